@@ -343,6 +343,121 @@ def derive_cities(shared: Path) -> dict[str, str]:
     return {en: codes[gid] for en, gid in name_to_id.items()}
 
 
+# Published datasets that fit the model: dataset → programme. Interim updates, pilots, sub-indices
+# and methodology facts do not (the last are in programmes.yaml).
+DATASETS = {
+    "transparency_ranking_100": "tc-transparency", "transparency_ranking_2024": "tc-transparency",
+    "transparency_area_score": "tc-transparency", "accountability_ranking_50": "tc-accountability",
+    "accountability_area_score": "tc-accountability", "wartime_transparency_study": "tc-wartime",
+    "transparency_ranking_100_average": "tc-transparency",
+    "transparency_ranking_2024_average": "tc-transparency",
+    "accountability_ranking_50_average": "tc-accountability",
+    "wartime_transparency_study_average": "tc-wartime",
+}
+CLASSES = ("transparent", "partially transparent", "non-transparent")
+
+
+def source_priority(url: str) -> int:
+    """The programme's own site first, then TI Ukraine's, then everyone else."""
+    if "transparentcities.in.ua" in url:
+        return 0
+    if "ti-ukraine.org" in url:
+        return 1
+    return 2
+
+
+def derive_published(shared: Path, name_to_code: dict[str, str]) -> None:
+    import yaml
+
+    prog = yaml.safe_load((ROOT / "data/reference/programmes.yaml").read_text(encoding="utf-8"))
+    meths = {}
+    for p in prog["programmes"]:
+        for m in p["methodologies"]:
+            areas = m["areas"]
+            if isinstance(areas, str):
+                areas = meths[areas.split()[-1]]["areas"]
+                m["areas"] = areas
+            meths[m["code"]] = {"programme": p["code"], "years": m["years"], "areas": areas}
+
+    def methodology_of(programme: str, year: int) -> str:
+        return next(c for c, m in meths.items() if m["programme"] == programme and year in m["years"])
+
+    def area_code(meth: str, label: str) -> str | None:
+        name = re.sub(r"\s*\(.*\)\s*$", "", label.removeprefix("area:").strip())
+        for a in meths[meth]["areas"]:
+            if norm(name) in {norm(a["en"]), *(norm(x) for x in a.get("aliases", []))}:
+                return a["code"]
+        return None
+
+    figures = []
+    rows = csv.DictReader((shared / "data/published/tc_published.csv").open(encoding="utf-8"))
+    for r in rows:
+        programme = DATASETS.get(r["dataset"])
+        if programme is None or not r["year"].isdigit():
+            continue
+        year = int(r["year"])
+        if programme == "tc-transparency" and year in (2022, 2023):
+            programme = "tc-wartime"  # the ranking paused; those years' figures are the study's
+        meth = methodology_of(programme, year)
+        label = r["class"].strip()
+        base = {"dataset": r["dataset"], "programme": programme, "methodology": meth,
+                "year": year, "source_url": r["source_url"], "quote": r["quote"]}
+        if r["dataset"].endswith("_average"):
+            if r["score"]:
+                group = "" if r["city_en"].startswith("ALL_") else r["city_en"]
+                figures.append({**base, "city": "", "kind": "average", "level": "total",
+                                "item": "total", "value": r["score"],
+                                "text_value": "; ".join(x for x in (group, label) if x)})
+            continue
+        city = name_to_code[r["city_en"]]
+        if r["dataset"].endswith("_area_score"):
+            if "interim" in label:
+                continue  # a mid-year update, not the year's assessment
+            item = area_code(meth, label)
+            if item is None:
+                raise SystemExit(f"unknown area label {label!r} for {meth}")
+            figures.append({**base, "city": city, "kind": "score", "level": "area",
+                            "item": item, "value": r["score"], "text_value": ""})
+            continue
+        if r["score"]:
+            figures.append({**base, "city": city, "kind": "score", "level": "total",
+                            "item": "total", "value": r["score"], "text_value": ""})
+        if r["rank"]:
+            figures.append({**base, "city": city, "kind": "rank", "level": "total",
+                            "item": "total", "value": r["rank"], "text_value": ""})
+        cls = re.sub(r"\s*\(.*\)$", "", label)
+        if cls in CLASSES:
+            figures.append({**base, "city": city, "kind": "class", "level": "total",
+                            "item": "total", "value": "", "text_value": cls})
+        elif label:
+            figures.append({**base, "city": city, "kind": "note", "level": "total",
+                            "item": "total", "value": "", "text_value": label})
+
+    # One preferred figure per city, year, kind and item; the rest are alternatives.
+    best: dict[tuple, tuple[int, int]] = {}
+    for i, f in enumerate(figures):
+        if f["kind"] == "note":
+            continue
+        key = (f["programme"], f["year"], f["city"], f["kind"], f["level"], f["item"],
+               f["text_value"] if f["kind"] == "average" else "")
+        rank = (source_priority(f["source_url"]), i)
+        if key not in best or rank < best[key]:
+            best[key] = rank
+    chosen = {i for _, i in best.values()}
+    fields = ["dataset", "programme", "methodology", "year", "city", "kind", "level", "item",
+              "value", "text_value", "preferred", "source_url", "quote"]
+    seen = set()
+    with (OUT / "published.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields)
+        w.writeheader()
+        for i, f in enumerate(figures):
+            dedup = tuple(f[k] for k in fields if k not in ("preferred", "quote", "dataset"))
+            if dedup in seen:
+                continue  # the same figure from the same page, quoted twice
+            seen.add(dedup)
+            w.writerow({**f, "preferred": i in chosen or f["kind"] == "note"})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -350,8 +465,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     derive_outlines(args.shared)
     name_to_code = derive_cities(args.shared)
-    (OUT / "published_city_codes.json").write_text(
-        json.dumps(dict(sorted(name_to_code.items())), ensure_ascii=False, indent=1))
+    derive_published(args.shared, name_to_code)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,244 @@
+-- Open Cities Monitor: the database schema.
+-- This file always describes the newest schema; its version is the number below. A database
+-- of an older version is brought up to date by the files in analytics/migrations/
+-- (NNN_description.sql, applied in order, each in the transaction that records it).
+-- schema_version: 1
+
+CREATE TABLE schema_migrations (
+    version     INTEGER PRIMARY KEY,
+    description VARCHAR NOT NULL,
+    applied_at  TIMESTAMP NOT NULL DEFAULT current_timestamp
+);
+
+CREATE TYPE score_level AS ENUM ('indicator', 'area', 'total');
+CREATE TYPE score_status AS ENUM ('scored', 'not_applicable', 'not_assessed');
+CREATE TYPE indicator_kind AS ENUM ('legal_requirement', 'best_practice');
+
+-- Countries of the Eastern Partnership; outline is a GeoJSON geometry (WGS 84).
+CREATE TABLE countries (
+    iso2        VARCHAR PRIMARY KEY,
+    iso3        VARCHAR NOT NULL,
+    name_en     VARCHAR NOT NULL,
+    name_uk     VARCHAR,
+    name_ru     VARCHAR,
+    name_native VARCHAR,
+    outline     VARCHAR
+);
+
+-- First-level administrative divisions (GeoNames admin-1), code "<ISO2>-<admin1>".
+CREATE TABLE regions (
+    code    VARCHAR PRIMARY KEY,
+    country VARCHAR NOT NULL,
+    name_en VARCHAR NOT NULL,
+    name_uk VARCHAR,
+    name_ru VARCHAR
+);
+
+-- Cities. code is stable ("ua-lviv") and survives renamings; former names go to aliases.
+CREATE TABLE cities (
+    code          VARCHAR PRIMARY KEY,
+    country       VARCHAR NOT NULL,
+    region        VARCHAR,
+    name_en       VARCHAR NOT NULL,
+    name_uk       VARCHAR,
+    name_ru       VARCHAR,
+    name_native   VARCHAR,
+    aliases       VARCHAR[] NOT NULL DEFAULT [],
+    lat           DOUBLE,
+    lon           DOUBLE,
+    population    INTEGER,
+    geonameid     INTEGER,
+    capital       BOOLEAN NOT NULL DEFAULT false,
+    ogp_local     BOOLEAN NOT NULL DEFAULT false,
+    in_tc_ranking BOOLEAN NOT NULL DEFAULT false,
+    synthetic     BOOLEAN NOT NULL DEFAULT false
+);
+
+-- An assessment series (a ranking or study repeated over years).
+CREATE TABLE programmes (
+    code           VARCHAR PRIMARY KEY,
+    name_en        VARCHAR NOT NULL,
+    name_uk        VARCHAR,
+    name_ru        VARCHAR,
+    organisation   VARCHAR,
+    website        VARCHAR,
+    country        VARCHAR,
+    description_en VARCHAR,
+    description_uk VARCHAR,
+    description_ru VARCHAR,
+    synthetic      BOOLEAN NOT NULL DEFAULT false
+);
+
+-- A version of a programme's method, valid for the years year_from..year_to.
+CREATE TABLE methodologies (
+    code         VARCHAR PRIMARY KEY,
+    programme    VARCHAR NOT NULL,
+    year_from    SMALLINT NOT NULL,
+    year_to      SMALLINT NOT NULL,
+    n_areas      SMALLINT,
+    n_indicators SMALLINT,
+    max_points   DOUBLE NOT NULL,
+    source_url   VARCHAR,
+    note         VARCHAR
+);
+
+-- Lowest total of each class (best class has position 1).
+CREATE TABLE class_thresholds (
+    methodology VARCHAR NOT NULL,
+    position    SMALLINT NOT NULL,
+    class_name  VARCHAR NOT NULL,
+    min_score   DOUBLE NOT NULL,
+    source_url  VARCHAR,
+    note        VARCHAR,
+    PRIMARY KEY (methodology, class_name)
+);
+
+CREATE TABLE areas (
+    methodology VARCHAR NOT NULL,
+    code        VARCHAR NOT NULL,
+    position    SMALLINT NOT NULL,
+    name_en     VARCHAR NOT NULL,
+    name_uk     VARCHAR,
+    name_ru     VARCHAR,
+    max_points  DOUBLE,
+    aliases     VARCHAR[] NOT NULL DEFAULT [],
+    source_url  VARCHAR,
+    PRIMARY KEY (methodology, code)
+);
+
+-- An area that continues in a later methodology (possibly under another name).
+CREATE TABLE area_links (
+    from_methodology VARCHAR NOT NULL,
+    from_area        VARCHAR NOT NULL,
+    to_methodology   VARCHAR NOT NULL,
+    to_area          VARCHAR NOT NULL,
+    PRIMARY KEY (from_methodology, from_area, to_methodology, to_area)
+);
+
+CREATE TABLE indicators (
+    methodology VARCHAR NOT NULL,
+    code        VARCHAR NOT NULL,
+    area        VARCHAR NOT NULL,
+    position    SMALLINT NOT NULL,
+    text_en     VARCHAR NOT NULL,
+    text_uk     VARCHAR,
+    text_ru     VARCHAR,
+    max_points  DOUBLE NOT NULL,
+    kind        indicator_kind,
+    PRIMARY KEY (methodology, code)
+);
+
+-- One imported file (or the reference build). Refused files never reach the database; they
+-- are logged beside it (see analytics.importer).
+CREATE TABLE import_batches (
+    id          INTEGER PRIMARY KEY,
+    file_name   VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    rows        BIGINT NOT NULL,
+    imported_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    imported_by VARCHAR,
+    outcome     VARCHAR NOT NULL,
+    message     VARCHAR
+);
+
+-- Every score ever loaded. A later batch for the same methodology, year, city and level
+-- supersedes the earlier rows (superseded_by = that batch); current rows have it NULL.
+-- item is an indicator code, an area code, or 'total'.
+CREATE TABLE scores (
+    city          VARCHAR NOT NULL,
+    year          SMALLINT NOT NULL,
+    methodology   VARCHAR NOT NULL,
+    level         score_level NOT NULL,
+    item          VARCHAR NOT NULL,
+    score         DOUBLE,
+    status        score_status NOT NULL,
+    evidence_url  VARCHAR,
+    comment       VARCHAR,
+    source        VARCHAR,
+    batch         INTEGER NOT NULL,
+    superseded_by INTEGER
+);
+
+-- Figures as published (scores, ranks, classes, averages), each with its source. Where
+-- sources disagree, one row is preferred (the programme's own site first) and the others
+-- stay as alternatives. Preferred scores are also loaded into scores.
+CREATE TABLE published_figures (
+    dataset     VARCHAR NOT NULL,
+    programme   VARCHAR NOT NULL,
+    methodology VARCHAR,
+    year        SMALLINT NOT NULL,
+    city        VARCHAR,
+    kind        VARCHAR NOT NULL,   -- score | rank | class | average | note
+    level       score_level,
+    item        VARCHAR,
+    value       DOUBLE,
+    text_value  VARCHAR,
+    preferred   BOOLEAN NOT NULL,
+    source_url  VARCHAR NOT NULL,
+    quote       VARCHAR
+);
+
+CREATE TABLE projects (
+    code                VARCHAR PRIMARY KEY,
+    title_en            VARCHAR NOT NULL,
+    title_uk            VARCHAR,
+    title_ru            VARCHAR,
+    eu_project_number   VARCHAR,
+    start_date          DATE,
+    end_date            DATE,
+    eu_contribution_eur DOUBLE,
+    implementing_partners VARCHAR[] NOT NULL DEFAULT [],
+    countries           VARCHAR[] NOT NULL DEFAULT [],
+    priority_areas      VARCHAR[] NOT NULL DEFAULT [],
+    sub_sectors         VARCHAR[] NOT NULL DEFAULT [],
+    topics              VARCHAR[] NOT NULL DEFAULT [],
+    website             VARCHAR,
+    summary_en          VARCHAR,
+    summary_uk          VARCHAR,
+    summary_ru          VARCHAR,
+    objectives_en       VARCHAR[] NOT NULL DEFAULT [],
+    objectives_uk       VARCHAR[] NOT NULL DEFAULT [],
+    objectives_ru       VARCHAR[] NOT NULL DEFAULT [],
+    expected_results_en VARCHAR[] NOT NULL DEFAULT [],
+    expected_results_uk VARCHAR[] NOT NULL DEFAULT [],
+    expected_results_ru VARCHAR[] NOT NULL DEFAULT [],
+    sources             VARCHAR[] NOT NULL DEFAULT [],
+    synthetic           BOOLEAN NOT NULL DEFAULT false
+);
+
+CREATE TABLE project_targets (
+    project      VARCHAR NOT NULL,
+    position     SMALLINT NOT NULL,
+    indicator_en VARCHAR NOT NULL,
+    indicator_uk VARCHAR,
+    indicator_ru VARCHAR,
+    unit         VARCHAR,
+    baseline     DOUBLE,
+    target       DOUBLE,
+    actual       DOUBLE,
+    as_of        DATE,
+    PRIMARY KEY (project, position)
+);
+
+CREATE TABLE project_cities (
+    project   VARCHAR NOT NULL,
+    city      VARCHAR NOT NULL,
+    year_from SMALLINT NOT NULL,
+    year_to   SMALLINT NOT NULL,
+    PRIMARY KEY (project, city)
+);
+
+-- Scores that are in force (not superseded).
+CREATE VIEW current_scores AS
+SELECT * FROM scores WHERE superseded_by IS NULL;
+
+-- Projects with their status derived from today's date.
+CREATE VIEW project_overview AS
+SELECT *,
+       CASE
+           WHEN start_date IS NULL THEN 'unknown'
+           WHEN current_date < start_date THEN 'planned'
+           WHEN end_date IS NULL OR current_date <= end_date THEN 'ongoing'
+           ELSE 'completed'
+       END AS status
+FROM projects;
