@@ -1,0 +1,137 @@
+"""What is in the database: summaries for the home page and the CLI, and table exports."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import storage
+
+#: Tables and views that ``export`` writes, by their plural name.
+EXPORTABLE = (*storage.TABLES, "current_scores", "project_overview")
+
+
+def counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows per table, plus current (not superseded) scores."""
+    out = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in storage.TABLES}
+    out["current_scores"] = con.execute("SELECT count(*) FROM current_scores").fetchall()[0][0]
+    return out
+
+
+def countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Countries with their number of cities and regions."""
+    return con.execute("""
+        SELECT c.iso2, c.name_en, c.name_uk, c.name_ru,
+               count(DISTINCT ci.code) FILTER (WHERE NOT ci.synthetic) AS cities,
+               count(DISTINCT ci.region) FILTER (WHERE NOT ci.synthetic) AS regions,
+               sum(ci.population) FILTER (WHERE NOT ci.synthetic) AS population
+        FROM countries c LEFT JOIN cities ci ON ci.country = c.iso2
+        GROUP BY ALL ORDER BY c.name_en""").df()
+
+
+def cities(con: duckdb.DuckDBPyConnection, include_synthetic: bool = False) -> pd.DataFrame:
+    """Cities with region names and flags, largest first."""
+    return con.execute("""
+        SELECT ci.code, ci.name_en, ci.name_uk, ci.name_ru, ci.name_native, ci.country,
+               r.name_en AS region, ci.population, ci.lat, ci.lon, ci.capital, ci.ogp_local,
+               ci.in_tc_ranking, ci.synthetic
+        FROM cities ci LEFT JOIN regions r ON r.code = ci.region
+        WHERE ? OR NOT ci.synthetic
+        ORDER BY ci.population DESC NULLS LAST, ci.name_en""", [include_synthetic]).df()
+
+
+def programmes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Programmes with their years, methodologies and how much data each holds."""
+    return con.execute("""
+        WITH s AS (
+            SELECT m.programme, count(*) AS scores, count(DISTINCT s.city) AS cities,
+                   min(s.year) AS first_year, max(s.year) AS last_year
+            FROM current_scores s JOIN methodologies m ON m.code = s.methodology
+            GROUP BY m.programme),
+        f AS (SELECT programme, count(*) AS published_figures FROM published_figures
+              GROUP BY programme),
+        m AS (SELECT programme, count(*) AS methodologies,
+                     string_agg(CASE WHEN year_from = year_to THEN year_from::VARCHAR
+                                     ELSE year_from || '–' || year_to END, ', '
+                                ORDER BY year_from) AS years
+              FROM methodologies GROUP BY programme)
+        SELECT p.code, p.name_en, p.name_uk, p.name_ru, p.organisation, p.synthetic,
+               m.years, m.methodologies, coalesce(s.cities, 0) AS cities,
+               coalesce(s.scores, 0) AS scores, coalesce(f.published_figures, 0)
+                   AS published_figures
+        FROM programmes p LEFT JOIN m ON m.programme = p.code
+        LEFT JOIN s ON s.programme = p.code LEFT JOIN f ON f.programme = p.code
+        ORDER BY p.synthetic, p.code""").df()
+
+
+def projects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Projects with their derived status, EU contribution and number of linked cities."""
+    return con.execute("""
+        SELECT p.code, p.title_en, p.title_uk, p.title_ru, p.status, p.start_date, p.end_date,
+               p.eu_contribution_eur, p.implementing_partners, p.countries, p.synthetic,
+               (SELECT count(*) FROM project_cities pc WHERE pc.project = p.code) AS cities,
+               (SELECT count(*) FROM project_targets t WHERE t.project = p.code) AS targets
+        FROM project_overview p ORDER BY p.synthetic, p.start_date NULLS LAST, p.code""").df()
+
+
+def import_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Import history, newest first."""
+    return con.execute("SELECT * FROM import_batches ORDER BY id DESC").df()
+
+
+def database_info(path: Path) -> dict:
+    """A summary of the database file at ``path``."""
+    con = storage.connect_read_only(path)
+    try:
+        return {
+            "path": str(path),
+            "size_bytes": Path(path).stat().st_size,
+            "schema_version": storage.schema_version(con),
+            "rows": counts(con),
+            "programmes": programmes(con).to_dict("records"),
+            "projects": projects(con)[["code", "status", "synthetic"]].to_dict("records"),
+            "last_batches": import_batches(con).head(5)[
+                ["id", "file_name", "rows", "imported_at", "outcome"]].to_dict("records"),
+        }
+    finally:
+        con.close()
+
+
+def format_info(info: dict) -> str:
+    """``database_info`` as text for a terminal."""
+    lines = [f"{info['path']}  ({info['size_bytes'] / 1e6:.1f} MB, schema version "
+             f"{info['schema_version']})", "", "rows:"]
+    lines += [f"  {k:<18} {v:>12,}" for k, v in info["rows"].items()]
+    lines += ["", "programmes:"]
+    for p in info["programmes"]:
+        flag = "  [synthetic]" if p["synthetic"] else ""
+        lines.append(f"  {p['code']:<18} {p['years'] or '':<28} {p['cities']:>6} cities "
+                     f"{p['scores']:>10,} scores{flag}")
+    lines += ["", "projects:"]
+    lines += [f"  {p['code']:<32} {p['status']}{'  [synthetic]' if p['synthetic'] else ''}"
+              for p in info["projects"]]
+    lines += ["", "last imports:"]
+    lines += [f"  #{b['id']:<4} {b['outcome']:<9} {b['rows']:>10,} rows  {b['file_name']}"
+              for b in info["last_batches"]]
+    return "\n".join(lines)
+
+
+def export_table(path: Path, table: str, out: Path) -> int:
+    """Write a table (or view) to CSV or Parquet, chosen by ``out``'s extension."""
+    if table not in EXPORTABLE:
+        raise ValueError(f"unknown table {table!r}; choose one of: {', '.join(EXPORTABLE)}")
+    fmt = {".csv": "csv", ".parquet": "parquet"}.get(Path(out).suffix.lower())
+    if fmt is None:
+        raise ValueError(f"{out}: the file name must end in .csv or .parquet")
+    if not Path(path).exists():
+        raise storage.DatabaseMissing(f"no database at {path}: run `python -m analytics build`")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        target = str(Path(out).resolve()).replace("'", "''")
+        options = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
+        con.execute(f"COPY (SELECT * FROM {table}) TO '{target}' ({options})")
+        return n
+    finally:
+        con.close()
