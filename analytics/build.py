@@ -25,7 +25,7 @@ def reference_fingerprint(ref: Path = REFERENCE_DIR) -> str:
 
 def build_database(path: Path, *, demo: bool = True,
                    spec: synthetic.DemoSpec | None = None,
-                   progress: Progress | None = None) -> dict:
+                   progress: Progress | None = None, _only_if_missing: bool = False) -> dict:
     """Build the database at ``path`` anew (atomically replacing any existing file).
 
     ``progress(fraction, message)`` is called as the work advances. Returns a summary with the
@@ -35,6 +35,8 @@ def build_database(path: Path, *, demo: bool = True,
     started = time.perf_counter()
     steps = len(reference.LOADERS) + (1 if demo else 0)
     with storage.writing(Path(path), fresh=True) as con:
+        if _only_if_missing and Path(path).exists():
+            raise _AlreadyBuilt()
         for i, (label, loader) in enumerate(reference.LOADERS):
             say(i / steps, f"Loading {label}")
             loader(con)
@@ -59,6 +61,26 @@ def build_database(path: Path, *, demo: bool = True,
                   for t in storage.TABLES}
     say(1.0, "Done")
     return {"path": str(path), "rows": counts, "seconds": round(time.perf_counter() - started, 3)}
+
+
+class _AlreadyBuilt(Exception):
+    pass
+
+
+def ensure_database(path: Path, *, demo: bool = True,
+                    progress: Progress | None = None) -> dict | None:
+    """Build the database at ``path`` if there is none; return the build summary or ``None``.
+
+    Safe when several processes start at once: the first builds, the others wait for the
+    write lock and then find the file in place.
+    """
+    path = Path(path)
+    if path.exists():
+        return None
+    try:
+        return build_database(path, demo=demo, progress=progress, _only_if_missing=True)
+    except _AlreadyBuilt:
+        return None
 
 
 def _user() -> str:

@@ -37,6 +37,7 @@ MAX_XLSX_RATIO = 100
 MAX_TEXT = 2000
 MAX_REPORTED = 10_000
 # Characters a Windows-1251 file of city names and comments may hold besides ASCII.
+_MIXED_SCRIPT = re.compile(r"\w*(?:[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z])\w*")
 _CP1251_OK = re.compile(r"[\u0400-\u04ff№«»–—‘’‚“”„…•°±€\u00a0§©®·]")
 
 
@@ -44,7 +45,7 @@ class ImportRefused(Exception):
     """The file was refused; ``report`` says why."""
 
     def __init__(self, report: "ImportReport"):
-        super().__init__(report.summary())
+        super().__init__(report.to_text(limit=20))
         self.report = report
 
 
@@ -155,6 +156,11 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         raise _fail(name, "the file is not UTF-8, and read as Windows-1251 it has characters "
                           f"that do not belong in this data ({''.join(sorted(odd))[:20]}); "
                           "save it as CSV UTF-8")
+    mixed = _MIXED_SCRIPT.search(text)
+    if mixed:
+        raise _fail(name, "the file is not UTF-8, and read as Windows-1251 it has words mixing "
+                          f"Latin and Cyrillic letters ({mixed.group(0)!r}), so it is probably "
+                          "in another encoding; save it as CSV UTF-8")
     return text, "cp1251"
 
 

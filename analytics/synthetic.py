@@ -266,8 +266,7 @@ def generate(con: duckdb.DuckDBPyConnection, spec: DemoSpec = DemoSpec(), batch:
 
     upsert_projects(con, [{
         "code": DEMO_PROJECT, "synthetic": True,
-        "title_en": "Demo project (synthetic)", "title_uk": "Демо-проєкт (синтетичний)",
-        "title_ru": "Демо-проект (синтетический)",
+        "title_en": "Demo project", "title_uk": "Демо-проєкт", "title_ru": "Демо-проект",
         "start": f"{proj_start}-01-01", "end": f"{proj_end}-12-31",
         "countries": sorted({city_rows[i][1] for i in proj_idx}),
         "summary_en": "Invented to demonstrate the project impact view on the synthetic demo "

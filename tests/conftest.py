@@ -1,0 +1,36 @@
+"""Shared fixtures: a database built once per test session, and fresh copies of it."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analytics import storage
+from analytics.build import build_database
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def built_db(tmp_path_factory) -> Path:
+    """The shipped reference data plus the synthetic demo, built once (read it, don't write)."""
+    path = tmp_path_factory.mktemp("db") / "transparency.duckdb"
+    build_database(path, demo=True)
+    return path
+
+
+@pytest.fixture()
+def db(built_db, tmp_path) -> Path:
+    """A private copy of the built database that a test may change."""
+    path = tmp_path / "transparency.duckdb"
+    shutil.copyfile(built_db, path)
+    return path
+
+
+@pytest.fixture()
+def ro(built_db):
+    """A read-only connection to the built database."""
+    con = storage.connect_read_only(built_db)
+    yield con
+    con.close()
