@@ -104,7 +104,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--cities", type=int, default=None,
                    help="demo at scale: invent this many synthetic cities (implies --demo)")
     b.add_argument("--years", type=int, default=9, help="demo years from 2017 (default 9)")
-    b.add_argument("--indicators", type=int, default=90, help="demo indicators (default 90)")
+    b.add_argument("--indicators", type=int, default=90,
+                   help="demo indicators per methodology, at least 13 (default 90)")
     b.add_argument("--seed", type=int, default=2017, help="demo random seed (default 2017)")
 
     i = add("import", cmd_import, "import assessments from a CSV or XLSX file (all or nothing)")

@@ -76,8 +76,9 @@ def _methodologies(spec: DemoSpec, rng: np.random.Generator) -> list[dict]:
     # Version 1: 13 areas (no investment area). Indicators spread over areas unevenly.
     areas_v1 = [a[0] for a in AREAS[:13]]
     shares = rng.dirichlet(np.full(13, 6.0))
-    counts = np.maximum(2, np.round(shares * n)).astype(int)
-    counts[np.argmax(counts)] += n - counts.sum()
+    if n < 13:
+        raise ValueError("the demo methodology needs at least 13 indicators (one per area)")
+    counts = 1 + rng.multinomial(n - 13, shares)
     v1 = []
     for area, k in zip(areas_v1, counts):
         for j in range(1, k + 1):
@@ -90,7 +91,7 @@ def _methodologies(spec: DemoSpec, rng: np.random.Generator) -> list[dict]:
     if v2_years:
         # Version 2 drops ~10% of indicators, keeps the rest (same codes), adds an investment
         # area and a few new ones, and keeps the total count at n.
-        keep = [ind for ind in v1 if rng.random() > 0.10]
+        keep = [dict(ind) for ind in v1 if rng.random() > 0.10]
         n_inv = max(3, n // 15)
         new = [{"code": f"investment-{j:02d}", "area": "investment", "weight": 1.0,
                 "kind": "best_practice", "difficulty": float(rng.normal(0.3, 1.0))}
@@ -216,7 +217,8 @@ def generate(con: duckdb.DuckDBPyConnection, spec: DemoSpec = DemoSpec(), batch:
     boost[np.ix_(proj_idx, years > proj_start)] = 0.8
     # Assessed city-years: non-Ukrainian cities join in 2019; ~3% of city-years are skipped.
     assessed = rng.random((n_c, len(years))) > 0.03
-    assessed &= ~((~is_ua)[:, None] & (years[None, :] < 2019))
+    if spec.cities is None:  # the real cities outside Ukraine join later (benchmark cities don't)
+        assessed &= ~((~is_ua)[:, None] & (years[None, :] < 2019))
     area_effect = {a[0]: rng.normal(0, 0.6) for a in AREAS}
 
     say("generating indicator scores")

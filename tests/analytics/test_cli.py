@@ -1,0 +1,99 @@
+"""The command line: every command, exit status 0 only on success."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import duckdb
+
+from analytics import storage
+from analytics.cli import main
+from tests.conftest import ROOT
+
+
+def run(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "analytics", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300, env=env)
+
+
+def test_build_info_export_in_a_real_process(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    r = run("build", "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["rows"]["cities"] == 144 and summary["rows"]["indicators"] == 0
+    assert "Loading cities" in r.stderr  # progress
+    r = run("info", "--db", str(db))
+    assert r.returncode == 0 and "tc-transparency" in r.stdout
+    r = run("export", "--db", str(db), "--table", "cities", "--out", str(tmp_path / "c.csv"))
+    assert r.returncode == 0
+    rows = list(csv.DictReader((tmp_path / "c.csv").open(encoding="utf-8")))
+    assert len(rows) == 144 and {"code", "name_uk", "lat"} <= set(rows[0])
+
+
+def test_build_demo_at_scale(tmp_path):
+    db = tmp_path / "scale.duckdb"
+    assert main(["build", "--db", str(db), "--cities", "30", "--years", "3",
+                 "--indicators", "15"]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM cities WHERE synthetic").fetchall() == [(30,)]
+
+
+def test_import_success_and_refusal(db, tmp_path, capsys):
+    good = tmp_path / "good.csv"
+    good.write_text("programme,year,city,level,code,score\n"
+                    "tc-transparency,2021,Konotop,area,info,4.3\n", encoding="utf-8")
+    assert main(["import", "--db", str(db), str(good)]) == 0
+    assert "imported 1 rows" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("programme,year,city,level,code,score\n"
+                   "tc-transparency,2021,Konotopp,area,info,4.3\n", encoding="utf-8")
+    before = storage.file_sha256(db)
+    assert main(["import", "--db", str(db), str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "row 2, column 'city'" in err and "closest known: Konotop" in err
+    assert storage.file_sha256(db) == before
+
+
+def test_export_parquet_and_errors(db, tmp_path, capsys):
+    out = tmp_path / "scores.parquet"
+    assert main(["export", "--db", str(db), "--table", "current_scores", "--out", str(out)]) == 0
+    n = duckdb.sql(f"SELECT count(*) FROM '{out}'").fetchall()[0][0]
+    assert n > 100_000
+    assert main(["export", "--db", str(db), "--table", "nope", "--out", str(out)]) == 2
+    assert main(["export", "--db", str(db), "--table", "cities", "--out", "x.txt"]) == 2
+    assert main(["info", "--db", str(tmp_path / "none.duckdb")]) == 2
+    assert "analytics build" in capsys.readouterr().err
+
+
+def test_every_table_is_exportable(db, tmp_path):
+    for table in storage.TABLES:
+        assert main(["export", "--db", str(db), "--table", table,
+                     "--out", str(tmp_path / f"{table}.csv")]) == 0
+
+
+def test_import_projects(db, tmp_path, capsys):
+    f = tmp_path / "p.yaml"
+    f.write_text("""projects:
+  - code: new-project
+    title_en: A new project
+    start: 2025-01-01
+    end: 2026-12-31
+    eu_contribution_eur: 100000
+    countries: [UA, MD]
+    cities: [{city: ua-lviv, year_from: 2025, year_to: 2026}]
+    targets: [{indicator_en: Cities, target: 10}]
+""", encoding="utf-8")
+    assert main(["import-projects", "--db", str(db), str(f)]) == 0
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT status, countries FROM project_overview WHERE code = 'new-project'"
+                       ).fetchall() == [("ongoing", ["UA", "MD"])]
+    con.close()
+    f.write_text("projects:\n  - code: x\n    start: soon\n    countries: [XX]\n")
+    before = storage.file_sha256(db)
+    assert main(["import-projects", "--db", str(db), str(f)]) == 1
+    err = capsys.readouterr().err
+    assert "title_en" in err and "unknown country 'XX'" in err and "must be a date" in err
+    assert storage.file_sha256(db) == before
