@@ -30,15 +30,20 @@ def countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         GROUP BY ALL ORDER BY c.name_en""").df()
 
 
-def cities(con: duckdb.DuckDBPyConnection, include_synthetic: bool = False) -> pd.DataFrame:
-    """Cities with region names and flags, largest first."""
+def cities(con: duckdb.DuckDBPyConnection, include_synthetic: bool = False,
+           search: str = "") -> pd.DataFrame:
+    """Cities with region names and flags, largest first; ``search`` matches any name or alias
+    (case-insensitive, anywhere in the name)."""
     return con.execute("""
         SELECT ci.code, ci.name_en, ci.name_uk, ci.name_ru, ci.name_native, ci.country,
                r.name_en AS region, ci.population, ci.lat, ci.lon, ci.capital, ci.ogp_local,
                ci.in_tc_ranking, ci.synthetic
         FROM cities ci LEFT JOIN regions r ON r.code = ci.region
-        WHERE ? OR NOT ci.synthetic
-        ORDER BY ci.population DESC NULLS LAST, ci.name_en""", [include_synthetic]).df()
+        WHERE (? OR NOT ci.synthetic)
+          AND contains(lower(concat_ws('|', ci.code, ci.name_en, ci.name_uk, ci.name_ru,
+                                       ci.name_native, array_to_string(ci.aliases, '|'))), ?)
+        ORDER BY ci.population DESC NULLS LAST, ci.name_en""",
+        [include_synthetic, (search or "").strip().lower()]).df()
 
 
 def programmes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

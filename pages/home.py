@@ -15,7 +15,7 @@ programmes = catalog.programmes(con)
 projects = catalog.projects(con)
 cols = st.columns(5)
 cols[0].metric("Countries", n["countries"])
-cols[1].metric("Cities", int(catalog.cities(con).shape[0]))
+cols[1].metric("Cities", len(catalog.cities(con)))
 cols[2].metric("Programmes", len(programmes))
 cols[3].metric("Projects", len(projects))
 cols[4].metric("Scores in force", f"{n['current_scores']:,}")
@@ -30,49 +30,46 @@ st.dataframe(
     column_order=["name_en", "organisation", "years", "methodologies", "cities", "scores",
                   "published_figures", "synthetic"],
     column_config={
-        "name_en": st.column_config.TextColumn("Programme", width="large"),
-        "organisation": st.column_config.TextColumn("Organisation", width="medium"), "years": "Years", "methodologies": "Methodologies",
+        "name_en": st.column_config.TextColumn("Programme", width="medium"),
+        "organisation": st.column_config.TextColumn("Organisation", width="medium"),
+        "years": "Years", "methodologies": "Methodologies",
         "cities": st.column_config.NumberColumn("Cities scored"),
         "scores": st.column_config.NumberColumn("Scores", format="localized"),
         "published_figures": st.column_config.NumberColumn("Published figures"),
         "synthetic": "Data",
     })
 
-left, right = st.columns([2, 3])
-with left:
-    st.subheader("Countries")
-    st.dataframe(catalog.countries(con), hide_index=True, width="stretch",
-                 column_order=["name_en", "cities", "regions", "population"],
-                 column_config={"name_en": "Country", "cities": "Cities", "regions": "Regions",
-                                "population": st.column_config.NumberColumn(
-                                    "Population of these cities", format="localized")})
-with right:
-    st.subheader("Projects")
-    if projects.empty:
-        st.info("No projects in the database yet.")
-    else:
-        shown = projects.assign(
-            title=projects["title_en"] + projects["synthetic"].map({True: " (synthetic)",
-                                                                     False: ""}))
-        st.dataframe(shown, hide_index=True, width="stretch",
-                     column_order=["title", "status", "start_date", "end_date",
-                                   "eu_contribution_eur", "countries"],
-                     column_config={
-                         "title": st.column_config.TextColumn("Project", width="large"),
-                         "status": "Status", "start_date": st.column_config.DateColumn("Start"),
-                         "end_date": st.column_config.DateColumn("End"),
-                         "eu_contribution_eur": st.column_config.NumberColumn(
-                             "EU contribution, €", format="localized"),
-                         "countries": st.column_config.ListColumn("Countries")})
+st.subheader("Projects")
+if projects.empty:
+    st.info("No projects in the database yet.")
+else:
+    shown = projects.assign(
+        title=projects["title_en"] + projects["synthetic"].map({True: " (synthetic)", False: ""}),
+        status=projects["status"].replace({"unknown": "dates not published"}))
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_order=["title", "status", "start_date", "end_date",
+                               "eu_contribution_eur", "implementing_partners", "countries",
+                               "targets"],
+                 column_config={
+                     "title": st.column_config.TextColumn("Project", width="large"),
+                     "status": "Status", "start_date": st.column_config.DateColumn("Start"),
+                     "end_date": st.column_config.DateColumn("End"),
+                     "eu_contribution_eur": st.column_config.NumberColumn(
+                         "EU contribution, €", format="localized"),
+                     "implementing_partners": st.column_config.ListColumn("Partners"),
+                     "countries": st.column_config.ListColumn("Countries"),
+                     "targets": st.column_config.NumberColumn("Targets")})
 
+st.subheader("Countries")
+st.dataframe(catalog.countries(con), hide_index=True,
+             column_order=["name_en", "name_uk", "name_ru", "cities", "regions", "population"],
+             column_config={"name_en": "Country", "name_uk": "Українською", "name_ru": "По-русски",
+                            "cities": "Cities", "regions": "Regions",
+                            "population": st.column_config.NumberColumn(
+                                "Population of these cities", format="localized")})
 st.subheader("Cities")
 query = st.text_input("Find a city", placeholder="Name in English, Ukrainian or Russian")
-cities = catalog.cities(con)
-if query:
-    q = query.strip().lower()
-    mask = cities[["name_en", "name_uk", "name_ru", "name_native"]].apply(
-        lambda c: c.fillna("").str.lower().str.contains(q, regex=False)).any(axis=1)
-    cities = cities[mask]
+cities = catalog.cities(con, search=query)
 if cities.empty:
     st.info(f"No city matches “{query}”.")
 else:

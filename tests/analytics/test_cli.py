@@ -97,3 +97,12 @@ def test_import_projects(db, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "title_en" in err and "unknown country 'XX'" in err and "must be a date" in err
     assert storage.file_sha256(db) == before
+
+
+def test_city_search_matches_any_name(ro):
+    from analytics import catalog
+
+    assert list(catalog.cities(ro, search="львов")["code"]) == ["ua-lviv"]
+    assert list(catalog.cities(ro, search="Chervonohrad")["code"]) == ["ua-sheptytskyi"]
+    assert catalog.cities(ro, search="100%_").empty
+    assert len(catalog.cities(ro, search="")) == 144
