@@ -1,0 +1,83 @@
+"""Benchmarks (not tests): ``python -m analytics bench`` prints a JSON report of timings.
+
+Measured here:
+- ``build_reference_s`` / ``build_demo_s``: building the database from scratch, without and
+  with the synthetic demo programme (target: under 10 s);
+- ``import_rows_per_s`` and ``import_s``: importing a CSV of N score rows (default 1,000,000;
+  target: under 30 s), into a database that already holds as many demo scores, so every row
+  supersedes one;
+- ``reimport_unchanged_s``: importing the same file again (a no-op).
+Everything runs in a temporary folder; nothing touches the project's database.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from . import build, importer, storage, synthetic
+
+
+def _timed(fn, *args, **kwargs):
+    t = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, round(time.perf_counter() - t, 3)
+
+
+def _write_import_csv(db: Path, out: Path, rows: int, seed: int = 1) -> int:
+    """A CSV of ``rows`` indicator scores for distinct (city, year, indicator) of the demo."""
+    con = storage.connect_read_only(db)
+    keys = con.execute(f"""
+        SELECT c.name_en, s.year, s.item, i.max_points
+        FROM current_scores s JOIN cities c ON c.code = s.city
+        JOIN indicators i ON i.methodology = s.methodology AND i.code = s.item
+        WHERE s.methodology LIKE 'demo-%' ORDER BY s.city, s.year, s.item LIMIT {rows}""").fetchall()
+    con.close()
+    rng = np.random.default_rng(seed)
+    frac = rng.choice([0.0, 0.5, 1.0], size=len(keys))
+    with out.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["programme", "year", "city", "level", "code", "score", "status",
+                    "evidence_url", "comment", "source"])
+        for (city, year, item, mx), f in zip(keys, frac):
+            w.writerow(["demo-index", year, city, "indicator", item, round(mx * f, 4), "scored",
+                        "https://example.org/evidence", "", "benchmark"])
+    return len(keys)
+
+
+def run(quick: bool = False, rows: int = 1_000_000) -> dict:
+    """Run the benchmarks and return the report."""
+    if quick:
+        rows = min(rows, 50_000)
+    report: dict = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                                "duckdb": duckdb.__version__}}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        _, report["build_reference_s"] = _timed(build.build_database, tmp / "ref.duckdb",
+                                                demo=False)
+        _, report["build_demo_s"] = _timed(build.build_database, tmp / "demo.duckdb", demo=True)
+
+        # enough synthetic cities for `rows` distinct indicator scores (90 per city-year)
+        n_cities = max(10, int(rows / (10 * 90) * 1.05) + 1)
+        spec = synthetic.DemoSpec(cities=n_cities, years=10, indicators=90)
+        db = tmp / "import.duckdb"
+        summary, report["build_scale_s"] = _timed(build.build_database, db, demo=True, spec=spec)
+        report["scale_db_scores"] = summary["rows"]["scores"]
+        src = tmp / "scores.csv"
+        n, report["write_csv_s"] = _timed(_write_import_csv, db, src, rows)
+        report["import_file_mb"] = round(src.stat().st_size / 1e6, 1)
+        r, report["import_s"] = _timed(importer.import_file, db, src)
+        report["import_rows"] = r.inserted
+        report["import_superseded"] = r.superseded
+        report["import_rows_per_s"] = round(r.inserted / report["import_s"])
+        r2, report["reimport_unchanged_s"] = _timed(importer.import_file, db, src)
+        report["reimport_unchanged"] = r2.unchanged
+        assert n == r.inserted
+    report["targets"] = {"build_demo_s": "< 10", "import_s (1,000,000 rows)": "< 30"}
+    return report
