@@ -123,7 +123,11 @@ def format_info(info: dict) -> str:
 
 
 def export_table(path: Path, table: str, out: Path) -> int:
-    """Write a table (or view) to CSV or Parquet, chosen by ``out``'s extension."""
+    """Write a table (or view) to CSV or Parquet, chosen by ``out``'s extension.
+
+    ``indices`` is written with city names and the columns a reader needs: city, country,
+    programme, year, methodology, total, rank, class, coverage, source.
+    """
     if table not in EXPORTABLE:
         raise ValueError(f"unknown table {table!r}; choose one of: {', '.join(EXPORTABLE)}")
     fmt = {".csv": "csv", ".parquet": "parquet"}.get(Path(out).suffix.lower())
@@ -131,12 +135,15 @@ def export_table(path: Path, table: str, out: Path) -> int:
         raise ValueError(f"{out}: the file name must end in .csv or .parquet")
     if not Path(path).exists():
         raise storage.DatabaseMissing(f"no database at {path}: run `python -m analytics build`")
+    from .results import EXPORT_INDICES
+
+    query = EXPORT_INDICES if table == "indices" else f"SELECT * FROM {table}"
     con = duckdb.connect(str(path), read_only=True)
     try:
-        n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        n = con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0]
         target = str(Path(out).resolve()).replace("'", "''")
         options = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
-        con.execute(f"COPY (SELECT * FROM {table}) TO '{target}' ({options})")
+        con.execute(f"COPY ({query}) TO '{target}' ({options})")
         return n
     finally:
         con.close()

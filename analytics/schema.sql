@@ -2,7 +2,7 @@
 -- This file always describes the newest schema; its version is the number below. A database
 -- of an older version is brought up to date by the files in analytics/migrations/
 -- (NNN_description.sql, applied in order, each in the transaction that records it).
--- schema_version: 1
+-- schema_version: 2
 
 CREATE TABLE schema_migrations (
     version     INTEGER PRIMARY KEY,
@@ -226,6 +226,52 @@ CREATE TABLE project_cities (
     year_from SMALLINT NOT NULL,
     year_to   SMALLINT NOT NULL,
     PRIMARY KEY (project, city)
+);
+
+-- Computed results (analytics.results.refresh fills them after every write).
+-- area_results: per methodology, year, city and area: points rescaled to the area's nominal
+-- maximum, share of it (0-1), coverage of assessed items, and whether nothing applies.
+-- indices: per city-year: the index shown (published total where published, else computed),
+-- coverage, ranks, change from the programme's previous assessed year, class.
+CREATE TABLE area_results (
+    methodology VARCHAR NOT NULL,
+    year        SMALLINT NOT NULL,
+    city        VARCHAR NOT NULL,
+    area        VARCHAR NOT NULL,
+    source      VARCHAR NOT NULL,
+    points      DOUBLE,
+    max_points  DOUBLE,
+    share       DOUBLE,
+    coverage    DOUBLE,
+    not_applicable BOOLEAN NOT NULL
+);
+CREATE TABLE indices (
+    programme       VARCHAR NOT NULL,
+    methodology     VARCHAR NOT NULL,
+    year            SMALLINT NOT NULL,
+    city            VARCHAR NOT NULL,
+    country         VARCHAR,
+    region          VARCHAR,
+    total           DOUBLE,
+    source          VARCHAR,
+    coverage        DOUBLE,
+    computed_total  DOUBLE,
+    computed_from   VARCHAR,
+    published_total DOUBLE,
+    rank            INTEGER,
+    rank_source     VARCHAR,
+    ranked_cities   INTEGER,
+    rank_country    INTEGER,
+    rank_region     INTEGER,
+    prev_year       SMALLINT,
+    prev_total      DOUBLE,
+    prev_rank       INTEGER,
+    change_points   DOUBLE,
+    change_rank     INTEGER,
+    across_break    BOOLEAN,
+    class_name      VARCHAR,
+    class_position  SMALLINT,
+    class_source    VARCHAR
 );
 
 -- Scores that are in force (not superseded).

@@ -26,7 +26,7 @@ SCHEMA_VERSION = int(re.search(r"schema_version:\s*(\d+)", SCHEMA_FILE.read_text
 TABLES = (
     "countries", "regions", "cities", "programmes", "methodologies", "class_thresholds",
     "areas", "area_links", "indicators", "scores", "published_figures", "import_batches",
-    "projects", "project_targets", "project_cities",
+    "projects", "project_targets", "project_cities", "area_results", "indices",
 )
 
 
@@ -150,6 +150,9 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
         try:
             migrate(con)
             yield con
+            from . import results  # computed results follow every write
+
+            results.refresh(con)
             con.execute("CHECKPOINT")
             con.close()
         except BaseException:

@@ -1,0 +1,41 @@
+-- Computed results: area points and city indices, refreshed after every write.
+CREATE TABLE area_results (
+    methodology VARCHAR NOT NULL,
+    year        SMALLINT NOT NULL,
+    city        VARCHAR NOT NULL,
+    area        VARCHAR NOT NULL,
+    source      VARCHAR NOT NULL,
+    points      DOUBLE,
+    max_points  DOUBLE,
+    share       DOUBLE,
+    coverage    DOUBLE,
+    not_applicable BOOLEAN NOT NULL
+);
+CREATE TABLE indices (
+    programme       VARCHAR NOT NULL,
+    methodology     VARCHAR NOT NULL,
+    year            SMALLINT NOT NULL,
+    city            VARCHAR NOT NULL,
+    country         VARCHAR,
+    region          VARCHAR,
+    total           DOUBLE,
+    source          VARCHAR,
+    coverage        DOUBLE,
+    computed_total  DOUBLE,
+    computed_from   VARCHAR,
+    published_total DOUBLE,
+    rank            INTEGER,
+    rank_source     VARCHAR,
+    ranked_cities   INTEGER,
+    rank_country    INTEGER,
+    rank_region     INTEGER,
+    prev_year       SMALLINT,
+    prev_total      DOUBLE,
+    prev_rank       INTEGER,
+    change_points   DOUBLE,
+    change_rank     INTEGER,
+    across_break    BOOLEAN,
+    class_name      VARCHAR,
+    class_position  SMALLINT,
+    class_source    VARCHAR
+);

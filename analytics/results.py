@@ -1,0 +1,209 @@
+"""Index computation: indicator points → area points → total index, ranks and classes.
+
+The rules (see also docs/methodology.md):
+
+* **Area.** From indicator scores: ``share = points / assessed maximum`` over the area's
+  indicators that were assessed and apply; the area's points are ``share × nominal maximum``
+  (the area maximum of the methodology, or the sum of its indicators' maxima). A
+  ``not_applicable`` indicator leaves both points and maximum, so the area is rescaled;
+  a ``not_assessed`` indicator is missing: it lowers the area's coverage (assessed maximum /
+  applicable maximum). An area where nothing applies is marked not applicable. Area scores
+  given directly (published data, or imported at area level) are used as given.
+* **Total.** Over the areas that apply and hold data: ``total = Σ points / Σ nominal maxima ×
+  methodology maximum`` — the sum of area points when every area is there. Where area maxima
+  are not published, the total derived from area scores is their plain sum. Coverage is the
+  share of the applicable nominal maximum that was assessed (or, without maxima, the share of
+  the methodology's areas given); below ``min_coverage`` there is no computed total.
+* **Index shown.** A total given as such (published, or imported at total level) is shown
+  where it exists, else the computed total; both are kept (``published_total``,
+  ``computed_total``) so they can be compared.
+* **Ranks.** Competition ranking with ties ("1, 2, 2, 4") of the totals rounded to 0.01, within
+  the methodology-year, the country and the region. Where a published rank exists it is shown
+  instead of a rank computed among an incomplete set of cities (``rank_source``).
+* **Change.** Against the programme's previous assessed year of the city; ``across_break`` is
+  true when the two years fall under different methodologies (not comparable as such).
+* **Class.** The best class whose threshold the total reaches; else a published class.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+DEFAULT_MIN_COVERAGE = 0.8
+
+_AREA_RESULTS = """
+CREATE OR REPLACE TEMP TABLE _nominal AS
+SELECT a.methodology, a.code AS area,
+       coalesce(a.max_points, (SELECT sum(i.max_points) FROM indicators i
+                               WHERE i.methodology = a.methodology AND i.area = a.code)) AS nominal
+FROM areas a;
+
+CREATE OR REPLACE TEMP TABLE _from_indicators AS
+SELECT s.methodology, s.year, s.city, i.area,
+       sum(s.score) FILTER (WHERE s.status = 'scored') AS points,
+       sum(i.max_points) FILTER (WHERE s.status = 'scored') AS assessed_max,
+       sum(i.max_points) FILTER (WHERE s.status <> 'not_applicable') AS applicable_max
+FROM scores s JOIN indicators i ON i.methodology = s.methodology AND i.code = s.item
+WHERE s.superseded_by IS NULL AND s.level = 'indicator'
+GROUP BY ALL;
+
+DELETE FROM area_results;
+INSERT INTO area_results
+SELECT f.methodology, f.year, f.city, f.area, 'indicators',
+       f.points / f.assessed_max * n.nominal,
+       n.nominal,
+       f.points / f.assessed_max,
+       coalesce(f.assessed_max / nullif(f.applicable_max, 0), 0),
+       coalesce(f.applicable_max, 0) = 0
+FROM _from_indicators f JOIN _nominal n ON n.methodology = f.methodology AND n.area = f.area
+UNION ALL
+SELECT s.methodology, s.year, s.city, s.item, 'areas',
+       s.score, n.nominal, s.score / n.nominal,
+       CASE WHEN s.status = 'scored' THEN 1.0 ELSE 0.0 END,
+       s.status = 'not_applicable'
+FROM scores s JOIN _nominal n ON n.methodology = s.methodology AND n.area = s.item
+WHERE s.superseded_by IS NULL AND s.level = 'area'
+  AND NOT EXISTS (SELECT 1 FROM _from_indicators f WHERE f.methodology = s.methodology
+                  AND f.year = s.year AND f.city = s.city AND f.area = s.item);
+"""
+
+_INDICES = """
+DELETE FROM indices;
+INSERT INTO indices
+WITH m AS (
+    SELECT m.code AS methodology, m.programme, m.max_points,
+           (SELECT count(*) FROM areas a WHERE a.methodology = m.code) AS n_areas,
+           (SELECT count(*) FILTER (WHERE n.nominal IS NULL) = 0 AND count(*) > 0
+            FROM _nominal n WHERE n.methodology = m.code) AS maxima_known,
+           (SELECT sum(nominal) FROM _nominal n WHERE n.methodology = m.code) AS nominal_sum
+    FROM methodologies m
+), computed AS (
+    SELECT r.methodology, r.year, r.city,
+           CASE WHEN bool_or(r.source = 'indicators') THEN 'indicators' ELSE 'areas' END
+               AS computed_from,
+           CASE WHEN m.maxima_known THEN
+                sum(r.points) FILTER (WHERE NOT r.not_applicable AND r.share IS NOT NULL)
+                / nullif(sum(r.max_points) FILTER (WHERE NOT r.not_applicable
+                                                     AND r.share IS NOT NULL), 0)
+                * m.max_points
+                ELSE sum(r.points) END AS total,
+           CASE WHEN m.maxima_known THEN
+                sum(r.max_points * r.coverage) FILTER (WHERE NOT r.not_applicable)
+                / nullif(m.nominal_sum - coalesce(sum(r.max_points)
+                                                  FILTER (WHERE r.not_applicable), 0), 0)
+                ELSE count(*) FILTER (WHERE r.coverage > 0) / nullif(m.n_areas, 0) END
+               AS coverage
+    FROM area_results r JOIN m ON m.methodology = r.methodology
+    GROUP BY r.methodology, r.year, r.city, m.maxima_known, m.max_points, m.nominal_sum,
+             m.n_areas
+), published AS (
+    SELECT methodology, year, city, max(score) AS total
+    FROM scores WHERE superseded_by IS NULL AND level = 'total' AND status = 'scored'
+    GROUP BY ALL
+), pub_rank AS (
+    SELECT methodology, year, city, min(value)::INTEGER AS rank FROM published_figures
+    WHERE kind = 'rank' AND preferred AND city IS NOT NULL GROUP BY ALL
+), pub_class AS (
+    SELECT methodology, year, city, min(text_value) AS class_name FROM published_figures
+    WHERE kind = 'class' AND preferred AND city IS NOT NULL GROUP BY ALL
+), keys AS (
+    SELECT methodology, year, city FROM computed
+    UNION SELECT methodology, year, city FROM published
+    UNION SELECT methodology, year, city FROM pub_class
+    UNION SELECT methodology, year, city FROM pub_rank
+), base AS (
+    SELECT m.programme, methodology, year, city, c.country, c.region,
+           CASE WHEN coalesce(comp.coverage, 0) >= $min_coverage THEN comp.total END
+               AS computed_total,
+           comp.computed_from, comp.coverage, p.total AS published_total,
+           pr.rank AS published_rank, pc.class_name AS published_class
+    FROM keys k JOIN m USING (methodology)
+    LEFT JOIN cities c ON c.code = k.city
+    LEFT JOIN computed comp USING (methodology, year, city)
+    LEFT JOIN published p USING (methodology, year, city)
+    LEFT JOIN pub_rank pr USING (methodology, year, city)
+    LEFT JOIN pub_class pc USING (methodology, year, city)
+), shown AS (
+    SELECT *, coalesce(published_total, computed_total) AS total,
+           CASE WHEN published_total IS NOT NULL THEN 'published'
+                WHEN computed_total IS NOT NULL THEN 'computed' END AS source,
+           round(coalesce(published_total, computed_total), 2) AS rank_key
+    FROM base
+), ranked AS (
+    SELECT *,
+           CASE WHEN total IS NOT NULL THEN rank() OVER (
+               PARTITION BY methodology, year, total IS NULL ORDER BY rank_key DESC) END AS r_all,
+           CASE WHEN total IS NOT NULL THEN rank() OVER (
+               PARTITION BY methodology, year, country, total IS NULL ORDER BY rank_key DESC)
+           END AS r_country,
+           CASE WHEN total IS NOT NULL THEN rank() OVER (
+               PARTITION BY methodology, year, region, total IS NULL ORDER BY rank_key DESC)
+           END AS r_region,
+           count(total) OVER (PARTITION BY methodology, year) AS n_ranked
+    FROM shown
+), classed AS (
+    SELECT r.*, (SELECT t.class_name FROM class_thresholds t WHERE t.methodology = r.methodology
+                 AND r.total >= t.min_score - 1e-9 ORDER BY t.position LIMIT 1) AS computed_class
+    FROM ranked r
+), with_rank AS (
+    SELECT *, coalesce(published_rank, r_all) AS rank_shown FROM classed
+), lagged AS (
+    SELECT *,
+           lag(year) OVER w AS prev_year, lag(total) OVER w AS prev_total,
+           lag(rank_shown) OVER w AS prev_rank, lag(methodology) OVER w AS prev_methodology
+    FROM with_rank
+    WINDOW w AS (PARTITION BY programme, city ORDER BY year)
+)
+SELECT l.programme, l.methodology, l.year, l.city, l.country, l.region, l.total, l.source,
+       l.coverage, l.computed_total, l.computed_from, l.published_total,
+       l.rank_shown,
+       CASE WHEN l.published_rank IS NOT NULL THEN 'published'
+            WHEN l.r_all IS NOT NULL THEN 'computed' END,
+       l.n_ranked, l.r_country, l.r_region,
+       l.prev_year, l.prev_total, l.prev_rank,
+       l.total - l.prev_total, l.prev_rank - l.rank_shown,
+       l.prev_methodology IS NOT NULL AND l.prev_methodology <> l.methodology,
+       coalesce(l.computed_class, l.published_class),
+       (SELECT t.position FROM class_thresholds t WHERE t.methodology = l.methodology
+        AND t.class_name = coalesce(l.computed_class, l.published_class)),
+       CASE WHEN l.computed_class IS NOT NULL THEN 'computed'
+            WHEN l.published_class IS NOT NULL THEN 'published' END
+FROM lagged l;
+"""
+
+
+def refresh(con: duckdb.DuckDBPyConnection, min_coverage: float = DEFAULT_MIN_COVERAGE) -> int:
+    """Recompute ``area_results`` and ``indices`` from the current scores; returns city-years."""
+    con.execute(_AREA_RESULTS)
+    con.execute(_INDICES.replace("$min_coverage", repr(float(min_coverage))))
+    return con.execute("SELECT count(*) FROM indices").fetchall()[0][0]
+
+
+def indices(con: duckdb.DuckDBPyConnection, programme: str | None = None,
+            year: int | None = None) -> pd.DataFrame:
+    """City indices with names, optionally for one programme and year, best first."""
+    return con.execute("""
+        SELECT i.*, c.name_en, c.name_uk, c.name_ru, c.population, p.synthetic
+        FROM indices i JOIN cities c ON c.code = i.city
+        JOIN programmes p ON p.code = i.programme
+        WHERE (?::VARCHAR IS NULL OR i.programme = ?) AND (?::INTEGER IS NULL OR i.year = ?)
+        ORDER BY i.programme, i.year, i.rank NULLS LAST, c.name_en""",
+        [programme, programme, year, year]).df()
+
+
+def compare_totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """City-years where a published total and a computed total both exist, with the gap."""
+    return con.execute("""
+        SELECT programme, methodology, year, city, published_total, computed_total,
+               computed_from, coverage, round(computed_total - published_total, 4) AS difference
+        FROM indices WHERE published_total IS NOT NULL AND computed_total IS NOT NULL
+        ORDER BY abs(computed_total - published_total) DESC""").df()
+
+
+EXPORT_INDICES = """
+SELECT c.code AS city, c.name_en AS city_name, i.country, i.programme, i.year, i.methodology,
+       round(i.total, 2) AS total, i.rank, i.rank_source, i.class_name AS class,
+       round(i.coverage, 4) AS coverage, i.source
+FROM indices i JOIN cities c ON c.code = i.city
+ORDER BY i.programme, i.year, i.rank NULLS LAST, c.name_en
+"""
