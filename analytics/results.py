@@ -35,36 +35,39 @@ _AREA_RESULTS = """
 CREATE OR REPLACE TEMP TABLE _nominal AS
 SELECT a.methodology, a.code AS area,
        coalesce(a.max_points, (SELECT sum(i.max_points) FROM indicators i
-                               WHERE i.methodology = a.methodology AND i.area = a.code)) AS nominal
+                               WHERE i.methodology = a.methodology AND i.area = a.code))
+           AS nominal
 FROM areas a;
 
-CREATE OR REPLACE TEMP TABLE _from_indicators AS
-SELECT s.methodology, s.year, s.city, i.area,
-       sum(s.score) FILTER (WHERE s.status = 'scored') AS points,
-       sum(i.max_points) FILTER (WHERE s.status = 'scored') AS assessed_max,
-       sum(i.max_points) FILTER (WHERE s.status <> 'not_applicable') AS applicable_max
-FROM scores s JOIN indicators i ON i.methodology = s.methodology AND i.code = s.item
-WHERE s.superseded_by IS NULL AND s.level = 'indicator'
-GROUP BY ALL;
+CREATE OR REPLACE TEMP TABLE _dim AS
+SELECT i.methodology, i.code, i.area, i.max_points, n.nominal
+FROM indicators i JOIN _nominal n ON n.methodology = i.methodology AND n.area = i.area;
 
 DELETE FROM area_results;
 INSERT INTO area_results
-SELECT f.methodology, f.year, f.city, f.area, 'indicators',
-       f.points / f.assessed_max * n.nominal,
-       n.nominal,
-       f.points / f.assessed_max,
-       coalesce(f.assessed_max / nullif(f.applicable_max, 0), 0),
-       coalesce(f.applicable_max, 0) = 0
-FROM _from_indicators f JOIN _nominal n ON n.methodology = f.methodology AND n.area = f.area
-UNION ALL
+SELECT methodology, year, city, area, 'indicators',
+       points / assessed_max * nominal, nominal, points / assessed_max,
+       coalesce(assessed_max / nullif(applicable_max, 0), 0),
+       coalesce(applicable_max, 0) = 0
+FROM (
+    SELECT s.methodology, s.year, s.city, d.area, any_value(d.nominal) AS nominal,
+           sum(s.score) FILTER (WHERE s.status = 'scored') AS points,
+           sum(d.max_points) FILTER (WHERE s.status = 'scored') AS assessed_max,
+           sum(d.max_points) FILTER (WHERE s.status <> 'not_applicable') AS applicable_max
+    FROM scores s JOIN _dim d ON d.methodology = s.methodology AND d.code = s.item
+    WHERE s.superseded_by IS NULL AND s.level = 'indicator'
+    GROUP BY s.methodology, s.year, s.city, d.area);
+
+INSERT INTO area_results
 SELECT s.methodology, s.year, s.city, s.item, 'areas',
        s.score, n.nominal, s.score / n.nominal,
        CASE WHEN s.status = 'scored' THEN 1.0 ELSE 0.0 END,
        s.status = 'not_applicable'
 FROM scores s JOIN _nominal n ON n.methodology = s.methodology AND n.area = s.item
 WHERE s.superseded_by IS NULL AND s.level = 'area'
-  AND NOT EXISTS (SELECT 1 FROM _from_indicators f WHERE f.methodology = s.methodology
-                  AND f.year = s.year AND f.city = s.city AND f.area = s.item);
+  AND NOT EXISTS (SELECT 1 FROM area_results r WHERE r.source = 'indicators'
+                  AND r.methodology = s.methodology AND r.year = s.year AND r.city = s.city
+                  AND r.area = s.item);
 """
 
 _INDICES = """
@@ -142,9 +145,12 @@ WITH m AS (
            count(total) OVER (PARTITION BY methodology, year) AS n_ranked
     FROM shown
 ), classed AS (
-    SELECT r.*, (SELECT t.class_name FROM class_thresholds t WHERE t.methodology = r.methodology
-                 AND r.total >= t.min_score - 1e-9 ORDER BY t.position LIMIT 1) AS computed_class
-    FROM ranked r
+    SELECT r.*, c.class_name AS computed_class
+    FROM ranked r LEFT JOIN (
+        SELECT r2.methodology, r2.year, r2.city, arg_min(t.class_name, t.position) AS class_name
+        FROM ranked r2 JOIN class_thresholds t ON t.methodology = r2.methodology
+                                              AND r2.total >= t.min_score - 1e-9
+        GROUP BY ALL) c USING (methodology, year, city)
 ), with_rank AS (
     SELECT *, coalesce(published_rank, r_all) AS rank_shown FROM classed
 ), lagged AS (
@@ -164,11 +170,12 @@ SELECT l.programme, l.methodology, l.year, l.city, l.country, l.region, l.total,
        l.total - l.prev_total, l.prev_rank - l.rank_shown,
        l.prev_methodology IS NOT NULL AND l.prev_methodology <> l.methodology,
        coalesce(l.computed_class, l.published_class),
-       (SELECT t.position FROM class_thresholds t WHERE t.methodology = l.methodology
-        AND t.class_name = coalesce(l.computed_class, l.published_class)),
+       t.position,
        CASE WHEN l.computed_class IS NOT NULL THEN 'computed'
             WHEN l.published_class IS NOT NULL THEN 'published' END
-FROM lagged l;
+FROM lagged l LEFT JOIN class_thresholds t
+     ON t.methodology = l.methodology AND t.class_name = coalesce(l.computed_class,
+                                                                   l.published_class);
 """
 
 

@@ -106,3 +106,17 @@ def test_city_search_matches_any_name(ro):
     assert list(catalog.cities(ro, search="Chervonohrad")["code"]) == ["ua-sheptytskyi"]
     assert catalog.cities(ro, search="100%_").empty
     assert len(catalog.cities(ro, search="")) == 144
+
+
+def test_export_indices(db, tmp_path):
+    out = tmp_path / "indices.csv"
+    assert main(["export", "--db", str(db), "--table", "indices", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0]) == ["city", "city_name", "country", "programme", "year", "methodology",
+                             "total", "rank", "rank_source", "class", "coverage", "source"]
+    mariupol = [r for r in rows if r["city"] == "ua-mariupol" and r["year"] == "2021"
+                and r["programme"] == "tc-transparency"]
+    assert mariupol[0]["total"] == "91.0" and mariupol[0]["rank"] == "1"
+    assert mariupol[0]["class"] == "transparent" and mariupol[0]["source"] == "published"
+    demo = [r for r in rows if r["programme"] == "demo-index"]
+    assert len(demo) > 1000 and all(r["source"] == "computed" for r in demo if r["total"])
