@@ -3,10 +3,26 @@ import streamlit as st
 
 from pages import common
 
-st.set_page_config(page_title="Open Cities Monitor", page_icon=":material/location_city:", layout="wide")
+st.set_page_config(page_title="Open Cities Monitor", page_icon=":material/location_city:",
+                   layout="wide")
 common.ensure_database()
-page = st.navigation([
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True, url_path="home"),
-])
+# Each page's url_path is its file name, so a link names the page it shows.
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/map:", default=True,
+            url_path="overview"),
+    st.Page("pages/rankings.py", title="Rankings", icon=":material/leaderboard:",
+            url_path="rankings"),
+    st.Page("pages/city.py", title="City profile", icon=":material/location_city:",
+            url_path="city"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:",
+            url_path="compare"),
+    st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:", url_path="trends"),
+    st.Page("pages/methodology.py", title="Methodology and sources",
+            icon=":material/menu_book:", url_path="methodology"),
+    st.Page("pages/data.py", title="Data inventory", icon=":material/database:",
+            url_path="data"),
+]
+page = st.navigation(PAGES)
+common.follow_goto(PAGES)
 common.sidebar()
 page.run()

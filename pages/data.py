@@ -1,8 +1,11 @@
-"""Home: what the database holds."""
+"""Data inventory: what the database holds."""
 import streamlit as st
 
 from analytics import catalog
+from pages import common
 from pages.common import SYNTHETIC_LABEL, connection
+
+common.guard(__file__)
 
 con = connection()
 st.title("Open Cities Monitor")
