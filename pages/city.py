@@ -1,5 +1,200 @@
+"""City profile: from a city's index down to single indicators, with what it would take to
+move up."""
+import altair as alt
+import pandas as pd
 import streamlit as st
+
+from analytics import compare, dashboard, robustness, trends
 from pages import common
+from pages.common import t
 
 common.guard(__file__)
-st.title("Coming soon")
+
+programme, year, prog = common.programme_and_year()
+lang = common.lang()
+
+choices = common.run(dashboard.city_choices, lang=lang)
+codes = list(choices["code"])
+label = dict(zip(choices["code"], choices["name"] + " (" + choices["country"] + ")"))
+city = st.selectbox(t("City"), codes, format_func=label.get,
+                    key=common.bind("city", codes, "ua-lviv" if "ua-lviv" in codes else codes[0]))
+common.remember(city=city)
+info = common.run(dashboard.city_info, city, lang=lang)
+
+st.title(info["name"])
+facts = [info["country_name"], info["region_name"],
+         t("population {n:,}", n=int(info["population"])) if info["population"] else None,
+         t("capital") if info["capital"] else None, t("OGP Local member") if info["ogp_local"] else None]
+if info["name_native"] and info["name_native"] != info["name"]:
+    facts.insert(0, info["name_native"])
+st.caption(" · ".join(f for f in facts if f))
+
+series = common.run(trends.city_series, programme, city)
+if series.empty:
+    others = common.run(dashboard.city_programmes, city)
+    st.info(t("{city} has no results in {p}.", city=info["name"], p=prog["name"]),
+            icon=":material/info:")
+    if not others.empty:
+        st.write(t("Results exist in:"))
+        for row in others.itertuples():
+            st.page_link("pages/city.py", label=f"{row.name_en} ({', '.join(map(str, row.years))})",
+                         query_params={"city": city, "programme": row.programme,
+                                       "year": str(row.years[-1])})
+    st.stop()
+
+common.synthetic_banner(prog["synthetic"])
+years = [int(y) for y in series["year"]]
+shown_year = year if year in years else years[-1]
+if shown_year != year:
+    st.caption(t("No result for {y}; showing {s}.", y=year, s=shown_year))
+row = series.loc[series["year"] == shown_year].iloc[0]
+methodology = row["methodology"]
+
+c = st.columns(4)
+c[0].metric(t("Index {y}", y=shown_year), common.fmt_points(row["total"]),
+            delta=None if pd.isna(row["change_points"]) or row["across_break"]
+            else f"{row['change_points']:+.1f}",
+            help=t("Source: {s}", s=row["source"] or "—"))
+c[1].metric(t("Rank"), "—" if pd.isna(row["rank"]) else f"{int(row['rank'])}",
+            delta=None if pd.isna(row["change_rank"]) or row["across_break"]
+            else f"{int(row['change_rank']):+d}",
+            help=t("{src} rank among {n} cities with a total",
+                   src=row["rank_source"] or "", n=int(row["ranked_cities"] or 0)))
+c[2].metric(t("Class"), row["class_name"] if isinstance(row["class_name"], str) else "—")
+c[3].metric(t("Coverage"), "—" if pd.isna(row["coverage"]) else f"{row['coverage']:.0%}",
+            help=t("Share of the applicable maximum that was assessed"))
+
+# ------------------------------------------------------------------------------ history
+st.subheader(t("History"))
+projects = common.run(dashboard.city_projects, city)
+breaks = pd.DataFrame(common.run(trends.breaks, programme))
+hist = series.assign(year=series["year"].astype(int))
+base = alt.Chart(hist).encode(x=alt.X("year:O", title=t("Year")))
+layers = []
+if not projects.empty:
+    spans = projects.assign(start=projects["year_from"].astype(int),
+                            end=projects["year_to"].astype(int),
+                            project=projects["title_en"] + projects["synthetic"].map(
+                                {True: " (" + t("synthetic") + ")", False: ""}))
+    spans = spans[(spans["end"] >= min(years)) & (spans["start"] <= max(years))]
+    if not spans.empty:
+        layers.append(alt.Chart(spans).mark_rect(opacity=0.15, color="#4575b4").encode(
+            x=alt.X("start:O"), x2="end:O", tooltip=[alt.Tooltip("project:N", title=t("Project"))]))
+layers.append(base.mark_line(point=True, color="#333").encode(
+    y=alt.Y("total:Q", title=t("Index"), scale=alt.Scale(domain=[0, 100])),
+    tooltip=[alt.Tooltip("year:O", title=t("Year")), alt.Tooltip("total:Q", format=".1f"),
+             alt.Tooltip("class_name:N", title=t("Class")),
+             alt.Tooltip("methodology:N", title=t("Methodology"))]))
+if not breaks.empty:
+    b = breaks[breaks["year"].isin(years)]
+    if not b.empty:
+        layers.append(alt.Chart(b).mark_rule(strokeDash=[4, 4], color="#d73027").encode(
+            x="year:O", tooltip=[alt.Tooltip("methodology:N", title=t("New methodology"))]))
+st.altair_chart(alt.layer(*layers).properties(height=260), width="stretch")
+notes = []
+if not breaks.empty and breaks["year"].isin(years).any():
+    notes.append(t("Dashed red lines: methodology changes; totals on either side are not "
+                   "directly comparable."))
+if not projects.empty:
+    notes.append(t("Shaded: years of EU-funded projects the city took part in."))
+if notes:
+    st.caption(" ".join(notes))
+common.downloads(series, f"history-{city}-{programme}", "history")
+
+# ------------------------------------------------------------------------------ areas
+peers = common.run(compare.peer_group, methodology, shown_year, city)
+areas = common.run(dashboard.area_vs_peers, methodology, shown_year, city, peers, lang=lang)
+st.subheader(t("Areas against peers"))
+if areas["share"].notna().any():
+    st.caption(t("Share of each area's maximum; the tick is the median of {n} peer cities "
+                 "(same country and population band).", n=len(peers)))
+    chart_df = areas.assign(pct=areas["share"] * 100, peer=areas["peer_median"] * 100)
+    bars = alt.Chart(chart_df).mark_bar(color="#4575b4").encode(
+        y=alt.Y("area_name:N", sort=list(chart_df["area_name"]), title=None),
+        x=alt.X("pct:Q", title=t("% of the area's maximum"), scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("area_name:N", title=t("Area")),
+                 alt.Tooltip("points:Q", title=t("Points"), format=".2f"),
+                 alt.Tooltip("max_points:Q", title=t("Maximum"), format=".2f"),
+                 alt.Tooltip("peer:Q", title=t("Peer median, %"), format=".0f")])
+    ticks = alt.Chart(chart_df).mark_tick(color="#d73027", thickness=3, size=18).encode(
+        y=alt.Y("area_name:N", sort=list(chart_df["area_name"])), x="peer:Q")
+    st.altair_chart((bars + ticks).properties(height=28 * len(chart_df) + 40), width="stretch")
+    common.downloads(areas.drop(columns=["position"]), f"areas-{city}-{shown_year}", "areas")
+else:
+    st.caption(t("No area scores for this city and year."))
+
+# ------------------------------------------------------------------------------ indicators
+indicators = common.run(dashboard.indicator_table, methodology, shown_year, city, lang=lang)
+if not indicators.empty and (indicators["state"] != "missing").any():
+    st.subheader(t("Indicators"))
+    state = indicators["state"].map(lambda s: t(common.STATE_LABELS[s]))
+    counts = indicators["state"].value_counts()
+    st.caption(" · ".join(f"{t(common.STATE_LABELS[k])}: {v}" for k, v in counts.items()))
+    for area_name, grp in indicators.assign(state_label=state).groupby("area_name", sort=False):
+        met = (grp["state"] == "met").sum()
+        with st.expander(f"{area_name} — {t('{m} of {n} met', m=met, n=len(grp))}"):
+            st.dataframe(grp, hide_index=True, width="stretch",
+                         column_order=["code", "text", "score", "max_points", "state_label",
+                                       "evidence_url", "comment"],
+                         column_config={
+                             "code": t("Code"), "text": st.column_config.TextColumn(
+                                 t("Indicator"), width="large"),
+                             "score": st.column_config.NumberColumn(t("Points"), format="%.2f"),
+                             "max_points": st.column_config.NumberColumn(t("Maximum"),
+                                                                         format="%.2f"),
+                             "state_label": t("State"),
+                             "evidence_url": st.column_config.LinkColumn(t("Evidence")),
+                             "comment": t("Comment")})
+    common.downloads(indicators, f"indicators-{city}-{shown_year}", "indicators")
+
+    # -------------------------------------------------------------------------- gap planner
+    st.subheader(t("What it would take"))
+    plan = common.run(compare.gap_plan, methodology, shown_year, city)
+    pointers = tuple(c for cs in plan["plan"]["met_by"] for c in cs[:5]) \
+        if not plan["plan"].empty else ()
+    names = common.run(dashboard.city_names, pointers, lang=lang)
+    if plan.get("reason") and plan["plan"].empty:
+        st.info(t(plan["reason"]), icon=":material/info:")
+    else:
+        st.write(t("To reach **{target:.0f}** ({cls}) from {now:.1f}: meet these {k} "
+                   "indicator(s). Cities listed already meet them — peers first.",
+                   target=plan["target"], cls=plan.get("target_class") or t("target"),
+                   now=plan["current"], k=len(plan["plan"])))
+        gp = plan["plan"].assign(
+            best_practice=plan["plan"]["met_by"].map(
+                lambda cs: ", ".join(names.get(c, c) for c in cs[:5])
+                + (f" +{len(cs) - 5}" if len(cs) > 5 else "")),
+            text=plan["plan"][f"text_{lang}"].fillna(plan["plan"]["text_en"]))
+        st.dataframe(gp, hide_index=True, width="stretch",
+                     column_order=["code", "text", "gain", "total_after", "peer_share",
+                                   "best_practice"],
+                     column_config={
+                         "code": t("Code"),
+                         "text": st.column_config.TextColumn(t("Indicator"), width="large"),
+                         "gain": st.column_config.NumberColumn(t("Adds"), format="+%.2f"),
+                         "total_after": st.column_config.NumberColumn(t("Index after"),
+                                                                      format="%.1f"),
+                         "peer_share": st.column_config.ProgressColumn(
+                             t("Peers meeting it"), min_value=0, max_value=1, format="percent"),
+                         "best_practice": t("Already met by")})
+        common.downloads(gp.drop(columns=["met_by"]), f"gap-plan-{city}-{shown_year}", "gap")
+
+    # -------------------------------------------------------------------------- robustness
+    st.subheader(t("How solid is the rank?"))
+    mc = common.run(robustness.rank_intervals, methodology, shown_year, n=1000, seed=0)
+    mine = mc[mc["city"] == city]
+    if mine.empty:
+        st.caption(t("Not enough area data to test the rank."))
+    else:
+        r = mine.iloc[0]
+        st.write(t("With area weights varied around the methodology's own and scores added up or "
+                   "multiplied (1,000 draws), the rank stays between **{lo:.0f}** and "
+                   "**{hi:.0f}** in 90% of cases (median {med:.0f}; nominal {nom}).",
+                   lo=r["p05_rank"], hi=r["p95_rank"], med=r["median_rank"],
+                   nom=int(r["nominal_rank"])))
+        st.caption(t("Correlation of the varied rankings with the nominal one (Spearman, "
+                     "median): {rho:.3f}.", rho=mc.attrs.get("spearman_median", float("nan"))))
+elif not indicators.empty:
+    st.caption(t("No indicator-level scores for this city and year: the drill-down and the "
+                 "gap planner need them."))
+

@@ -133,7 +133,7 @@ def url_set(**values) -> None:
             st.query_params[key] = str(value)
 
 
-def bind(key: str, options: list, default):
+def bind(key: str, options: list | None, default):
     """The session-state key of a widget for URL parameter ``key``, with its value set.
 
     A value that arrives in the URL from outside (a shared link, a click that opened this page)
@@ -142,6 +142,12 @@ def bind(key: str, options: list, default):
     """
     wkey, ukey, keep = f"w_{key}", f"u_{key}", f"keep_{key}"
     want = url_get(key)
+    if options is None:  # free text
+        if want is not None and want != st.session_state.get(ukey):
+            st.session_state[wkey] = want
+        elif wkey not in st.session_state:
+            st.session_state[wkey] = st.session_state.get(keep) or default
+        return wkey
     match = [o for o in options if str(o) == want]
     if match and want != st.session_state.get(ukey):
         st.session_state[wkey] = match[0]
