@@ -263,3 +263,39 @@ def city_choices(con: duckdb.DuckDBPyConnection, programme: str | None = None,
           AND (?::VARCHAR IS NULL OR EXISTS (SELECT 1 FROM indices i WHERE i.city = c.code
                                              AND i.programme = ?))
         ORDER BY c.population DESC NULLS LAST""", [programme, programme]).df()
+
+
+def methodology_detail(con: duckdb.DuckDBPyConnection, methodology: str,
+                       lang: str = "en") -> dict:
+    """A methodology's areas (with indicator counts and where they continue), class
+    thresholds and indicators."""
+    lang = _lang(lang)
+    areas = con.execute(f"""
+        SELECT a.code, coalesce(a.name_{lang}, a.name_en) AS name, a.max_points,
+               (SELECT count(*) FROM indicators i WHERE i.methodology = a.methodology
+                AND i.area = a.code) AS indicators,
+               (SELECT string_agg(l.to_methodology || ': ' || coalesce(b.name_{lang}, b.name_en),
+                                  '; ')
+                FROM area_links l JOIN areas b ON b.methodology = l.to_methodology
+                                              AND b.code = l.to_area
+                WHERE l.from_methodology = a.methodology AND l.from_area = a.code)
+                   AS continues_as
+        FROM areas a WHERE a.methodology = ? ORDER BY a.position""", [methodology]).df()
+    classes = con.execute("""SELECT class_name, min_score, note, source_url
+                             FROM class_thresholds WHERE methodology = ?
+                             ORDER BY position""", [methodology]).df()
+    indicators = con.execute(f"""
+        SELECT i.code, coalesce(a.name_{lang}, a.name_en) AS area,
+               coalesce(i.text_{lang}, i.text_en) AS text, i.max_points, i.kind::VARCHAR AS kind
+        FROM indicators i JOIN areas a ON a.methodology = i.methodology AND a.code = i.area
+        WHERE i.methodology = ? ORDER BY a.position, i.position""", [methodology]).df()
+    return {"areas": areas, "classes": classes, "indicators": indicators}
+
+
+def published_sources(con: duckdb.DuckDBPyConnection, programme: str) -> pd.DataFrame:
+    """The pages a programme's published figures come from, with how many figures each gave."""
+    return con.execute("""
+        SELECT source_url, count(*) AS figures, count(*) FILTER (WHERE preferred) AS preferred,
+               string_agg(DISTINCT year::VARCHAR, ', ' ORDER BY year::VARCHAR) AS years
+        FROM published_figures WHERE programme = ?
+        GROUP BY source_url ORDER BY figures DESC""", [programme]).df()

@@ -96,6 +96,13 @@ def aggregate(con: duckdb.DuckDBPyConnection, programme: str, by: str = "country
     return df.rename(columns={"grp": by})
 
 
+def distribution(con: duckdb.DuckDBPyConnection, programme: str) -> pd.DataFrame:
+    """Every city's total per year (for distribution charts)."""
+    return con.execute("""SELECT year, city, total, methodology FROM indices
+                          WHERE programme = ? AND total IS NOT NULL ORDER BY year, total""",
+                       [programme]).df()
+
+
 def year_on_year(con: duckdb.DuckDBPyConnection, programme: str, year: int) -> pd.DataFrame:
     """Each city's change in points and rank against its previous assessed year."""
     return con.execute("""
