@@ -64,6 +64,12 @@ c[2].metric(t("Class"), row["class_name"] if isinstance(row["class_name"], str) 
 c[3].metric(t("Coverage"), "—" if pd.isna(row["coverage"]) else f"{row['coverage']:.0%}",
             help=t("Share of the applicable maximum that was assessed"))
 
+near = common.run(compare.nearest_by_profile, methodology, shown_year, city, k=3)
+st.page_link("pages/compare.py", label=t("Compare with the most similar cities"),
+             icon=":material/compare_arrows:",
+             query_params={"programme": programme, "year": str(shown_year),
+                           "cities": [city, *list(near["city"])] if not near.empty else [city]})
+
 # ------------------------------------------------------------------------------ history
 st.subheader(t("History"))
 projects = common.run(dashboard.city_projects, city)

@@ -147,6 +147,7 @@ def bind(key: str, options: list | None, default):
             st.session_state[wkey] = want
         elif wkey not in st.session_state:
             st.session_state[wkey] = st.session_state.get(keep) or default
+        st.session_state[wkey] = st.session_state[wkey]
         return wkey
     match = [o for o in options if str(o) == want]
     if match and want != st.session_state.get(ukey):
@@ -154,6 +155,9 @@ def bind(key: str, options: list | None, default):
     elif st.session_state.get(wkey) not in options:
         kept = st.session_state.get(keep)
         st.session_state[wkey] = kept if kept in options else default
+    # Assign it anew on every run: a widget drawn by another page is a new widget to
+    # Streamlit, which would otherwise start it from its default.
+    st.session_state[wkey] = st.session_state[wkey]
     return wkey
 
 
@@ -162,12 +166,14 @@ def bind_list(key: str, options: list, default: list | None = None) -> str:
     wkey, ukey, keep = f"w_{key}", f"u_{key}", f"keep_{key}"
     want = url_get_list(key)
     if want and "|".join(want) != st.session_state.get(ukey):
-        st.session_state[wkey] = [o for o in options if str(o) in want]
+        by_text = {str(o): o for o in options}
+        st.session_state[wkey] = [by_text[w] for w in want if w in by_text]
     elif wkey not in st.session_state:
         kept = st.session_state.get(keep)
         st.session_state[wkey] = [o for o in (kept or default or []) if o in options]
     else:
         st.session_state[wkey] = [o for o in st.session_state[wkey] if o in options]
+    st.session_state[wkey] = list(st.session_state[wkey])
     return wkey
 
 

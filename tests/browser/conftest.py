@@ -28,8 +28,17 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
+    """The dashboard, shared by the browser tests of a session."""
+    yield from _serve(tmp_path_factory.mktemp("server") / "transparency.duckdb")
+
+
+@pytest.fixture()
+def fresh_server(tmp_path):
     """The dashboard as a user starts it, on a machine with no database yet."""
-    db = tmp_path_factory.mktemp("server") / "transparency.duckdb"
+    yield from _serve(tmp_path / "transparency.duckdb")
+
+
+def _serve(db: Path):
     port = _free_port()
     log = open(db.with_name("streamlit.log"), "w")
     env = {**os.environ, "OCM_DB": str(db)}

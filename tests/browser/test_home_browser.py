@@ -1,4 +1,4 @@
-"""The home page in a real browser, on a server started with no database."""
+"""First start in a real browser: the database is built, with progress, and the app opens."""
 from __future__ import annotations
 
 import pytest
@@ -8,23 +8,21 @@ from tests.browser.conftest import screenshot
 pytestmark = pytest.mark.browser
 
 
-def test_first_start_builds_and_shows_the_home_page(server, page):
-    page.goto(server["url"])
-    page.get_by_role("heading", name="Open Cities Monitor").wait_for(timeout=60_000)
-    page.get_by_text("Scores in force").wait_for()
-    page.locator("[data-testid=stDataFrame]").first.wait_for()
-    assert page.locator("[data-testid=stDataFrame]").count() == 4
+def test_first_start_builds_the_database_and_opens_the_overview(fresh_server, page):
+    assert not fresh_server["db"].exists()
+    page.goto(fresh_server["url"])
+    page.get_by_text("Database ready").wait_for(timeout=90_000)
+    page.get_by_role("heading", name="Overview").wait_for(timeout=60_000)
+    assert fresh_server["db"].exists()
     assert page.locator("[data-testid=stException]").count() == 0
-    assert server["db"].exists()
-    assert page.get_by_text("synthetic demo data", exact=False).count() >= 1
-    path = screenshot(page, "home")
-    assert path.stat().st_size > 20_000
+    screenshot(page, "first-start")
 
 
-def test_city_search_in_the_browser(server, page):
-    page.goto(server["url"])
+def test_data_inventory_and_city_search(server, page):
+    page.goto(f"{server['url']}/data")
     box = page.get_by_placeholder("Name in English, Ukrainian or Russian")
-    box.wait_for(timeout=60_000)
+    box.wait_for(timeout=90_000)
+    assert page.locator("[data-testid=stDataFrame]").count() == 4
     box.fill("Atlantis")
     box.press("Enter")
     page.get_by_text("No city matches").wait_for(timeout=15_000)

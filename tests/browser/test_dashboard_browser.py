@@ -1,0 +1,102 @@
+"""The dashboard in real Chromium: every page, the map, and the click path
+ranking → city profile → compare."""
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from PIL import Image
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "overview": "?programme=demo-index&year=2025",
+    "rankings": "rankings?programme=demo-index&year=2025",
+    "city": "city?city=ua-lviv&programme=demo-index&year=2025",
+    "compare": "compare?programme=demo-index&year=2025&cities=ua-lviv&cities=ua-kyiv"
+               "&cities=ge-tbilisi",
+    "trends": "trends?programme=demo-index&year=2025&by=country",
+    "methodology": "methodology?programme=tc-transparency&year=2021",
+    "data": "data",
+    "overview-real": "?programme=tc-transparency&year=2021",
+    "city-real": "city?city=ua-mariupol&programme=tc-transparency&year=2021",
+}
+
+
+def settle(page, timeout=60_000):
+    """Wait until the app has finished running (no spinner, a title on the page)."""
+    page.locator("h1").first.wait_for(timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=timeout)
+    time.sleep(1.0)
+
+
+def no_exception(page):
+    assert page.locator("[data-testid=stException]").count() == 0, \
+        page.locator("[data-testid=stException]").first.inner_text()
+    assert page.get_by_text("Page not found").count() == 0
+
+
+@pytest.fixture()
+def tall(browser):
+    ctx = browser.new_context(viewport={"width": 1440, "height": 2400})
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_opens_by_link(server, tall, name):
+    tall.goto(f"{server['url']}/{PAGES[name]}")
+    settle(tall)
+    no_exception(tall)
+    screenshot(tall, f"page-{name}")
+
+
+def test_map_is_drawn(server, page):
+    page.goto(f"{server['url']}/{PAGES['overview']}")
+    settle(page)
+    canvas = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
+    canvas.wait_for(timeout=30_000)
+    time.sleep(2)
+    img = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
+    colours = img.getcolors(maxcolors=1 << 20) or []
+    assert len(colours) > 50, "the map canvas is blank"
+    # country fill and city dots are there: several distinct non-white pixels
+    non_white = sum(n for n, c in colours if c != (255, 255, 255))
+    assert non_white > 0.05 * img.width * img.height
+
+
+def test_click_path_ranking_to_city_to_compare(server, page):
+    page.goto(f"{server['url']}/{PAGES['rankings']}")
+    settle(page)
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.wait_for()
+    box = grid.bounding_box()
+    # the selection checkbox of the first row (header row is 35 px high)
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    page.wait_for_url("**/city?**", timeout=30_000)
+    settle(page)
+    no_exception(page)
+    assert "city=" in page.url and "programme=demo-index" in page.url
+    first_city = page.locator("h1").first.inner_text()
+    assert first_city
+    page.get_by_text("Compare with the most similar cities").click()
+    page.get_by_role("heading", name="Compare cities").wait_for(timeout=30_000)
+    settle(page)
+    no_exception(page)
+    chosen = page.locator("[data-testid=stMultiSelect]").first.inner_text()
+    assert chosen.count("(UA)") + chosen.count("(GE)") >= 2 and first_city in chosen
+    page.get_by_text("Who meets what").wait_for()
+    screenshot(page, "click-path-compare")
+
+
+def test_link_reproduces_the_view(server, page):
+    url = f"{server['url']}/rankings?programme=demo-index&year=2025&country=GE&q=bat"
+    page.goto(url)
+    settle(page)
+    assert page.get_by_text("Batumi").count() >= 1
+    assert page.get_by_text("Kyiv").count() == 0

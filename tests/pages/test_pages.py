@@ -1,0 +1,106 @@
+"""Every page runs on the shipped database, shows its key elements, and takes its state from
+the URL."""
+from __future__ import annotations
+
+import pytest
+
+from tests.pages.conftest import texts
+
+PAGES = ["overview", "rankings", "city", "compare", "trends", "methodology", "data"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("programme, year", [("tc-transparency", "2021"),
+                                             ("demo-index", "2025"), ("tc-wartime", "2022")])
+def test_every_page_runs(app, page, programme, year):
+    at = app(page, programme=programme, year=year)
+    assert at.title, page
+
+
+def test_overview_headline_and_url_state(app):
+    at = app("overview", programme="demo-index", year="2023")
+    assert at.sidebar.selectbox[0].value == "demo-index"
+    assert at.sidebar.selectbox[1].value == 2023
+    labels = {m.label for m in at.metric}
+    assert {"Cities assessed", "Average index"} <= labels
+    assert "Synthetic demo data" in texts(at)
+    assert at.query_params["programme"] in ("demo-index", ["demo-index"])
+
+
+def test_real_programme_is_not_labelled_synthetic(app):
+    at = app("overview", programme="tc-transparency", year="2021")
+    assert "Synthetic demo data" not in texts(at)
+    assert {m.label: m.value for m in at.metric}["Cities assessed"] == "17"
+
+
+def test_rankings_filters_from_the_url(app):
+    at = app("rankings", programme="demo-index", year="2025", country="GE")
+    table = at.dataframe[0].value
+    assert len(table) > 0 and set(table["country"]) == {"GE"}
+    assert at.multiselect[0].value == ["GE"]
+
+
+def test_rankings_search_and_empty_state(app):
+    at = app("rankings", programme="demo-index", year="2025", q="Львів")
+    assert list(at.dataframe[0].value["city"]) == ["ua-lviv"]
+    at = app("rankings", programme="demo-index", year="2025", q="Atlantis")
+    assert "No city matches these filters." in texts(at)
+
+
+def test_rankings_never_show_not_assessed_as_zero(app):
+    at = app("rankings", programme="tc-transparency", year="2024")
+    table = at.dataframe[0].value
+    missing = table[table["total"].isna()]
+    assert len(missing) > 0  # classes without a published total
+    assert (missing["total_label"] == "not assessed").all()
+
+
+def test_city_profile_from_the_url(app):
+    at = app("city", city="ua-lviv", programme="demo-index", year="2025")
+    assert at.title[0].value == "Lviv"
+    assert at.selectbox[0].value == "ua-lviv"
+    t = texts(at)
+    assert "Areas against peers" in t and "What it would take" in t
+    assert "How solid is the rank?" in t and "Indicators" in t
+    assert len(at.expander) == 14  # one per area
+
+
+def test_city_without_results_offers_other_programmes(app):
+    at = app("city", city="ge-tbilisi", programme="tc-transparency", year="2021")
+    assert "has no results in" in texts(at)
+
+
+def test_compare_from_the_url(app):
+    at = app("compare", programme="demo-index", year="2025",
+             cities=["ua-lviv", "ua-kyiv", "ge-tbilisi"])
+    assert at.multiselect[0].value == ["ua-lviv", "ua-kyiv", "ge-tbilisi"]
+    assert "Who meets what" in texts(at)
+    assert "Transparency against accountability" in texts(at)
+
+
+def test_compare_needs_two_cities(app):
+    at = app("compare", programme="demo-index", year="2025", cities="ua-lviv")
+    assert "Choose at least two cities." in texts(at)
+
+
+def test_trends_like_for_like(app):
+    at = app("trends", programme="demo-index", year="2025", by="population_band",
+             **{"from": "2019", "to": "2022"})
+    t = texts(at)
+    assert "Like-for-like" in t and "methodology changes (2021)" in t
+    assert {m.label for m in at.metric} >= {"Cities compared", "Mean change, like-for-like"}
+
+
+def test_trends_for_classes_only(app):
+    at = app("trends", programme="tc-wartime", year="2023")
+    assert "publishes classes only" in texts(at)
+
+
+def test_methodology_page(app):
+    at = app("methodology", programme="demo-index", year="2025", methodology="demo-index-2017")
+    assert at.selectbox(key="w_methodology").value == "demo-index-2017"
+    assert "Statistical coherence" in texts(at)
+    at = app("methodology", programme="tc-transparency", year="2017")
+    t = texts(at)
+    assert "Indicator texts are not published" in t
+    assert "Published figures and their sources" in t
