@@ -117,11 +117,8 @@ def _programme_document(meths: list[dict]) -> dict:
     names = {a[0]: a[1:] for a in AREAS}
     methodologies = []
     for idx, m in enumerate(meths):
-        numbers: dict[str, int] = {}
         indicators = []
         for ind in m["indicators"]:
-            numbers[ind["area"]] = numbers.get(ind["area"], 0) + 1
-            k = numbers[ind["area"]]
             en, uk, ru = names[ind["area"]]
             indicators.append({
                 "code": ind["code"], "area": ind["area"], "max": ind["max"], "kind": ind["kind"],

@@ -1,11 +1,10 @@
 """City profile: from a city's index down to single indicators, with what it would take to
 move up."""
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from analytics import compare, dashboard, robustness, trends
-from pages import common
+from pages import charts, common
 from pages.common import t
 
 common.guard(__file__)
@@ -74,29 +73,7 @@ st.page_link("pages/compare.py", label=t("Compare with the most similar cities")
 st.subheader(t("History"))
 projects = common.run(dashboard.city_projects, city)
 breaks = pd.DataFrame(common.run(trends.breaks, programme))
-hist = series.assign(year=series["year"].astype(int))
-base = alt.Chart(hist).encode(x=alt.X("year:O", title=t("Year")))
-layers = []
-if not projects.empty:
-    spans = projects.assign(start=projects["year_from"].astype(int),
-                            end=projects["year_to"].astype(int),
-                            project=projects["title_en"] + projects["synthetic"].map(
-                                {True: " (" + t("synthetic") + ")", False: ""}))
-    spans = spans[(spans["end"] >= min(years)) & (spans["start"] <= max(years))]
-    if not spans.empty:
-        layers.append(alt.Chart(spans).mark_rect(opacity=0.15, color="#4575b4").encode(
-            x=alt.X("start:O"), x2="end:O", tooltip=[alt.Tooltip("project:N", title=t("Project"))]))
-layers.append(base.mark_line(point=True, color="#333").encode(
-    y=alt.Y("total:Q", title=t("Index"), scale=alt.Scale(domain=[0, 100])),
-    tooltip=[alt.Tooltip("year:O", title=t("Year")), alt.Tooltip("total:Q", format=".1f"),
-             alt.Tooltip("class_name:N", title=t("Class")),
-             alt.Tooltip("methodology:N", title=t("Methodology"))]))
-if not breaks.empty:
-    b = breaks[breaks["year"].isin(years)]
-    if not b.empty:
-        layers.append(alt.Chart(b).mark_rule(strokeDash=[4, 4], color="#d73027").encode(
-            x="year:O", tooltip=[alt.Tooltip("methodology:N", title=t("New methodology"))]))
-st.altair_chart(alt.layer(*layers).properties(height=260), width="stretch")
+common.chart(charts.city_history, programme, city)
 notes = []
 if not breaks.empty and breaks["year"].isin(years).any():
     notes.append(t("Dashed red lines: methodology changes; totals on either side are not "
@@ -114,17 +91,7 @@ st.subheader(t("Areas against peers"))
 if areas["share"].notna().any():
     st.caption(t("Share of each area's maximum; the tick is the median of {n} peer cities "
                  "(same country and population band).", n=len(peers)))
-    chart_df = areas.assign(pct=areas["share"] * 100, peer=areas["peer_median"] * 100)
-    bars = alt.Chart(chart_df).mark_bar(color="#4575b4").encode(
-        y=alt.Y("area_name:N", sort=list(chart_df["area_name"]), title=None),
-        x=alt.X("pct:Q", title=t("% of the area's maximum"), scale=alt.Scale(domain=[0, 100])),
-        tooltip=[alt.Tooltip("area_name:N", title=t("Area")),
-                 alt.Tooltip("points:Q", title=t("Points"), format=".2f"),
-                 alt.Tooltip("max_points:Q", title=t("Maximum"), format=".2f"),
-                 alt.Tooltip("peer:Q", title=t("Peer median, %"), format=".0f")])
-    ticks = alt.Chart(chart_df).mark_tick(color="#d73027", thickness=3, size=18).encode(
-        y=alt.Y("area_name:N", sort=list(chart_df["area_name"])), x="peer:Q")
-    st.altair_chart((bars + ticks).properties(height=28 * len(chart_df) + 40), width="stretch")
+    common.chart(charts.area_bars, methodology, shown_year, city, peers, lang)
     common.downloads(areas.drop(columns=["position"]), f"areas-{city}-{shown_year}", "areas")
 else:
     st.caption(t("No area scores for this city and year."))
@@ -136,21 +103,31 @@ if not indicators.empty and (indicators["state"] != "missing").any():
     state = indicators["state"].map(lambda s: t(common.STATE_LABELS[s]))
     counts = indicators["state"].value_counts()
     st.caption(" · ".join(f"{t(common.STATE_LABELS[k])}: {v}" for k, v in counts.items()))
-    for area_name, grp in indicators.assign(state_label=state).groupby("area_name", sort=False):
-        met = (grp["state"] == "met").sum()
-        with st.expander(f"{area_name} — {t('{m} of {n} met', m=met, n=len(grp))}"):
-            st.dataframe(grp, hide_index=True, width="stretch",
-                         column_order=["code", "text", "score", "max_points", "state_label",
-                                       "evidence_url", "comment"],
-                         column_config={
-                             "code": t("Code"), "text": st.column_config.TextColumn(
-                                 t("Indicator"), width="large"),
-                             "score": st.column_config.NumberColumn(t("Points"), format="%.2f"),
-                             "max_points": st.column_config.NumberColumn(t("Maximum"),
-                                                                         format="%.2f"),
-                             "state_label": t("State"),
-                             "evidence_url": st.column_config.LinkColumn(t("Evidence")),
-                             "comment": t("Comment")})
+    per_area = indicators.assign(met=indicators["state"] == "met").groupby(
+        "area", sort=False).agg(name=("area_name", "first"), met=("met", "sum"),
+                                n=("code", "count"))
+    area_codes = ["all", *per_area.index]
+    area = st.selectbox(
+        t("Area"), area_codes, key=common.bind("area", area_codes, "all"),
+        format_func=lambda a: t("All areas") if a == "all" else t(
+            "{name} — {m} of {n} met", name=per_area.at[a, "name"], m=int(per_area.at[a, "met"]),
+            n=int(per_area.at[a, "n"])))
+    common.remember(area=None if area == "all" else area)
+    shown_ind = indicators.assign(state_label=state)
+    if area != "all":
+        shown_ind = shown_ind[shown_ind["area"] == area]
+    st.dataframe(shown_ind, hide_index=True, width="stretch",
+                 height=min(38 + 35 * len(shown_ind), 560),
+                 column_order=["area_name", "code", "text", "score", "max_points", "state_label",
+                               "evidence_url", "comment"],
+                 column_config={
+                     "area_name": t("Area"), "code": t("Code"),
+                     "text": st.column_config.TextColumn(t("Indicator"), width="large"),
+                     "score": st.column_config.NumberColumn(t("Points"), format="%.2f"),
+                     "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
+                     "state_label": t("State"),
+                     "evidence_url": st.column_config.LinkColumn(t("Evidence")),
+                     "comment": t("Comment")})
     common.downloads(indicators, f"indicators-{city}-{shown_year}", "indicators")
 
     # -------------------------------------------------------------------------- gap planner

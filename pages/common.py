@@ -95,17 +95,40 @@ def connection() -> duckdb.DuckDBPyConnection:
     return _open(str(db_path()), signature()).cursor()
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+# Results are shared between sessions without copies (st.cache_resource rather than
+# st.cache_data, which would unpickle a copy on every call): pages treat them as read-only.
+@st.cache_resource(max_entries=1024, show_spinner=False)
 def _cached(module: str, name: str, sig: tuple, args: tuple, kwargs: tuple):
     fn = getattr(importlib.import_module(module), name)
     return fn(connection(), *args, **dict(kwargs))
 
 
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
 def run(fn: Callable, *args, **kwargs):
-    """``fn(con, *args, **kwargs)`` from an analytics module, cached per database version."""
-    args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()}
+    """``fn(con, *args, **kwargs)`` from an analytics module, cached per database version.
+
+    The result is shared: never change it in place (``.assign`` / ``.copy()`` first).
+    """
+    args = tuple(_hashable(a) for a in args)
+    kwargs = {k: _hashable(v) for k, v in kwargs.items()}
     return _cached(fn.__module__, fn.__name__, signature(), args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _spec(module: str, name: str, sig: tuple, args: tuple, lang: str) -> dict:
+    fn = getattr(importlib.import_module(module), name)
+    return fn(*args).to_dict(validate=False)
+
+
+def chart(fn: Callable, *args) -> None:
+    """Draw a chart from a builder in ``pages.charts``; its spec is cached per database
+    version and language (building an Altair chart is costly)."""
+    args = tuple(_hashable(a) for a in args)
+    st.vega_lite_chart(_spec(fn.__module__, fn.__name__, signature(), args, lang()),
+                       width="stretch")
 
 
 # ------------------------------------------------------------------------------ URL state
@@ -231,26 +254,13 @@ def synthetic_banner(synthetic: bool) -> None:
 # ------------------------------------------------------------------------------ output
 
 def downloads(df: pd.DataFrame, name: str, key: str) -> None:
-    """“Download the data shown” as CSV and XLSX."""
-    c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(t("CSV"), exports.to_csv(df), f"{name}.csv", "text/csv",
-                       key=f"csv_{key}", icon=":material/download:")
-    c2.download_button(t("XLSX"), exports.to_xlsx(df), f"{name}.xlsx",
+    """“Download the data shown” as CSV and XLSX (made when clicked, not on every run)."""
+    c1, c2, _ = st.columns([1, 1, 6])
+    c1.download_button(t("CSV"), lambda: exports.to_csv(df), f"{name}.csv", "text/csv",
+                       key=f"csv_{key}", icon=":material/download:", on_click="ignore")
+    c2.download_button(t("XLSX"), lambda: exports.to_xlsx(df), f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"xlsx_{key}", icon=":material/download:")
-
-
-def legend_chart(labels: list[str], colours: list[str]):
-    """A one-line legend of coloured dots (an Altair chart, so it exports with the page)."""
-    import altair as alt
-
-    df = pd.DataFrame({"label": labels, "order": range(len(labels))})
-    base = alt.Chart(df).encode(x=alt.X("order:O", axis=None))
-    dots = base.mark_circle(size=180, opacity=1).encode(
-        color=alt.Color("label:N", scale=alt.Scale(domain=labels, range=colours), legend=None))
-    text = base.mark_text(align="left", dx=10, fontSize=13).encode(text="label:N")
-    return (dots + text).properties(height=28, width=190 * len(labels)).configure_view(
-        strokeWidth=0)
+                       key=f"xlsx_{key}", icon=":material/download:", on_click="ignore")
 
 
 def fmt_points(value) -> str:

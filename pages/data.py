@@ -3,22 +3,21 @@ import streamlit as st
 
 from analytics import catalog
 from pages import common
-from pages.common import SYNTHETIC_LABEL, connection
+from pages.common import SYNTHETIC_LABEL
 
 common.guard(__file__)
 
-con = connection()
 st.title("Open Cities Monitor")
 st.write("How transparent and accountable city governments in Armenia, Azerbaijan, Belarus, "
          "Georgia, Moldova and Ukraine are, how that changes over the years, and which "
          "EU-funded projects work on it.")
 
-n = catalog.counts(con)
-programmes = catalog.programmes(con)
-projects = catalog.projects(con)
+n = common.run(catalog.counts)
+programmes = common.run(catalog.programmes)
+projects = common.run(catalog.projects)
 cols = st.columns(5)
 cols[0].metric("Countries", n["countries"])
-cols[1].metric("Cities", len(catalog.cities(con)))
+cols[1].metric("Cities", len(common.run(catalog.cities)))
 cols[2].metric("Programmes", len(programmes))
 cols[3].metric("Projects", len(projects))
 cols[4].metric("Scores in force", f"{n['current_scores']:,}")
@@ -64,7 +63,7 @@ else:
                      "targets": st.column_config.NumberColumn("Targets")})
 
 st.subheader("Countries")
-st.dataframe(catalog.countries(con), hide_index=True,
+st.dataframe(common.run(catalog.countries), hide_index=True,
              column_order=["name_en", "name_uk", "name_ru", "cities", "regions", "population"],
              column_config={"name_en": "Country", "name_uk": "Українською", "name_ru": "По-русски",
                             "cities": "Cities", "regions": "Regions",
@@ -72,7 +71,7 @@ st.dataframe(catalog.countries(con), hide_index=True,
                                 "Population of these cities", format="localized")})
 st.subheader("Cities")
 query = st.text_input("Find a city", placeholder="Name in English, Ukrainian or Russian")
-cities = catalog.cities(con, search=query)
+cities = common.run(catalog.cities, search=query)
 if cities.empty:
     st.info(f"No city matches “{query}”.")
 else:

@@ -4,7 +4,7 @@ import pydeck as pdk
 import streamlit as st
 
 from analytics import dashboard
-from pages import common
+from pages import charts, common
 from pages.common import t
 
 common.guard(__file__)
@@ -85,12 +85,7 @@ event = st.pydeck_chart(deck, height=560, on_select="rerun", selection_mode="sin
 st.caption(t("Circle size: population. Grey: not assessed in this programme and year. "
              "Click a city to open its profile."))
 if colour_by == t("class") and not classes.empty:
-    legend = classes.dropna(subset=["position"]).assign(
-        colour=lambda d: d["position"].map(
-            lambda p: "#%02x%02x%02x" % tuple(common.CLASS_COLOURS.get(int(p),
-                                                                      common.NO_CLASS_COLOUR))))
-    st.altair_chart(common.legend_chart(list(legend["class_name"]), list(legend["colour"])),
-                    width="content")
+    common.chart(charts.class_legend, programme, year)
 elif colour_by == t("index"):
     st.caption(t("Colour: index from 0 (dark purple) to 100 (yellow)."))
 

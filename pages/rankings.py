@@ -1,5 +1,4 @@
 """Rankings: the sortable table of a programme-year, with filters, search and sparklines."""
-import pandas as pd
 import streamlit as st
 
 from analytics import dashboard

@@ -1,11 +1,10 @@
 """Trends: averages, distributions and class shares over the years, by country, region or
 population band, with methodology breaks shown and a like-for-like comparison."""
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from analytics import dashboard, trends
-from pages import common
+from pages import charts, common
 from pages.common import t
 
 common.guard(__file__)
@@ -29,23 +28,11 @@ if agg.empty or agg["with_total"].sum() == 0:
     st.info(t("{p} publishes classes only: there are no totals to follow over time.",
               p=prog["name"]), icon=":material/info:")
 else:
-    data = agg[agg["with_total"] > 0].assign(year=lambda d: d["year"].astype(int))
+    data = agg[agg["with_total"] > 0]
     if by == "region":
-        top = (data.groupby("region")["cities"].max().sort_values(ascending=False).head(10).index)
-        data = data[data["region"].isin(top)]
         st.caption(t("The 10 regions with the most cities."))
     st.subheader(t("Average index"))
-    line = alt.Chart(data).mark_line(point=True).encode(
-        x=alt.X("year:O", title=t("Year")),
-        y=alt.Y("mean:Q", title=t("Mean index"), scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color(f"{by}:N", title=groupings[by]),
-        tooltip=[f"{by}:N", "year:O", alt.Tooltip("mean:Q", format=".1f"),
-                 alt.Tooltip("median:Q", format=".1f"), "with_total:Q"])
-    layers = [line]
-    if not breaks.empty:
-        layers.append(alt.Chart(breaks).mark_rule(strokeDash=[4, 4], color="#d73027").encode(
-            x="year:O", tooltip=[alt.Tooltip("methodology:N", title=t("New methodology"))]))
-    st.altair_chart(alt.layer(*layers).properties(height=300), width="stretch")
+    common.chart(charts.trends_line, programme, by, groupings[by])
     if not breaks.empty:
         st.caption(t("Dashed red lines: methodology changes ({years}). Averages on either side "
                      "are not directly comparable; use the like-for-like comparison below.",
@@ -57,27 +44,12 @@ else:
     common.downloads(agg, f"trends-{programme}-{by}", "agg")
 
     st.subheader(t("Distribution"))
-    dist = common.run(trends.distribution, programme)
-    box = alt.Chart(dist).mark_boxplot(extent="min-max", color="#4575b4").encode(
-        x=alt.X("year:O", title=t("Year")),
-        y=alt.Y("total:Q", title=t("Index"), scale=alt.Scale(domain=[0, 100])))
-    st.altair_chart(box.properties(height=260), width="stretch")
+    common.chart(charts.trends_box, programme)
 
     shares = [c for c in agg.columns if c.startswith("share ")]
     if shares:
         st.subheader(t("Share of cities in each class"))
-        all_agg = common.run(trends.aggregate, programme, "all")
-        long = all_agg.melt(id_vars=["year"], value_vars=shares, var_name="class",
-                            value_name="share")
-        long["class"] = long["class"].str.removeprefix("share ")
-        bars = alt.Chart(long).mark_bar().encode(
-            x=alt.X("year:O", title=t("Year")),
-            y=alt.Y("share:Q", title=t("Share"), axis=alt.Axis(format="%")),
-            color=alt.Color("class:N", title=t("Class"), scale=alt.Scale(
-                domain=["transparent", "partially transparent", "non-transparent"],
-                range=["#4575b4", "#fee090", "#d73027"])),
-            tooltip=["year:O", "class:N", alt.Tooltip("share:Q", format=".0%")])
-        st.altair_chart(bars.properties(height=240), width="stretch")
+        common.chart(charts.trends_classes, programme)
 
 # ------------------------------------------------------------------------------ like-for-like
 years = prog["years"]

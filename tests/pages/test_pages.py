@@ -62,7 +62,14 @@ def test_city_profile_from_the_url(app):
     t = texts(at)
     assert "Areas against peers" in t and "What it would take" in t
     assert "How solid is the rank?" in t and "Indicators" in t
-    assert len(at.expander) == 14  # one per area
+    assert len(at.selectbox(key="w_area").options) == 15  # all areas, then each of 14
+    assert len(at.dataframe[0].value) == 90
+
+
+def test_city_drill_down_to_one_area(app):
+    at = app("city", city="ua-lviv", programme="demo-index", year="2025", area="procurement")
+    table = at.dataframe[0].value
+    assert set(table["area"]) == {"procurement"} and len(table) == 2
 
 
 def test_city_without_results_offers_other_programmes(app):
