@@ -123,12 +123,27 @@ def _spec(module: str, name: str, sig: tuple, args: tuple, lang: str) -> dict:
     return fn(*args).to_dict(validate=False)
 
 
-def chart(fn: Callable, *args) -> None:
+def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> None:
     """Draw a chart from a builder in ``pages.charts``; its spec is cached per database
-    version and language (building an Altair chart is costly)."""
+    version and language (building an Altair chart is costly).
+
+    The chart's toolbar saves it as PNG; ``export`` adds an SVG download, drawn offline by
+    vl-convert when clicked.
+    """
     args = tuple(_hashable(a) for a in args)
-    st.vega_lite_chart(_spec(fn.__module__, fn.__name__, signature(), args, lang()),
-                       width="stretch")
+    spec = _spec(fn.__module__, fn.__name__, signature(), args, lang())
+    st.vega_lite_chart(spec, width="stretch" if stretch else "content")
+    if export:
+        name = "-".join([fn.__name__, *(str(a) for a in args if isinstance(a, (str, int)))])
+        st.download_button(t("SVG"), lambda: _svg(spec), f"{name}.svg", "image/svg+xml",
+                           key=f"svg_{fn.__name__}", icon=":material/image:",
+                           on_click="ignore", type="tertiary")
+
+
+def _svg(spec: dict) -> bytes:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(spec).encode("utf-8")
 
 
 # ------------------------------------------------------------------------------ URL state
@@ -213,8 +228,9 @@ def remember(**values) -> None:
 
 # ------------------------------------------------------------------------------ shared state
 
-def programme_and_year() -> tuple[str, int, dict]:
-    """The programme and year chosen in the sidebar (kept in the URL)."""
+def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
+    """The programme and year chosen in the sidebar (kept in the URL); with ``year_slider``
+    the year is a slider in the page itself, to step through the years."""
     progs = run(dashboard.programmes)
     codes = list(progs["code"])
     default = "tc-transparency" if "tc-transparency" in codes else codes[0]
@@ -226,7 +242,10 @@ def programme_and_year() -> tuple[str, int, dict]:
         format_func=lambda c: names[c] + (" · " + t("synthetic") if flags[c] else ""))
     years = [int(y) for y in progs.loc[progs["code"] == programme, "years"].iloc[0]]
     ykey = bind("year", years, years[-1])
-    year = st.sidebar.selectbox(t("Year"), years, key=ykey)
+    if year_slider and len(years) > 1:
+        year = st.select_slider(t("Year"), years, key=ykey)
+    else:
+        year = st.sidebar.selectbox(t("Year"), years, key=ykey)
     remember(programme=programme, year=year)
     return programme, year, {"synthetic": bool(flags[programme]), "years": years,
                              "name": names[programme]}

@@ -9,9 +9,9 @@ from pages.common import t
 
 common.guard(__file__)
 
-programme, year, prog = common.programme_and_year()
-lang = common.lang()
 st.title(t("Overview"))
+programme, year, prog = common.programme_and_year(year_slider=True)
+lang = common.lang()
 st.caption(f"{prog['name']} · {year}")
 common.synthetic_banner(prog["synthetic"])
 
@@ -67,7 +67,7 @@ points["colour"] = [list(c) + ([230] if a else [90]) for c, a in zip(points["col
 outlines = common.run(dashboard.country_outlines, lang=lang)
 deck = pdk.Deck(
     map_provider=None,
-    initial_view_state=pdk.ViewState(latitude=46.5, longitude=36.0, zoom=3.6),
+    initial_view_state=pdk.ViewState(latitude=47.4, longitude=36.2, zoom=3.85),
     layers=[
         pdk.Layer("GeoJsonLayer", outlines, id="countries", stroked=True, filled=True,
                   get_fill_color=[236, 236, 232], get_line_color=[120, 120, 120],
@@ -80,12 +80,12 @@ deck = pdk.Deck(
     tooltip={"html": "<b>{name}</b>, {country_name}<br/>{label_total} · {label_class} "
                      "{label_rank}", "style": {"fontSize": "14px"}},
 )
-event = st.pydeck_chart(deck, height=560, on_select="rerun", selection_mode="single-object",
+event = st.pydeck_chart(deck, height=640, on_select="rerun", selection_mode="single-object",
                         key="map")
 st.caption(t("Circle size: population. Grey: not assessed in this programme and year. "
              "Click a city to open its profile."))
 if colour_by == t("class") and not classes.empty:
-    common.chart(charts.class_legend, programme, year)
+    common.chart(charts.class_legend, programme, year, export=False, stretch=False)
 elif colour_by == t("index"):
     st.caption(t("Colour: index from 0 (dark purple) to 100 (yellow)."))
 

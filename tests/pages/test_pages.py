@@ -20,7 +20,7 @@ def test_every_page_runs(app, page, programme, year):
 def test_overview_headline_and_url_state(app):
     at = app("overview", programme="demo-index", year="2023")
     assert at.sidebar.selectbox[0].value == "demo-index"
-    assert at.sidebar.selectbox[1].value == 2023
+    assert at.select_slider(key="w_year").value == 2023
     labels = {m.label for m in at.metric}
     assert {"Cities assessed", "Average index"} <= labels
     assert "Synthetic demo data" in texts(at)
@@ -111,3 +111,12 @@ def test_methodology_page(app):
     t = texts(at)
     assert "Indicator texts are not published" in t
     assert "Published figures and their sources" in t
+
+
+def test_charts_can_be_saved_as_svg(app):
+    at = app("trends", programme="demo-index", year="2025")
+    assert any(b.label == "SVG" for b in at.get("download_button"))
+    from pages.common import _svg
+    svg = _svg({"mark": "bar", "data": {"values": [{"a": 1}]},
+                "encoding": {"x": {"field": "a", "type": "quantitative"}}})
+    assert svg.startswith(b"<svg")
