@@ -82,12 +82,22 @@ def browser():
         b.close()
 
 
+def _page(browser, width: int, height: int):
+    ctx = browser.new_context(viewport={"width": width, "height": height})
+    yield ctx.new_page()
+    ctx.close()
+
+
 @pytest.fixture()
 def page(browser):
-    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = ctx.new_page()
-    yield pg
-    ctx.close()
+    """A browser tab the size of a laptop screen."""
+    yield from _page(browser, 1400, 1000)
+
+
+@pytest.fixture()
+def tall(browser):
+    """A tall tab, so that a screenshot shows a whole page."""
+    yield from _page(browser, 1440, 2400)
 
 
 def screenshot(page, name: str) -> Path:

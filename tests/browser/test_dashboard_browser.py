@@ -40,14 +40,6 @@ def no_exception(page):
     assert page.get_by_text("Page not found").count() == 0
 
 
-@pytest.fixture()
-def tall(browser):
-    ctx = browser.new_context(viewport={"width": 1440, "height": 2400})
-    pg = ctx.new_page()
-    yield pg
-    ctx.close()
-
-
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_opens_by_link(server, tall, name):
     tall.goto(f"{server['url']}/{PAGES[name]}")
