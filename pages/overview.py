@@ -77,8 +77,9 @@ deck = pdk.Deck(
                   radius_max_pixels=28, stroked=True, get_line_color=[40, 40, 40],
                   line_width_min_pixels=0.5, pickable=True, auto_highlight=True),
     ],
-    tooltip={"html": "<b>{name}</b>, {country_name}<br/>{label_total} · {label_class} "
-                     "{label_rank}", "style": {"fontSize": "14px"}},
+    # A text tooltip, never HTML: names come from data and must show as text.
+    tooltip={"text": "{name}, {country_name}\n{label_total} · {label_class} {label_rank}",
+             "style": {"fontSize": "14px"}},
 )
 event = st.pydeck_chart(deck, height=640, on_select="rerun", selection_mode="single-object",
                         key="map")

@@ -120,3 +120,11 @@ def test_charts_can_be_saved_as_svg(app):
     svg = _svg({"mark": "bar", "data": {"values": [{"a": 1}]},
                 "encoding": {"x": {"field": "a", "type": "quantitative"}}})
     assert svg.startswith(b"<svg")
+
+
+def test_map_tooltip_is_text_not_html(app):
+    import json
+
+    at = app("overview", programme="demo-index", year="2025")
+    tooltip = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)
+    assert "{name}" in tooltip["text"] and "html" not in tooltip
