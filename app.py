@@ -2,24 +2,25 @@
 import streamlit as st
 
 from pages import common
+from pages.common import t
 
 st.set_page_config(page_title="Open Cities Monitor", page_icon=":material/location_city:",
                    layout="wide")
 common.ensure_database()
 # Each page's url_path is its file name, so a link names the page it shows.
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/map:", default=True,
+    st.Page("pages/overview.py", title=t("Overview"), icon=":material/map:", default=True,
             url_path="overview"),
-    st.Page("pages/rankings.py", title="Rankings", icon=":material/leaderboard:",
+    st.Page("pages/rankings.py", title=t("Rankings"), icon=":material/leaderboard:",
             url_path="rankings"),
-    st.Page("pages/city.py", title="City profile", icon=":material/location_city:",
+    st.Page("pages/city.py", title=t("City profile"), icon=":material/location_city:",
             url_path="city"),
-    st.Page("pages/compare.py", title="Compare", icon=":material/compare_arrows:",
+    st.Page("pages/compare.py", title=t("Compare"), icon=":material/compare_arrows:",
             url_path="compare"),
-    st.Page("pages/trends.py", title="Trends", icon=":material/trending_up:", url_path="trends"),
-    st.Page("pages/methodology.py", title="Methodology and sources",
+    st.Page("pages/trends.py", title=t("Trends"), icon=":material/trending_up:", url_path="trends"),
+    st.Page("pages/methodology.py", title=t("Methodology and sources"),
             icon=":material/menu_book:", url_path="methodology"),
-    st.Page("pages/data.py", title="Data inventory", icon=":material/database:",
+    st.Page("pages/data.py", title=t("Data inventory"), icon=":material/database:",
             url_path="data"),
 ]
 page = st.navigation(PAGES)

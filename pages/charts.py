@@ -32,7 +32,7 @@ def class_legend(programme: str, year: int) -> alt.Chart:
     classes = run(dashboard.overview, programme, year)["classes"].dropna(subset=["position"])
     colours = ["#%02x%02x%02x" % tuple(CLASS_COLOURS.get(int(p), NO_CLASS_COLOUR))
                for p in classes["position"]]
-    return legend(tuple(classes["class_name"]), tuple(colours))
+    return legend(tuple(t(c) for c in classes["class_name"]), tuple(colours))
 
 
 def city_history(programme: str, city: str) -> alt.Chart:

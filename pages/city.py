@@ -59,7 +59,8 @@ c[1].metric(t("Rank"), "—" if pd.isna(row["rank"]) else f"{int(row['rank'])}",
             else f"{int(row['change_rank']):+d}",
             help=t("{src} rank among {n} cities with a total",
                    src=row["rank_source"] or "", n=int(row["ranked_cities"] or 0)))
-c[2].metric(t("Class"), row["class_name"] if isinstance(row["class_name"], str) else "—")
+c[2].metric(t("Class"), common.label(row["class_name"]) if isinstance(row["class_name"], str)
+            else "—")
 c[3].metric(t("Coverage"), "—" if pd.isna(row["coverage"]) else f"{row['coverage']:.0%}",
             help=t("Share of the applicable maximum that was assessed"))
 

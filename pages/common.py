@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import dashboard, exports, storage
+from analytics import dashboard, exports, i18n, storage
 from analytics.build import ensure_database as _ensure
 from analytics.paths import db_path
 
@@ -24,7 +24,8 @@ STATE_LABELS = {"met": "met", "partly": "partly met", "unmet": "unmet",
 
 
 def t(text: str, **kwargs) -> str:
-    """The interface text in the chosen language (English until translations arrive)."""
+    """The interface text in the chosen language, formatted with ``kwargs``."""
+    text = i18n.translate(text, lang())
     return text.format(**kwargs) if kwargs else text
 
 
@@ -235,7 +236,7 @@ def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
     codes = list(progs["code"])
     default = "tc-transparency" if "tc-transparency" in codes else codes[0]
     key = bind("programme", codes, default)
-    names = dict(zip(progs["code"], progs["name_en"]))
+    names = dict(zip(progs["code"], progs[f"name_{lang()}"].fillna(progs["name_en"])))
     flags = dict(zip(progs["code"], progs["synthetic"]))
     programme = st.sidebar.selectbox(
         t("Programme"), codes, key=key,
@@ -252,12 +253,32 @@ def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
 
 
 def lang() -> str:
-    """The interface language (English until translations arrive)."""
-    return "en"
+    """The interface language: ``?lang=`` in the URL, else the browser's, else English."""
+    chosen = st.session_state.get("w_lang")
+    if chosen in i18n.LANGUAGES:
+        return chosen
+    try:
+        locale = st.context.locale
+    except Exception:  # no browser context (tests, scripts)
+        locale = None
+    return i18n.choose(url_get("lang"), locale)
+
+
+def language_picker() -> str:
+    """The language switch in the sidebar (kept in the URL)."""
+    current = lang()
+    key = bind("lang", list(i18n.LANGUAGES), current)
+    chosen = st.sidebar.segmented_control(
+        t("Language"), list(i18n.LANGUAGES), key=key,
+        format_func=lambda code: {"en": "EN", "uk": "УКР", "ru": "РУС"}[code])
+    chosen = chosen or current
+    remember(lang=chosen if chosen != "en" or url_get("lang") else None)
+    return chosen
 
 
 def sidebar() -> None:
     """The sidebar every page shows."""
+    language_picker()
     with st.sidebar:
         st.markdown("**Open Cities Monitor**")
         st.caption(t("Transparency and accountability of city governments in the "
@@ -267,7 +288,7 @@ def sidebar() -> None:
 def synthetic_banner(synthetic: bool) -> None:
     """The label every view of synthetic data carries."""
     if synthetic:
-        st.warning(SYNTHETIC_LABEL, icon=":material/science:")
+        st.warning(t(SYNTHETIC_LABEL), icon=":material/science:")
 
 
 # ------------------------------------------------------------------------------ output
@@ -280,6 +301,11 @@ def downloads(df: pd.DataFrame, name: str, key: str) -> None:
     c2.download_button(t("XLSX"), lambda: exports.to_xlsx(df), f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"xlsx_{key}", icon=":material/download:", on_click="ignore")
+
+
+def label(value) -> str:
+    """A data value shown as a label (class names and states), in the chosen language."""
+    return value if not isinstance(value, str) else t(value)
 
 
 def fmt_points(value) -> str:

@@ -28,7 +28,7 @@ else:
     c[1].metric(t("Average index"), t("classes only"))
 classes = ov["classes"]
 for i, (_, row) in enumerate(classes.head(2).iterrows()):
-    c[2 + i].metric(t("Share {cls}", cls=row["class_name"]), f"{row['share']:.0%}",
+    c[2 + i].metric(t("Share {cls}", cls=common.label(row["class_name"])), f"{row['share']:.0%}",
                     help=t("{n} cities", n=int(row["cities"])))
 if ov["after_break"]:
     st.info(t("The methodology changed before {y}: totals are not comparable with earlier "
@@ -59,7 +59,8 @@ else:
         if not pd.isna(p) else common.NO_CLASS_COLOUR)
 points["radius"] = (points["population"].clip(lower=5_000) ** 0.5) * 18
 points["label_total"] = points["total"].map(common.fmt_points)
-points["label_class"] = points["class_name"].fillna(t("no class"))
+points["label_class"] = points["class_name"].map(
+    lambda c: common.label(c) if isinstance(c, str) else t("no class"))
 points["label_rank"] = points["rank"].map(lambda r: "" if pd.isna(r) else f"#{int(r)}")
 points = points.sort_values("population", ascending=False)
 points["colour"] = [list(c) + ([230] if a else [90]) for c, a in zip(points["colour"], assessed)]

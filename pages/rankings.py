@@ -25,7 +25,8 @@ region_options = list(regions)
 sel_regions = c2.multiselect(t("Region"), region_options, format_func=lambda r: regions[r],
                              key=common.bind_list("region", region_options))
 sel_bands = c3.multiselect(t("Population"), bands, key=common.bind_list("band", bands))
-sel_classes = c4.multiselect(t("Class"), classes, key=common.bind_list("class", classes))
+sel_classes = c4.multiselect(t("Class"), classes, format_func=common.label,
+                             key=common.bind_list("class", classes))
 search = st.text_input(t("Search a city"), key=common.bind("q", None, ""),
                        placeholder=t("Name in English, Ukrainian or Russian"))
 common.remember(country=sel_countries, region=sel_regions, band=sel_bands,
@@ -48,6 +49,7 @@ shown = table.assign(
     change_rank=table["change_rank"].where(~table["across_break"]),
     change_points=table["change_points"].where(~table["across_break"]),
     total_label=table["total"].map(common.fmt_points),
+    class_name=table["class_name"].map(common.label),
 )
 years = prog["years"]
 event = st.dataframe(

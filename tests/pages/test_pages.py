@@ -128,3 +128,11 @@ def test_map_tooltip_is_text_not_html(app):
     at = app("overview", programme="demo-index", year="2025")
     tooltip = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)
     assert "{name}" in tooltip["text"] and "html" not in tooltip
+
+
+@pytest.mark.parametrize("lang, title, city", [("uk", "Огляд", "Львів"), ("ru", "Обзор", "Львов")])
+def test_language_from_the_url(app, lang, title, city):
+    at = app(None, programme="demo-index", year="2025", lang=lang)
+    assert at.title[0].value == title
+    at = app("city", programme="demo-index", year="2025", city="ua-lviv", lang=lang)
+    assert at.title[0].value == city
