@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from analytics import compare, dashboard, trends
-from pages.common import CLASS_COLOURS, NO_CLASS_COLOUR, run, t
+from pages.common import CLASS_COLOURS, NO_CLASS_COLOUR, lang, run, t
 
 CLASS_DOMAIN = ["transparent", "partially transparent", "non-transparent"]
 CLASS_RANGE = ["#4575b4", "#fee090", "#d73027"]
@@ -45,7 +45,8 @@ def city_history(programme: str, city: str) -> alt.Chart:
     if not projects.empty:
         spans = projects.assign(
             start=projects["year_from"].astype(int), end=projects["year_to"].astype(int),
-            project=projects["title_en"] + projects["synthetic"].map(
+            project=projects[f"title_{lang()}"].fillna(projects["title_en"])
+            + projects["synthetic"].map(
                 {True: " (" + t("synthetic") + ")", False: ""}))
         spans = spans[(spans["end"] >= min(years)) & (spans["start"] <= max(years))]
         if not spans.empty:

@@ -22,7 +22,7 @@ info = common.run(dashboard.city_info, city, lang=lang)
 
 st.title(info["name"])
 facts = [info["country_name"], info["region_name"],
-         t("population {n:,}", n=int(info["population"])) if info["population"] else None,
+         t("population {n}", n=common.fmt_int(info["population"])) if info["population"] else None,
          t("capital") if info["capital"] else None, t("OGP Local member") if info["ogp_local"] else None]
 if info["name_native"] and info["name_native"] != info["name"]:
     facts.insert(0, info["name_native"])

@@ -308,6 +308,13 @@ def label(value) -> str:
     return value if not isinstance(value, str) else t(value)
 
 
+def fmt_int(value) -> str:
+    """A whole number with the chosen language's digit grouping (Babel)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(int(value), locale={"en": "en", "uk": "uk_UA", "ru": "ru_RU"}[lang()])
+
+
 def fmt_points(value) -> str:
     """A total for display: one decimal, or “not assessed” — never a zero for a gap."""
     if value is None or pd.isna(value):
