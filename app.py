@@ -18,6 +18,8 @@ PAGES = [
     st.Page("pages/compare.py", title=t("Compare"), icon=":material/compare_arrows:",
             url_path="compare"),
     st.Page("pages/trends.py", title=t("Trends"), icon=":material/trending_up:", url_path="trends"),
+    st.Page("pages/projects.py", title=t("Projects"), icon=":material/handshake:",
+            url_path="projects"),
     st.Page("pages/methodology.py", title=t("Methodology and sources"),
             icon=":material/menu_book:", url_path="methodology"),
     st.Page("pages/data.py", title=t("Data inventory"), icon=":material/database:",

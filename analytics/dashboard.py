@@ -299,3 +299,65 @@ def published_sources(con: duckdb.DuckDBPyConnection, programme: str) -> pd.Data
                string_agg(DISTINCT year::VARCHAR, ', ' ORDER BY year::VARCHAR) AS years
         FROM published_figures WHERE programme = ?
         GROUP BY source_url ORDER BY figures DESC""", [programme]).df()
+
+
+def project_list(con: duckdb.DuckDBPyConnection, lang: str = "en") -> pd.DataFrame:
+    """Every project with its status, dates, EU contribution, partners, countries and how many
+    cities and targets it has."""
+    lang = _lang(lang)
+    return con.execute(f"""
+        SELECT p.code, coalesce(p.title_{lang}, p.title_en) AS title, p.status, p.start_date,
+               p.end_date, p.eu_contribution_eur, p.eu_project_number, p.implementing_partners,
+               p.countries, p.priority_areas, p.sub_sectors, p.topics, p.website, p.synthetic,
+               (SELECT count(*) FROM project_cities c WHERE c.project = p.code) AS cities,
+               (SELECT count(*) FROM project_targets t WHERE t.project = p.code) AS targets
+        FROM project_overview p ORDER BY p.synthetic, p.start_date NULLS LAST, p.code""").df()
+
+
+def project_detail(con: duckdb.DuckDBPyConnection, code: str, lang: str = "en") -> dict:
+    """One project: its texts in ``lang`` (English where missing), targets with progress, and
+    cities with their place and years."""
+    lang = _lang(lang)
+    row = con.execute("SELECT * FROM project_overview WHERE code = ?", [code]).df()
+    if row.empty:
+        raise KeyError(code)
+    p = row.iloc[0].to_dict()
+
+    def text(field: str):
+        value = p.get(f"{field}_{lang}")
+        empty = value is None or (hasattr(value, "__len__") and len(value) == 0)
+        return (p.get(f"{field}_en"), lang != "en") if empty else (value, False)
+
+    out = {k: p[k] for k in ("code", "status", "start_date", "end_date", "eu_contribution_eur",
+                             "eu_project_number", "implementing_partners", "countries",
+                             "priority_areas", "sub_sectors", "topics", "website", "sources",
+                             "synthetic")}
+    for field in ("title", "summary", "objectives", "expected_results"):
+        out[field], out[f"{field}_fallback"] = text(field)
+    out["targets"] = con.execute(f"""
+        SELECT coalesce(indicator_{lang}, indicator_en) AS indicator, unit, baseline, target,
+               actual, as_of,
+               CASE WHEN actual IS NULL OR target IS NULL THEN NULL
+                    WHEN target = coalesce(baseline, 0) THEN 1.0
+                    ELSE least(greatest((actual - coalesce(baseline, 0))
+                                        / (target - coalesce(baseline, 0)), 0), 1) END
+                   AS progress
+        FROM project_targets WHERE project = ? ORDER BY position""", [code]).df()
+    out["cities"] = con.execute(f"""
+        SELECT c.code AS city, coalesce(c.name_{lang}, c.name_en) AS name, c.country, c.lat,
+               c.lon, c.population, pc.year_from, pc.year_to
+        FROM project_cities pc JOIN cities c ON c.code = pc.city
+        WHERE pc.project = ? ORDER BY name""", [code]).df()
+    return out
+
+
+def contribution_by(con: duckdb.DuckDBPyConnection, field: str) -> pd.DataFrame:
+    """EU contribution of the projects covering each country or priority area. A project that
+    covers several counts fully in each (amounts are not split by country in the sources)."""
+    if field not in ("countries", "priority_areas"):
+        raise ValueError(field)
+    return con.execute(f"""
+        SELECT item, sum(eu_contribution_eur) AS eu_contribution_eur, count(*) AS projects,
+               bool_or(synthetic) AS synthetic
+        FROM (SELECT unnest({field}) AS item, eu_contribution_eur, synthetic FROM projects)
+        GROUP BY item ORDER BY eu_contribution_eur DESC NULLS LAST, item""").df()

@@ -178,3 +178,33 @@ def trends_classes(programme: str) -> alt.Chart:
                         scale=alt.Scale(domain=CLASS_DOMAIN, range=CLASS_RANGE)),
         tooltip=[alt.Tooltip("year:O", title=t("Year")), alt.Tooltip("class:N", title=t("Class")),
                  alt.Tooltip("share:Q", format=".0%", title=t("Share"))]).properties(height=240)
+
+
+def project_timeline(lang_code: str) -> alt.Chart:
+    """Projects as bars from start to end (undated ones are left out)."""
+    df = run(dashboard.project_list, lang=lang_code)
+    df = df[df["start_date"].notna()].assign(
+        label=lambda d: d["title"].str.slice(0, 60) + d["synthetic"].map(
+            {True: " (" + t("synthetic") + ")", False: ""}),
+        end=lambda d: d["end_date"].fillna(pd.Timestamp.today()))
+    return alt.Chart(df).mark_bar(height=18).encode(
+        x=alt.X("start_date:T", title=None), x2="end:T",
+        y=alt.Y("label:N", title=None, sort=None),
+        color=alt.Color("synthetic:N", legend=None,
+                        scale=alt.Scale(domain=[False, True], range=["#4575b4", "#bbbbbb"])),
+        tooltip=[alt.Tooltip("title:N", title=t("Project")),
+                 alt.Tooltip("start_date:T", title=t("Start")),
+                 alt.Tooltip("end_date:T", title=t("End"))]).properties(height=40 * len(df) + 30)
+
+
+def contribution(field: str, lang_code: str) -> alt.Chart:
+    """EU contribution per country or priority area."""
+    df = run(dashboard.contribution_by, field)
+    df = df[df["eu_contribution_eur"].notna()]
+    return alt.Chart(df).mark_bar(color="#4575b4").encode(
+        y=alt.Y("item:N", title=None, sort="-x"),
+        x=alt.X("eu_contribution_eur:Q", title=t("EU contribution, €")),
+        tooltip=[alt.Tooltip("item:N", title=""),
+                 alt.Tooltip("eu_contribution_eur:Q", format=",.0f", title=t("EU contribution, €")),
+                 alt.Tooltip("projects:Q", title=t("Projects"))]).properties(
+        height=28 * max(len(df), 1) + 30)

@@ -137,7 +137,7 @@ def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> Non
     if export:
         name = "-".join([fn.__name__, *(str(a) for a in args if isinstance(a, (str, int)))])
         st.download_button(t("SVG"), lambda: _svg(spec), f"{name}.svg", "image/svg+xml",
-                           key=f"svg_{fn.__name__}", icon=":material/image:",
+                           key=f"svg_{name}", icon=":material/image:",
                            on_click="ignore", type="tertiary")
 
 

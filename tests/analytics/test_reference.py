@@ -195,3 +195,7 @@ def test_founding_projects(ro):
     texts = ro.execute("SELECT summary_en, summary_uk, summary_ru FROM projects "
                        "WHERE NOT synthetic").fetchall()
     assert all(all(t) for t in texts)
+    assert ro.execute("SELECT count(*) FROM project_targets WHERE indicator_uk IS NULL "
+                      "OR indicator_ru IS NULL").fetchall() == [(0,)]
+    assert ro.execute("SELECT indicator_uk FROM project_targets WHERE target = 50"
+                      ).fetchall() == [("Міста, оцінені на е-платформі",)]

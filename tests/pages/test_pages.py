@@ -6,7 +6,7 @@ import pytest
 
 from tests.pages.conftest import texts
 
-PAGES = ["overview", "rankings", "city", "compare", "trends", "methodology", "data"]
+PAGES = ["overview", "rankings", "city", "compare", "trends", "projects", "methodology", "data"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -136,3 +136,20 @@ def test_language_from_the_url(app, lang, title, city):
     assert at.title[0].value == title
     at = app("city", programme="demo-index", year="2025", city="ua-lviv", lang=lang)
     assert at.title[0].value == city
+
+
+def test_projects_page(app):
+    at = app("projects", project="transparent-cities-e-platform")
+    t = texts(at)
+    assert "Timeline" in t and "Targets" in t
+    targets = at.dataframe[1].value
+    assert list(targets["target"]) == [20, 50, 14, 30, 5, 20000, 2000]
+    assert set(targets["actual_label"]) == {"no data yet"}
+
+
+def test_project_impact_with_its_caveat(app):
+    at = app("projects", project="demo-project")
+    assert "Synthetic demo data" in texts(at)
+    assert any("not proof" in w.value for w in at.warning)
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Difference in change, points"].startswith("+")
