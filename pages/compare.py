@@ -18,6 +18,7 @@ codes = list(choices["code"])
 label = dict(zip(choices["code"], choices["name"] + " (" + choices["country"] + ")"))
 default = [c for c in ("ua-lviv", "ua-kyiv", "ua-mariupol") if c in codes][:3] or codes[:2]
 cities = st.multiselect(t("Cities (2 to 6)"), codes, format_func=label.get,
+                        placeholder=t("Choose cities"),
                         max_selections=compare.MAX_COMPARED,
                         key=common.bind_list("cities", codes, default))
 common.remember(cities=cities)

@@ -20,12 +20,15 @@ classes = [c for c, _ in opts["classes"]]
 bands = opts["bands"]
 
 c1, c2, c3, c4 = st.columns(4)
-sel_countries = c1.multiselect(t("Country"), countries, key=common.bind_list("country", countries))
+sel_countries = c1.multiselect(t("Country"), countries, placeholder=t("All"),
+                               key=common.bind_list("country", countries))
 region_options = list(regions)
 sel_regions = c2.multiselect(t("Region"), region_options, format_func=lambda r: regions[r],
+                             placeholder=t("All"),
                              key=common.bind_list("region", region_options))
-sel_bands = c3.multiselect(t("Population"), bands, key=common.bind_list("band", bands))
-sel_classes = c4.multiselect(t("Class"), classes, format_func=common.label,
+sel_bands = c3.multiselect(t("Population"), bands, format_func=common.label, placeholder=t("All"),
+                           key=common.bind_list("band", bands))
+sel_classes = c4.multiselect(t("Class"), classes, format_func=common.label, placeholder=t("All"),
                              key=common.bind_list("class", classes))
 search = st.text_input(t("Search a city"), key=common.bind("q", None, ""),
                        placeholder=t("Name in English, Ukrainian or Russian"))
