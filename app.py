@@ -4,8 +4,9 @@ import streamlit as st
 from pages import common
 from pages.common import t
 
+PRESENT = st.query_params.get("present") == "1"
 st.set_page_config(page_title="Open Cities Monitor", page_icon=":material/location_city:",
-                   layout="wide")
+                   layout="wide", initial_sidebar_state="collapsed" if PRESENT else "auto")
 common.ensure_database()
 # Each page's url_path is its file name, so a link names the page it shows.
 PAGES = [
@@ -24,8 +25,13 @@ PAGES = [
             icon=":material/menu_book:", url_path="methodology"),
     st.Page("pages/data.py", title=t("Data inventory"), icon=":material/database:",
             url_path="data"),
+    st.Page("pages/present.py", title=t("Presentation mode"), icon=":material/slideshow:",
+            url_path="present"),
 ]
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, position="hidden" if PRESENT else "sidebar")
 common.follow_goto(PAGES)
-common.sidebar()
+if PRESENT:
+    common.present(page, PAGES[-1])
+else:
+    common.sidebar()
 page.run()

@@ -276,6 +276,13 @@ def language_picker() -> str:
     return chosen
 
 
+def present(page, present_page) -> None:
+    """In ``app.py`` with ``?present=1``: show the presentation, whatever page was asked for."""
+    if page.url_path != present_page.url_path:
+        st.switch_page(present_page, query_params={k: st.query_params.get_all(k)
+                                                   for k in st.query_params})
+
+
 def sidebar() -> None:
     """The sidebar every page shows."""
     language_picker()

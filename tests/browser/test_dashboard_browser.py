@@ -98,3 +98,22 @@ def test_link_reproduces_the_view(server, page):
     assert "GE" in page.locator("[data-testid=stMultiSelect]").first.inner_text()
     grid = page.locator("[data-testid=stDataFrame] [role=grid]").first
     assert grid.get_attribute("aria-rowcount") == "2"  # the header and Batumi
+
+
+def test_presentation_mode_with_the_keyboard(server, browser):
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = ctx.new_page()
+    page.goto(f"{server['url']}/?present=1&programme=demo-index&year=2025")
+    settle(page)
+    no_exception(page)
+    assert page.locator("[data-testid=stSidebar]").is_hidden()
+    titles = []
+    for i in range(5):
+        titles.append(page.locator("h1").first.inner_text())
+        screenshot(page, f"present-{i + 1}")
+        page.keyboard.press("ArrowRight")
+        time.sleep(2.5)
+        settle(page)
+    assert len(set(titles)) == 5
+    assert page.locator("h1").first.inner_text() == titles[0]  # wrapped round
+    ctx.close()

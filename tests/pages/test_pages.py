@@ -6,7 +6,8 @@ import pytest
 
 from tests.pages.conftest import texts
 
-PAGES = ["overview", "rankings", "city", "compare", "trends", "projects", "methodology", "data"]
+PAGES = ["overview", "rankings", "city", "compare", "trends", "projects", "methodology", "data",
+         "present"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -153,3 +154,17 @@ def test_project_impact_with_its_caveat(app):
     assert any("not proof" in w.value for w in at.warning)
     labels = {m.label: m.value for m in at.metric}
     assert labels["Difference in change, points"].startswith("+")
+
+
+@pytest.mark.parametrize("slide, heading", [("0", "Synthetic demo index (not real data)"),
+                                            ("2", "Biggest risers"), ("3", "Average index")])
+def test_presentation_slides_from_the_url(app, slide, heading):
+    at = app(None, present="1", programme="demo-index", year="2025", slide=slide)
+    assert at.title[0].value == heading
+    assert len(at.sidebar.selectbox) == 0  # no sidebar controls in presentation mode
+
+
+def test_presentation_steps_forward_and_wraps(app):
+    at = app(None, present="1", programme="demo-index", year="2025", slide="4")
+    at.button(key="next").click().run()
+    assert at.query_params["slide"] in ("0", ["0"])
