@@ -80,6 +80,26 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scorecard(args: argparse.Namespace) -> int:
+    from .scorecard import ScorecardError, write
+
+    try:
+        con = storage.connect_read_only(args.db)
+    except storage.DatabaseMissing as e:
+        print(e, file=sys.stderr)
+        return 2
+    try:
+        out = write(con, args.city, args.year, Path(args.out), lang=args.lang,
+                    programme=args.programme)
+    except (ScorecardError, ValueError) as e:
+        print(e, file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    print(f"wrote {out}")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run
 
@@ -123,6 +143,13 @@ def parser() -> argparse.ArgumentParser:
 
     f = add("info", cmd_info, "what is in the database")
     f.add_argument("--json", action="store_true")
+
+    sc = add("scorecard", cmd_scorecard, "a one-page city scorecard as PDF or PNG")
+    sc.add_argument("city", help="city code, e.g. ua-lviv")
+    sc.add_argument("year", type=int)
+    sc.add_argument("--lang", choices=["en", "uk", "ru"], default="en")
+    sc.add_argument("--programme", default=None, help="default: the city's real programme first")
+    sc.add_argument("--out", required=True, help="FILE.pdf or FILE.png")
 
     k = add("bench", cmd_bench, "benchmarks (not tests): print a JSON report of timings")
     k.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")

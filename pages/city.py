@@ -3,7 +3,7 @@ move up."""
 import pandas as pd
 import streamlit as st
 
-from analytics import compare, dashboard, robustness, trends
+from analytics import compare, dashboard, robustness, scorecard, trends
 from pages import charts, common
 from pages.common import t
 
@@ -64,6 +64,17 @@ c[2].metric(t("Class"), common.label(row["class_name"]) if isinstance(row["class
 c[3].metric(t("Coverage"), "—" if pd.isna(row["coverage"]) else f"{row['coverage']:.0%}",
             help=t("Share of the applicable maximum that was assessed"))
 
+sc = st.columns([3, 1, 1])
+sc[1].download_button(
+    t("Scorecard PDF"), lambda: scorecard.render(common.connection(), city, shown_year,
+                                                 lang=lang, programme=programme, fmt="pdf"),
+    f"scorecard-{city}-{shown_year}-{lang}.pdf", "application/pdf", key="scorecard_pdf",
+    icon=":material/picture_as_pdf:", on_click="ignore")
+sc[2].download_button(
+    t("Scorecard PNG"), lambda: scorecard.render(common.connection(), city, shown_year,
+                                                 lang=lang, programme=programme, fmt="png"),
+    f"scorecard-{city}-{shown_year}-{lang}.png", "image/png", key="scorecard_png",
+    icon=":material/image:", on_click="ignore")
 near = common.run(compare.nearest_by_profile, methodology, shown_year, city, k=3)
 st.page_link("pages/compare.py", label=t("Compare with the most similar cities"),
              icon=":material/compare_arrows:",

@@ -12,10 +12,11 @@ from tests.conftest import ROOT
 def interface_texts() -> set[str]:
     """The literal texts passed to t(…) in app.py and pages/."""
     found = set()
-    for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+    for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")),
+                 ROOT / "analytics" / "scorecard.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "t" and node.args
+                    and node.func.id in ("t", "tr") and node.args
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)):
                 found.add(node.args[0].value)

@@ -117,3 +117,14 @@ def test_presentation_mode_with_the_keyboard(server, browser):
     assert len(set(titles)) == 5
     assert page.locator("h1").first.inner_text() == titles[0]  # wrapped round
     ctx.close()
+
+
+def test_scorecard_download(server, page):
+    page.goto(f"{server['url']}/{PAGES['city']}&lang=uk")
+    settle(page)
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_text("Картка PDF").click()
+    path = dl.value.path()
+    data = open(path, "rb").read()
+    assert data.startswith(b"%PDF") and len(data) > 10_000
+    assert dl.value.suggested_filename == "scorecard-ua-lviv-2025-uk.pdf"

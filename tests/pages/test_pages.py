@@ -168,3 +168,9 @@ def test_presentation_steps_forward_and_wraps(app):
     at = app(None, present="1", programme="demo-index", year="2025", slide="4")
     at.button(key="next").click().run()
     assert at.query_params["slide"] in ("0", ["0"])
+
+
+def test_city_offers_the_scorecard(app):
+    at = app("city", city="ua-lviv", programme="demo-index", year="2025")
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Scorecard PDF", "Scorecard PNG"} <= labels
