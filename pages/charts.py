@@ -170,12 +170,12 @@ def trends_classes(programme: str) -> alt.Chart:
     agg = run(trends.aggregate, programme, "all")
     shares = [c for c in agg.columns if c.startswith("share ")]
     long = agg.melt(id_vars=["year"], value_vars=shares, var_name="class", value_name="share")
-    long["class"] = long["class"].str.removeprefix("share ")
+    long["class"] = long["class"].str.removeprefix("share ").map(t)
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("year:O", title=t("Year")),
         y=alt.Y("share:Q", title=t("Share"), axis=alt.Axis(format="%")),
         color=alt.Color("class:N", title=t("Class"),
-                        scale=alt.Scale(domain=CLASS_DOMAIN, range=CLASS_RANGE)),
+                        scale=alt.Scale(domain=[t(c) for c in CLASS_DOMAIN], range=CLASS_RANGE)),
         tooltip=[alt.Tooltip("year:O", title=t("Year")), alt.Tooltip("class:N", title=t("Class")),
                  alt.Tooltip("share:Q", format=".0%", title=t("Share"))]).properties(height=240)
 
@@ -188,7 +188,8 @@ def project_timeline(lang_code: str) -> alt.Chart:
             {True: " (" + t("synthetic") + ")", False: ""}),
         end=lambda d: d["end_date"].fillna(pd.Timestamp.today()))
     return alt.Chart(df).mark_bar(height=18).encode(
-        x=alt.X("start_date:T", title=None), x2="end:T",
+        x=alt.X("start_date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+        x2="end:T",
         y=alt.Y("label:N", title=None, sort=None),
         color=alt.Color("synthetic:N", legend=None,
                         scale=alt.Scale(domain=[False, True], range=["#4575b4", "#bbbbbb"])),
@@ -200,7 +201,7 @@ def project_timeline(lang_code: str) -> alt.Chart:
 def contribution(field: str, lang_code: str) -> alt.Chart:
     """EU contribution per country or priority area."""
     df = run(dashboard.contribution_by, field)
-    df = df[df["eu_contribution_eur"].notna()]
+    df = df[df["eu_contribution_eur"].notna()].assign(item=lambda d: d["item"].map(t))
     return alt.Chart(df).mark_bar(color="#4575b4").encode(
         y=alt.Y("item:N", title=None, sort="-x"),
         x=alt.X("eu_contribution_eur:Q", title=t("EU contribution, €")),

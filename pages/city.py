@@ -52,16 +52,16 @@ methodology = row["methodology"]
 c = st.columns(4)
 c[0].metric(t("Index {y}", y=shown_year), common.fmt_points(row["total"]),
             delta=None if pd.isna(row["change_points"]) or row["across_break"]
-            else f"{row['change_points']:+.1f}",
-            help=t("Source: {s}", s=row["source"] or "—"))
+            else common.fmt_num(row["change_points"], sign=True),
+            help=t("Source: {s}", s=common.label(row["source"]) or "—"))
 c[1].metric(t("Rank"), "—" if pd.isna(row["rank"]) else f"{int(row['rank'])}",
             delta=None if pd.isna(row["change_rank"]) or row["across_break"]
             else f"{int(row['change_rank']):+d}",
             help=t("{src} rank among {n} cities with a total",
-                   src=row["rank_source"] or "", n=int(row["ranked_cities"] or 0)))
+                   src=common.label(row["rank_source"]) or "", n=int(row["ranked_cities"] or 0)))
 c[2].metric(t("Class"), common.label(row["class_name"]) if isinstance(row["class_name"], str)
             else "—")
-c[3].metric(t("Coverage"), "—" if pd.isna(row["coverage"]) else f"{row['coverage']:.0%}",
+c[3].metric(t("Coverage"), "—" if pd.isna(row["coverage"]) else common.fmt_pct(row["coverage"]),
             help=t("Share of the applicable maximum that was assessed"))
 
 sc = st.columns([3, 1, 1])
@@ -153,7 +153,8 @@ if not indicators.empty and (indicators["state"] != "missing").any():
     else:
         st.write(t("To reach **{target:.0f}** ({cls}) from {now:.1f}: meet these {k} "
                    "indicator(s). Cities listed already meet them — peers first.",
-                   target=plan["target"], cls=plan.get("target_class") or t("target"),
+                   target=plan["target"],
+                   cls=common.label(plan.get("target_class")) or t("target"),
                    now=plan["current"], k=len(plan["plan"])))
         gp = plan["plan"].assign(
             best_practice=plan["plan"]["met_by"].map(

@@ -133,6 +133,9 @@ def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> Non
     """
     args = tuple(_hashable(a) for a in args)
     spec = _spec(fn.__module__, fn.__name__, signature(), args, lang())
+    if VEGA_LOCALES[lang()]:
+        spec = {**spec, "config": {**spec.get("config", {}),
+                                   "locale": {"number": VEGA_LOCALES[lang()]}}}
     st.vega_lite_chart(spec, width="stretch" if stretch else "content")
     if export:
         name = "-".join([fn.__name__, *(str(a) for a in args if isinstance(a, (str, int)))])
@@ -315,18 +318,44 @@ def label(value) -> str:
     return value if not isinstance(value, str) else t(value)
 
 
+BABEL_LOCALES = {"en": "en", "uk": "uk_UA", "ru": "ru_RU"}
+# Number formats for charts (Vega's d3-format locale) in each language.
+VEGA_LOCALES = {
+    "en": None,
+    "uk": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0€"]},
+    "ru": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0€"]},
+}
+
+
 def fmt_int(value) -> str:
     """A whole number with the chosen language's digit grouping (Babel)."""
     from babel.numbers import format_decimal
 
-    return format_decimal(int(value), locale={"en": "en", "uk": "uk_UA", "ru": "ru_RU"}[lang()])
+    return format_decimal(int(value), locale=BABEL_LOCALES[lang()])
+
+
+def fmt_num(value, decimals: int = 1, sign: bool = False) -> str:
+    """A number with ``decimals`` places in the chosen language (Babel): 65.0 / 65,0."""
+    from babel.numbers import format_decimal
+
+    pattern = ("+#,##0" if sign else "#,##0") + ("." + "0" * decimals if decimals else "")
+    if sign:
+        pattern += ";-#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=BABEL_LOCALES[lang()])
+
+
+def fmt_pct(value) -> str:
+    """A share as a whole percentage in the chosen language (Babel)."""
+    from babel.numbers import format_percent
+
+    return format_percent(value, locale=BABEL_LOCALES[lang()])
 
 
 def fmt_points(value) -> str:
     """A total for display: one decimal, or “not assessed” — never a zero for a gap."""
     if value is None or pd.isna(value):
         return t("not assessed")
-    return f"{value:.1f}"
+    return fmt_num(value)
 
 
 def open_city(city: str, programme: str, year: int) -> None:

@@ -23,12 +23,12 @@ if ov["with_total"]:
     if ov["mean_change"] is not None and not pd.isna(ov["mean_change"]):
         delta = t("{d:+.1f} on {n} cities since {y}", d=ov["mean_change"], n=int(ov["compared"]),
                   y=int(ov["prev_year"]))
-    c[1].metric(t("Average index"), f"{ov['mean']:.1f}", delta=delta, delta_color="normal")
+    c[1].metric(t("Average index"), common.fmt_num(ov["mean"]), delta=delta, delta_color="normal")
 else:
     c[1].metric(t("Average index"), t("classes only"))
 classes = ov["classes"]
 for i, (_, row) in enumerate(classes.head(2).iterrows()):
-    c[2 + i].metric(t("Share {cls}", cls=common.label(row["class_name"])), f"{row['share']:.0%}",
+    c[2 + i].metric(t("Share {cls}", cls=common.label(row["class_name"])), common.fmt_pct(row["share"]),
                     help=t("{n} cities", n=int(row["cities"])))
 if ov["after_break"]:
     st.info(t("The methodology changed before {y}: totals are not comparable with earlier "

@@ -70,11 +70,11 @@ if kind == "title":
     c = st.columns(3)
     c[0].metric(t("Cities assessed"), int(ov["assessed"]))
     if ov["with_total"]:
-        c[1].metric(t("Average index"), f"{ov['mean']:.1f}")
+        c[1].metric(t("Average index"), common.fmt_num(ov["mean"]))
     classes = ov["classes"]
     if not classes.empty:
         top = classes.iloc[0]
-        c[2].metric(t("Share {cls}", cls=common.label(top["class_name"])), f"{top['share']:.0%}")
+        c[2].metric(t("Share {cls}", cls=common.label(top["class_name"])), common.fmt_pct(top["share"]))
 elif kind == "map":
     st.title(t("Where cities stand in {y}", y=year))
     points = common.run(dashboard.map_points, programme, year, lang=lang)
@@ -104,7 +104,8 @@ elif kind == "movers":
     else:
         for r in risers.itertuples():
             city_name = getattr(r, f"name_{lang}") or r.name_en
-            st.header(f"{city_name} · {r.total:.1f} ({r.change_points:+.1f})")
+            st.header(f"{city_name} · {common.fmt_num(r.total)} "
+                      f"({common.fmt_num(r.change_points, sign=True)})")
 elif kind == "trend":
     st.title(t("Average index"))
     common.chart(charts.trends_line, programme, "country", t("country"), export=False)

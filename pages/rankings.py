@@ -53,6 +53,7 @@ shown = table.assign(
     change_points=table["change_points"].where(~table["across_break"]),
     total_label=table["total"].map(common.fmt_points),
     class_name=table["class_name"].map(common.label),
+    source=table["source"].map(common.label),
 )
 years = prog["years"]
 event = st.dataframe(

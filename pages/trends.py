@@ -74,7 +74,8 @@ if len(years) >= 2:
             names = common.run(dashboard.city_names, tuple(lfl["city"]), lang=lang)
             m = st.columns(3)
             m[0].metric(t("Cities compared"), len(lfl))
-            m[1].metric(t("Mean change, like-for-like"), f"{lfl['change'].mean():+.1f}")
+            m[1].metric(t("Mean change, like-for-like"),
+                        common.fmt_num(lfl["change"].mean(), sign=True))
             m[2].metric(t("Basis"), t(lfl["basis"].iloc[0]),
                         help=t("Shared items per city: {n}", n=int(lfl["items"].median())))
             shown = lfl.assign(name=lfl["city"].map(names)).sort_values("change", ascending=False)

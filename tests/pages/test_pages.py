@@ -135,6 +135,8 @@ def test_map_tooltip_is_text_not_html(app):
 def test_language_from_the_url(app, lang, title, city):
     at = app(None, programme="demo-index", year="2025", lang=lang)
     assert at.title[0].value == title
+    average = [m.value for m in at.metric if m.label in ("Середній індекс", "Средний индекс")]
+    assert average and "," in average[0]  # 65,0 — decimal comma in both languages
     at = app("city", programme="demo-index", year="2025", city="ua-lviv", lang=lang)
     assert at.title[0].value == city
 
