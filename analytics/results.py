@@ -186,18 +186,6 @@ def refresh(con: duckdb.DuckDBPyConnection, min_coverage: float = DEFAULT_MIN_CO
     return con.execute("SELECT count(*) FROM indices").fetchall()[0][0]
 
 
-def indices(con: duckdb.DuckDBPyConnection, programme: str | None = None,
-            year: int | None = None) -> pd.DataFrame:
-    """City indices with names, optionally for one programme and year, best first."""
-    return con.execute("""
-        SELECT i.*, c.name_en, c.name_uk, c.name_ru, c.population, p.synthetic
-        FROM indices i JOIN cities c ON c.code = i.city
-        JOIN programmes p ON p.code = i.programme
-        WHERE (?::VARCHAR IS NULL OR i.programme = ?) AND (?::INTEGER IS NULL OR i.year = ?)
-        ORDER BY i.programme, i.year, i.rank NULLS LAST, c.name_en""",
-        [programme, programme, year, year]).df()
-
-
 def compare_totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """City-years where a published total and a computed total both exist, with the gap."""
     return con.execute("""

@@ -29,6 +29,18 @@ def test_slope_within_methodology(tmp_path):
     assert bool(across["spans_break"].iloc[0])
 
 
+def test_year_on_year(tmp_path):
+    rows = (ind("x", 2020, {**FULL, "a1": 0, "a2": 0})        # 60, rank 2
+            + ind("y", 2020, FULL)                             # 100, rank 1
+            + ind("x", 2021, FULL)                             # 100, rank 1 (tie)
+            + ind("y", 2021, {**FULL, "b1": 0}))               # 80, rank 2
+    con = make(tmp_path / "t.duckdb", rows)
+    yoy = trends.year_on_year(con, "t", 2021).set_index("city")
+    assert yoy.loc["x", ["change_points", "change_rank"]].tolist() == [40.0, 1]
+    assert yoy.loc["y", ["change_points", "change_rank"]].tolist() == [-20.0, -1]
+    assert list(yoy.index) == ["x", "y"]  # biggest gain first
+
+
 def test_aggregates_by_country(tmp_path):
     rows = (ind("x", 2020, {**FULL, "a1": 0, "a2": 0})       # 60 fair
             + ind("y", 2020, FULL)                            # 100 good
