@@ -100,6 +100,20 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rollback(args: argparse.Namespace) -> int:
+    if args.list:
+        for v in storage.versions(args.db):
+            print(v.name)
+        return 0
+    try:
+        restored = storage.rollback(args.db)
+    except FileNotFoundError as e:
+        print(e, file=sys.stderr)
+        return 1
+    print(f"restored {restored.name}; {len(storage.versions(args.db))} earlier version(s) left")
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import run
 
@@ -150,6 +164,10 @@ def parser() -> argparse.ArgumentParser:
     sc.add_argument("--lang", choices=["en", "uk", "ru"], default="en")
     sc.add_argument("--programme", default=None, help="default: the city's real programme first")
     sc.add_argument("--out", required=True, help="FILE.pdf or FILE.png")
+
+    rb = add("rollback", cmd_rollback,
+             "put the previous database version back (each write keeps the last few)")
+    rb.add_argument("--list", action="store_true", help="only list the kept versions")
 
     k = add("bench", cmd_bench, "benchmarks (not tests): print a JSON report of timings")
     k.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")

@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,10 @@ TABLES = (
     "areas", "area_links", "indicators", "scores", "published_figures", "import_batches",
     "projects", "project_targets", "project_cities", "area_results", "indices",
 )
+
+
+#: How many earlier versions of the database a write keeps for ``rollback``.
+KEEP_VERSIONS = int(os.environ.get("OCM_KEEP_VERSIONS", "5"))
 
 
 class DatabaseMissing(FileNotFoundError):
@@ -162,12 +167,63 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
             raise
         with open(nxt, "rb") as fh:
             os.fsync(fh.fileno())
+        _keep_version(path)
         os.replace(nxt, path)
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def versions_dir(path: Path) -> Path:
+    """Where earlier versions of the database at ``path`` are kept."""
+    return Path(path).parent / f".{Path(path).name}.versions"
+
+
+def versions(path: Path) -> list[Path]:
+    """Earlier versions of the database, newest first."""
+    folder = versions_dir(path)
+    return sorted(folder.glob("*.duckdb"), reverse=True) if folder.exists() else []
+
+
+def _keep_version(path: Path) -> None:
+    """Keep the live file as a version (a hard link: no copy) and prune the oldest."""
+    if not path.exists() or KEEP_VERSIONS <= 0:
+        return
+    folder = versions_dir(path)
+    folder.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 1_000_000_000:09d}"
+    target = folder / f"{stamp}.duckdb"
+    try:
+        os.link(path, target)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(path, target)
+    for old in versions(path)[KEEP_VERSIONS:]:
+        old.unlink(missing_ok=True)
+
+
+def rollback(path: Path) -> Path:
+    """Put the newest kept version back in place, atomically (readers never find the file
+    missing). The version is used up, so a second rollback goes one further back; the file it
+    replaces is set aside in the versions folder as ``*.rolled-back``. Returns the version."""
+    path = Path(path)
+    with write_lock(path):
+        kept = versions(path)
+        if not kept:
+            raise FileNotFoundError(f"no earlier version of {path} is kept")
+        chosen = kept[0]
+        nxt = _next_name(path)
+        shutil.copyfile(chosen, nxt)
+        with open(nxt, "rb") as fh:
+            os.fsync(fh.fileno())
+        if path.exists():
+            aside = versions_dir(path) / f"{chosen.stem}.rolled-back"
+            aside.unlink(missing_ok=True)
+            os.link(path, aside)
+        os.replace(nxt, path)
+        chosen.unlink()
+        return chosen
 
 
 def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

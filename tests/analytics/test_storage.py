@@ -112,3 +112,36 @@ def test_database_path_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("OCM_DB", str(tmp_path / "other.duckdb"))
     assert db_path() == tmp_path / "other.duckdb"
     assert os.fspath(db_path()).endswith("other.duckdb")
+
+
+def test_writes_keep_versions_and_rollback_restores_them(db, monkeypatch):
+    monkeypatch.setattr(storage, "KEEP_VERSIONS", 2)
+    original = storage.file_sha256(db)
+    sums = []
+    for n in range(3):
+        with storage.writing(db) as con:
+            con.execute("DELETE FROM project_targets WHERE position = ?", [n + 1])
+        sums.append(storage.file_sha256(db))
+    kept = storage.versions(db)
+    assert len(kept) == 2  # the oldest was pruned
+    reader = storage.connect_read_only(db)  # an open reader is not disturbed
+    storage.rollback(db)
+    assert storage.file_sha256(db) == sums[1]
+    storage.rollback(db)
+    assert storage.file_sha256(db) == sums[0]
+    with pytest.raises(FileNotFoundError):
+        storage.rollback(db)
+    assert reader.execute("SELECT count(*) FROM project_targets").fetchall() == [(4,)]
+    assert original != sums[0]
+
+
+def test_rollback_command(db, capsys):
+    from analytics.cli import main
+
+    assert main(["rollback", "--db", str(db)]) == 1  # nothing kept yet
+    with storage.writing(db) as con:
+        con.execute("DELETE FROM project_cities")
+    assert main(["rollback", "--db", str(db), "--list"]) == 0
+    assert main(["rollback", "--db", str(db)]) == 0
+    con = storage.connect_read_only(db)
+    assert con.execute("SELECT count(*) FROM project_cities").fetchall()[0][0] > 0
