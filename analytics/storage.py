@@ -193,7 +193,9 @@ def _keep_version(path: Path) -> None:
         return
     folder = versions_dir(path)
     folder.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 1_000_000_000:09d}"
+    now = time.time_ns()  # one reading, so names sort in the order the writes happened
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 1_000_000_000)) + \
+        f"-{now % 1_000_000_000:09d}"
     target = folder / f"{stamp}.duckdb"
     try:
         os.link(path, target)
