@@ -3,5 +3,3 @@
 Nothing here imports streamlit, so every function runs from the CLI (`python -m analytics`),
 from tests and from notebooks alike.
 """
-
-__all__ = ["paths", "storage"]

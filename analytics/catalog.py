@@ -30,18 +30,24 @@ def countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         GROUP BY ALL ORDER BY c.name_en""").df()
 
 
+def name_match_sql(alias: str) -> str:
+    """SQL that is true when a city (table alias ``alias``) has ``?`` (lower case) in its code,
+    any of its names or aliases; an empty ``?`` matches every city."""
+    return (f"contains(lower(concat_ws('|', {alias}.code, {alias}.name_en, {alias}.name_uk, "
+            f"{alias}.name_ru, {alias}.name_native, array_to_string({alias}.aliases, '|'))), ?)")
+
+
 def cities(con: duckdb.DuckDBPyConnection, include_synthetic: bool = False,
            search: str = "") -> pd.DataFrame:
     """Cities with region names and flags, largest first; ``search`` matches any name or alias
     (case-insensitive, anywhere in the name)."""
-    return con.execute("""
+    return con.execute(f"""
         SELECT ci.code, ci.name_en, ci.name_uk, ci.name_ru, ci.name_native, ci.country,
                r.name_en AS region, ci.population, ci.lat, ci.lon, ci.capital, ci.ogp_local,
                ci.in_tc_ranking, ci.synthetic
         FROM cities ci LEFT JOIN regions r ON r.code = ci.region
         WHERE (? OR NOT ci.synthetic)
-          AND contains(lower(concat_ws('|', ci.code, ci.name_en, ci.name_uk, ci.name_ru,
-                                       ci.name_native, array_to_string(ci.aliases, '|'))), ?)
+          AND {name_match_sql("ci")}
         ORDER BY ci.population DESC NULLS LAST, ci.name_en""",
         [include_synthetic, (search or "").strip().lower()]).df()
 

@@ -6,6 +6,7 @@ import json
 import duckdb
 import pandas as pd
 
+from .catalog import name_match_sql
 from .trends import POPULATION_BANDS, _band_sql
 
 LANGS = ("en", "uk", "ru")
@@ -123,8 +124,7 @@ def ranking(con: duckdb.DuckDBPyConnection, programme: str, year: int, *, lang: 
           AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], c.region))
           AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], {band}))
           AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], i.class_name))
-          AND contains(lower(concat_ws('|', c.code, c.name_en, c.name_uk, c.name_ru,
-                                       c.name_native, array_to_string(c.aliases, '|'))), ?)
+          AND {name_match_sql("c")}
         ORDER BY i.rank NULLS LAST, i.total DESC NULLS LAST, name""",
         [programme, programme, programme, year, list(countries), list(countries),
          list(regions), list(regions), list(bands), list(bands), list(classes), list(classes),

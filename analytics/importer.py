@@ -529,7 +529,9 @@ def validate(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[list[Problem
         for col, cond, msg in _CHECKS)
     found = con.execute(f"SELECT * FROM ({union}) ORDER BY row_no, col LIMIT {MAX_REPORTED}"
                         ).fetchall()
-    total = con.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0]
+    # Count them all only when the report was cut (the checks are the import's hot path).
+    total = len(found) if len(found) < MAX_REPORTED else \
+        con.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0]
     dups = con.execute(
         """SELECT row_no, first_row FROM (
                SELECT row_no, min(row_no) OVER w AS first_row, count(*) OVER w AS n

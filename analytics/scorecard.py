@@ -4,8 +4,8 @@
 
 Index, rank and class; the history; the area profile against peer cities; the indicators that
 would lift the city to the next class with cities that already meet them; sources. Drawn with
-matplotlib and its bundled DejaVu fonts, so Cyrillic and Armenian-free Latin texts render
-offline on any machine.
+matplotlib and its bundled DejaVu fonts, so Cyrillic (and Latin) texts render offline on any
+machine.
 """
 from __future__ import annotations
 
