@@ -94,10 +94,23 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection that can touch nothing but this database file."""
     if not Path(path).exists():
         raise DatabaseMissing(f"no database at {path}: run `python -m analytics build`")
-    return duckdb.connect(str(path), read_only=True, config={
-        "enable_external_access": False,
-        "lock_configuration": True,
-    })
+    # DuckDB shares one database instance per path within a process: connect(path) would hand
+    # back the instance of a file that a write has since replaced. An in-memory instance with
+    # the file attached always opens the file now at ``path``.
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"ATTACH '{_sql_string(path)}' AS data (READ_ONLY)")
+        con.execute("USE data")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _sql_string(path: Path) -> str:
+    return str(Path(path).resolve()).replace("'", "''")
 
 
 def signature(path: Path) -> tuple[int, int, int] | None:
@@ -185,6 +198,18 @@ def versions(path: Path) -> list[Path]:
     """Earlier versions of the database, newest first."""
     folder = versions_dir(path)
     return sorted(folder.glob("*.duckdb"), reverse=True) if folder.exists() else []
+
+
+def version_list(path: Path) -> list[dict]:
+    """The kept versions, newest first: file name, when it was replaced (UTC) and size."""
+    out = []
+    for v in versions(path):
+        try:
+            kept_at = time.strftime("%Y-%m-%d %H:%M:%S", time.strptime(v.stem[:15], "%Y%m%dT%H%M%S"))
+        except ValueError:
+            kept_at = None
+        out.append({"version": v.name, "replaced_at_utc": kept_at, "bytes": v.stat().st_size})
+    return out
 
 
 def _keep_version(path: Path) -> None:

@@ -278,9 +278,13 @@ def test_import_is_visible_to_a_new_reader_and_old_readers_keep_working(db):
     n_before = reader.execute("SELECT count(*) FROM scores").fetchall()[0][0]
     import_bytes(db, csv_of(row(score="4.4")), "x.csv")
     assert reader.execute("SELECT count(*) FROM scores").fetchall()[0][0] == n_before
-    reader.close()
+    # A new reader opened while the old one is still open (as the dashboard does) sees the
+    # new file: DuckDB's per-path instance sharing must not hand back the replaced file.
     fresh = storage.connect_read_only(db)
     assert fresh.execute("SELECT count(*) FROM scores").fetchall()[0][0] == n_before + 1
+    assert reader.execute("SELECT count(*) FROM scores").fetchall()[0][0] == n_before
+    reader.close()
+    fresh.close()
 
 
 def test_database_missing(tmp_path):
