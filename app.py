@@ -1,6 +1,7 @@
 """Open Cities Monitor: the dashboard's entry point (page config, navigation, shared sidebar)."""
 import streamlit as st
 
+from analytics.roles import may
 from pages import common
 from pages.common import t
 
@@ -25,13 +26,23 @@ PAGES = [
             icon=":material/menu_book:", url_path="methodology"),
     st.Page("pages/data.py", title=t("Data inventory"), icon=":material/database:",
             url_path="data"),
-    st.Page("pages/present.py", title=t("Presentation mode"), icon=":material/slideshow:",
-            url_path="present"),
+    PRESENTATION := st.Page("pages/present.py", title=t("Presentation mode"),
+                            icon=":material/slideshow:", url_path="present"),
 ]
+# Work pages exist only where sign-in is set up; a role without the right does not see them,
+# and opening one by URL shows a refusal (the page checks the role again itself).
+if common.auth_configured():
+    ROLE = common.role()
+    PAGES += [
+        st.Page("pages/upload.py", title=t("Import assessments"), icon=":material/upload_file:",
+                url_path="upload", visibility="visible" if may(ROLE, "import") else "hidden"),
+        st.Page("pages/versions.py", title=t("Database versions"), icon=":material/history:",
+                url_path="versions", visibility="visible" if may(ROLE, "rollback") else "hidden"),
+    ]
 page = st.navigation(PAGES, position="hidden" if PRESENT else "sidebar")
 common.follow_goto(PAGES)
 if PRESENT:
-    common.present(page, PAGES[-1])
+    common.present(page, PRESENTATION)
 else:
     common.sidebar()
 page.run()

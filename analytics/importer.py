@@ -32,6 +32,8 @@ REQUIRED = ("programme", "year", "city", "level", "code", "score")
 LEVELS = ("indicator", "area", "total")
 STATUSES = ("scored", "not_applicable", "not_assessed")
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# Files uploaded through the dashboard: a year of a 100-city programme is about 1 MB.
+UPLOAD_MAX_BYTES = 20_000_000
 MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 100
 MAX_TEXT = 2000
@@ -270,11 +272,11 @@ def read_xlsx(data: bytes, name: str) -> Table:
     return Table(header, rows, numbers, {"format": "xlsx", "sheet": ws.title})
 
 
-def read_table(data: bytes, name: str) -> Table:
+def read_table(data: bytes, name: str, max_bytes: int = MAX_FILE_BYTES) -> Table:
     """Read a file's bytes as CSV or XLSX, deciding by content, not by the extension."""
-    if len(data) > MAX_FILE_BYTES:
-        raise _fail(name, f"the file is {len(data) / 1e6:.0f} MB; the limit is "
-                          f"{MAX_FILE_BYTES / 1e6:.0f} MB")
+    if len(data) > max_bytes:
+        raise _fail(name, f"the file is {len(data) / 1e6:.1f} MB; the limit is "
+                          f"{max_bytes / 1e6:.0f} MB")
     if not data.strip():
         raise _fail(name, "the file is empty")
     if data.startswith(b"PK\x03\x04"):
@@ -409,6 +411,8 @@ LEFT JOIN (SELECT DISTINCT methodology, level, key, item, max_points FROM imp_it
 """
 
 # Each check: (column, SQL condition on imp_resolved naming a bad row, message SQL expression).
+_MARKUP = r"<\s*/?\s*[a-zA-Z!?][^>]*>|javascript\s*:"
+
 _CHECKS = [
     ("programme", "coalesce(trim(programme), '') = ''", "'required'"),
     ("programme", "trim(programme) <> '' AND programme_code IS NULL", "'unknown programme'"),
@@ -452,9 +456,14 @@ _CHECKS = [
     ("evidence_url", "coalesce(trim(evidence_url), '') <> '' AND NOT regexp_matches("
      "trim(evidence_url), '^https?://[^\\s/$.?#][^\\s]*$')",
      "'not a web address (must start with http:// or https://)'"),
-    ("evidence_url", f"length(evidence_url) > {MAX_TEXT}", "'longer than {MAX_TEXT} characters'"),
-    ("comment", f"length(comment) > {MAX_TEXT}", "'longer than {MAX_TEXT} characters'"),
-    ("source", f"length(source) > {MAX_TEXT}", "'longer than {MAX_TEXT} characters'"),
+    ("evidence_url", f"length(evidence_url) > {MAX_TEXT}", f"'longer than {MAX_TEXT} characters'"),
+    ("evidence_url", "regexp_matches(coalesce(evidence_url, ''), '[<>\"\\\\]')",
+     "'a web address cannot hold <, >, \" or \\'"),
+    ("comment", f"length(comment) > {MAX_TEXT}", f"'longer than {MAX_TEXT} characters'"),
+    ("source", f"length(source) > {MAX_TEXT}", f"'longer than {MAX_TEXT} characters'"),
+    # Text is shown as text; markup in it is a pasted web page or an attack, never data.
+    *((col, f"regexp_matches(coalesce({col}, ''), '{_MARKUP}')",
+       "'holds HTML markup or script; write plain text'") for col in ("comment", "source")),
 ]
 
 _SUGGEST = f"""
@@ -601,18 +610,63 @@ def _apply(con: duckdb.DuckDBPyConnection, report: ImportReport, who: str) -> No
          f"{report.superseded} earlier rows superseded"])
 
 
-def import_bytes(db: Path, data: bytes, name: str, who: str | None = None) -> ImportReport:
+def _preview(con: duckdb.DuckDBPyConnection) -> dict:
+    """What importing the checked rows (``imp_resolved``) would change."""
+    rows = con.execute(
+        """SELECT count(*), count(DISTINCT city_code), min(year_int), max(year_int),
+                  string_agg(DISTINCT methodology, ', ' ORDER BY methodology),
+                  string_agg(DISTINCT level_key, ', ' ORDER BY level_key)
+           FROM imp_resolved""").fetchall()[0]
+    replaced = con.execute(
+        """SELECT count(*) FROM current_scores s
+           WHERE EXISTS (SELECT 1 FROM imp_resolved r WHERE r.methodology = s.methodology
+                         AND r.year_int = s.year AND r.city_code = s.city
+                         AND r.level_key = s.level::VARCHAR)""").fetchall()[0][0]
+    return {"rows": rows[0], "cities": rows[1], "first_year": rows[2], "last_year": rows[3],
+            "methodologies": rows[4], "levels": rows[5], "replaces": replaced}
+
+
+def check_bytes(db: Path, data: bytes, name: str,
+                max_bytes: int = UPLOAD_MAX_BYTES) -> tuple[ImportReport, dict]:
+    """Check a file without importing it: the report (problems, if any) and, for a valid file,
+    a preview of what an import would change (rows, cities, years, rows it would replace).
+
+    Works on a read-only connection, so it never waits for nor blocks an import.
+    """
+    started = time.perf_counter()
+    report = ImportReport(file_name=name, sha256=hashlib.sha256(data).hexdigest())
+    preview: dict = {}
+    try:
+        table = read_table(data, name, max_bytes)
+    except ImportRefused as e:
+        report.problems, report.problem_count = e.report.problems, e.report.problem_count
+    else:
+        report.dialect, report.rows = table.dialect, len(table.rows)
+        con = storage.connect_read_only(Path(db))
+        try:
+            report.problems, report.problem_count = validate(con, table)
+            if report.ok:
+                preview = _preview(con)
+        finally:
+            con.close()
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report, preview
+
+
+def import_bytes(db: Path, data: bytes, name: str, who: str | None = None,
+                 max_bytes: int = MAX_FILE_BYTES) -> ImportReport:
     """Import a file's bytes into the database at ``db``, all or nothing.
 
     Returns the report of a successful (or unchanged) import; raises ``ImportRefused`` with the
-    full report when the file is refused, in which case the database is untouched.
+    full report when the file is refused, in which case the database is untouched. Files larger
+    than ``max_bytes`` are refused unread (uploads pass ``UPLOAD_MAX_BYTES``).
     """
     started = time.perf_counter()
     who = who or _user()
     sha = hashlib.sha256(data).hexdigest()
     report = ImportReport(file_name=name, sha256=sha)
     try:
-        table = read_table(data, name)
+        table = read_table(data, name, max_bytes)
         report.dialect = table.dialect
         report.rows = len(table.rows)
         with storage.writing(Path(db)) as con:
@@ -655,6 +709,24 @@ def _log(db: Path, report: ImportReport, who: str) -> None:
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
     except OSError:
         pass  # the log is a convenience; never fail an import over it
+
+
+def read_log(db: Path, limit: int = 200) -> list[dict]:
+    """The newest ``limit`` entries of the import log beside the database (imports, unchanged
+    files and refused files), newest first; damaged lines are skipped."""
+    path = Path(db).with_name(Path(db).name + ".imports.jsonl")
+    if not path.exists():
+        return []
+    entries = []
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                entries.append(entry)
+    return entries[::-1][:limit]
 
 
 def _user() -> str:

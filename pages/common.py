@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import dashboard, exports, i18n, storage
+from analytics import dashboard, exports, i18n, roles, storage
 from analytics.build import ensure_database as _ensure
 from analytics.paths import db_path
 
@@ -57,6 +57,65 @@ def follow_goto(pages: list) -> None:
         del st.query_params["goto"]
 
 
+# ------------------------------------------------------------------------------ roles
+
+def auth_configured() -> bool:
+    """Whether sign-in is set up (an ``[auth]`` section in ``secrets.toml``). Without it
+    everyone is a viewer and the import and version pages do not exist."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def role() -> str:
+    """The role of the person using this session: viewer, coordinator or admin."""
+    if not auth_configured():
+        return "viewer"
+    try:
+        allowlists = st.secrets.get("roles", {})
+    except Exception:
+        allowlists = {}
+    return roles.role_for(st.user.to_dict(), allowlists)
+
+
+def require(right: str) -> str:
+    """At the top of a restricted page: stop with a refusal unless the session's role has
+    ``right``; returns the role."""
+    current = role()
+    if auth_configured() and roles.may(current, right):
+        return current
+    st.title(t("Not available"))
+    if not auth_configured():
+        st.error(t("This page is not available on this server."), icon=":material/block:")
+    elif not st.user.is_logged_in:
+        st.error(t("This page is for coordinators. Sign in with an account that has "
+                   "coordinator rights."), icon=":material/lock:")
+        if st.button(t("Sign in"), icon=":material/login:", type="primary"):
+            st.login()
+    else:
+        st.error(t("Your account ({email}) has no rights for this page. Ask an administrator "
+                   "for access.", email=st.user.get("email") or "?"),
+                 icon=":material/lock:")
+    st.stop()
+
+
+def account() -> None:
+    """Sign-in state in the sidebar (only when sign-in is set up)."""
+    if not auth_configured():
+        return
+    with st.sidebar:
+        if not st.user.is_logged_in:
+            if st.button(t("Sign in"), icon=":material/login:", type="tertiary",
+                         help=t("For coordinators who load assessments")):
+                st.login()
+            return
+        st.caption(t("Signed in as {email} · {role}", email=st.user.get("email") or "?",
+                     role=t(role())))
+        if st.button(t("Sign out"), icon=":material/logout:", type="tertiary"):
+            st.logout()
+
+
 # ------------------------------------------------------------------------------ database
 
 def ensure_database() -> None:
@@ -93,7 +152,9 @@ def signature() -> tuple:
 
 def connection() -> duckdb.DuckDBPyConnection:
     """A cursor on the read-only connection to the current database file."""
-    return _open(str(db_path()), signature()).cursor()
+    cur = _open(str(db_path()), signature()).cursor()
+    cur.execute("USE data")  # a cursor starts in the in-memory catalog (storage.connect_read_only)
+    return cur
 
 
 # Results are shared between sessions without copies (st.cache_resource rather than
@@ -293,6 +354,7 @@ def sidebar() -> None:
         st.markdown("**Open Cities Monitor**")
         st.caption(t("Transparency and accountability of city governments in the "
                      "Eastern Partnership"))
+    account()
 
 
 def synthetic_banner(synthetic: bool) -> None:

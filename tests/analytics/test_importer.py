@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from analytics import storage
-from analytics.importer import ImportRefused, import_bytes
+from analytics.importer import UPLOAD_MAX_BYTES, ImportRefused, check_bytes, import_bytes
 
 HEADER = "programme,year,city,country,level,code,score,status,evidence_url,comment,source"
 
@@ -181,6 +181,21 @@ REFUSED = [
                                                b.getvalue())[1])(io.BytesIO()),
      "not an Excel workbook"),
     ("old xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
+    ("50 MB file", csv_of(*[row()] * 1_100_000)[:50_000_000], "the limit is 20 MB"),
+    ("script in comment", csv_of(row(comment="<script>alert(1)</script>")), "HTML markup"),
+    ("HTML in source", csv_of(row(source='<a href="https://evil.example">TI</a>')),
+     "HTML markup"),
+    ("javascript URL in evidence_url", csv_of(row(evidence_url="javascript:alert(1)")),
+     "not a web address"),
+    ("markup in evidence_url", csv_of(row(evidence_url='https://x.example/"><script>')),
+     "cannot hold"),
+    ("SQL in city", csv_of(row(city="Konotop'; DROP TABLE scores; --")), "unknown city"),
+    ("SQL in code", csv_of(row(code="info' OR '1'='1")), "unknown area"),
+    ("SQL in score", csv_of(row(score="1; DELETE FROM scores")), "not a number"),
+    ("overlong comment", csv_of(row(comment="x" * 2001)), "longer than 2000 characters"),
+    ("xlsx with formula in a text cell", xlsx_bytes(
+        [HEADER.split(","), ["tc-transparency", 2021, "Konotop", "", "area", "info", 1, "",
+                             "", '=HYPERLINK("https://evil.example","x")']]), "a formula"),
 ]
 
 
@@ -189,7 +204,7 @@ def test_refused_files_leave_the_database_unchanged(db, case, data, message):
     before = storage.file_sha256(db)
     name = "data.xlsx" if case == "fake xlsx" else "data.csv"
     with pytest.raises(ImportRefused) as exc:
-        import_bytes(db, data, name)
+        import_bytes(db, data, name, max_bytes=UPLOAD_MAX_BYTES)  # as the upload page does
     report = exc.value.report
     assert not report.ok
     text = report.to_text()
@@ -292,11 +307,27 @@ def test_database_missing(tmp_path):
         import_bytes(tmp_path / "none.duckdb", csv_of(row()), "x.csv")
 
 
-def test_html_and_sql_in_text_are_stored_as_text(db):
-    evil = row(comment="<script>alert(1)</script>'; DROP TABLE scores; --",
+def test_sql_in_free_text_is_stored_as_plain_text(db):
+    evil = row(comment="a < b; '; DROP TABLE scores; --",
                source="Robert'); DROP TABLE cities;--")
     import_bytes(db, csv_of(evil), "evil.csv")
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT comment FROM current_scores WHERE comment LIKE '<script>%'"
-                       ).fetchall() == [("<script>alert(1)</script>'; DROP TABLE scores; --",)]
+    assert con.execute("SELECT comment FROM current_scores WHERE comment LIKE 'a < b%'"
+                       ).fetchall() == [("a < b; '; DROP TABLE scores; --",)]
     assert con.execute("SELECT count(*) FROM cities").fetchall()[0][0] == 144
+
+
+def test_check_changes_nothing_and_previews_the_import(db):
+    before = storage.file_sha256(db)
+    report, preview = check_bytes(db, csv_of(row(), row(code="access", score="5.5")), "x.csv")
+    assert report.ok and report.rows == 2
+    # Konotop 2021 has 14 published transparency areas; the file would replace all of them.
+    assert preview == {"rows": 2, "cities": 1, "first_year": 2021, "last_year": 2021,
+                       "methodologies": "tc-transparency-2019", "levels": "area",
+                       "replaces": 14}
+    report, preview = check_bytes(db, csv_of(row(city="Konotopp")), "x.csv")
+    assert not report.ok and preview == {}
+    assert "closest known: Konotop" in report.problems[0].message
+    report, _ = check_bytes(db, b"x" * (UPLOAD_MAX_BYTES + 1), "big.csv")
+    assert "the limit is 20 MB" in report.problems[0].message
+    assert storage.file_sha256(db) == before

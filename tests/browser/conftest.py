@@ -38,13 +38,17 @@ def fresh_server(tmp_path):
     yield from _serve(tmp_path / "transparency.duckdb")
 
 
-def _serve(db: Path):
+def _serve(db: Path, secrets: Path | None = None, env: dict | None = None):
+    """Start the dashboard on a free port of 127.0.0.1 with the database ``db`` and only the
+    secrets file ``secrets`` (none by default: a developer's own secrets.toml is not read)."""
     port = _free_port()
     log = open(db.with_name("streamlit.log"), "w")
-    env = {**os.environ, "OCM_DB": str(db)}
+    env = {**os.environ, "OCM_DB": str(db), **(env or {})}
+    secrets = secrets or db.with_name("no-secrets.toml")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--secrets.files", str(secrets)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -60,7 +64,7 @@ def _serve(db: Path):
             raise RuntimeError("the Streamlit server did not come up: "
                                + db.with_name("streamlit.log").read_text()[-2000:])
         time.sleep(0.3)
-    yield {"url": url, "db": db}
+    yield {"url": url, "db": db, "port": port}
     proc.terminate()
     try:
         proc.wait(10)
