@@ -1,0 +1,339 @@
+"""Load test: many concurrent viewers driving the dashboard over Streamlit's WebSocket protocol.
+
+Not part of the default test run (pytest collects only ``test_*.py``). Run it with::
+
+    python -m tests.load.loadtest --sessions 30 --think 5 --duration 120 --processes 1
+    python -m tests.load.loadtest --sessions 30 --think 5 --duration 120 --processes 2
+
+It starts the dashboard (one or more Streamlit processes on free ports of 127.0.0.1, over the
+same read-only database file; sessions are spread over them as sticky sessions behind a
+reverse proxy would be), or drives an already running one with ``--url`` (repeatable).
+Each simulated viewer opens the app, then does what a person at a forum would: open the
+rankings, a city profile, a comparison, the trends, the overview of another year, change the
+year in the sidebar — with a think time between actions (exponentially distributed around
+``--think`` seconds). A rerun's latency is the time from sending the request to the server's
+"script finished" message. The report (JSON) gives p50/p95/max latency per page and overall,
+errors (exceptions drawn by the app, unknown pages, time-outs, dropped connections) and each
+server process's memory (RSS) before and after.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parents[2]
+RERUN_TIMEOUT = 60.0
+
+PROGRAMME = "demo-index"
+YEARS = [2021, 2022, 2023, 2024, 2025]
+CITIES = ["ua-kyiv", "ua-lviv", "ua-kharkiv", "ua-odesa", "ua-dnipro", "ua-konotop",
+          "ge-tbilisi", "ge-batumi", "md-chisinau", "am-yerevan", "az-baku", "by-minsk",
+          "ua-vinnytsia", "ua-poltava", "ua-chernihiv", "ua-zhytomyr"]
+
+
+# ------------------------------------------------------------------------------ one session
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    elements: dict[str, list[int]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    error_examples: list[str] = field(default_factory=list)
+
+    def add(self, page: str, seconds: float, elements: int) -> None:
+        self.latencies.setdefault(page, []).append(seconds)
+        self.elements.setdefault(page, []).append(elements)
+
+    def error(self, kind: str, detail: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+        if len(self.error_examples) < 10:
+            self.error_examples.append(f"{kind}: {detail[:300]}")
+
+
+class Session:
+    """One viewer: a WebSocket connection to one server, like a browser tab."""
+
+    def __init__(self, url: str, stats: Stats):
+        self.url = url
+        self.stats = stats
+        self.ws = None
+        self.pages: dict[str, str] = {}  # url path -> page script hash
+        self.widgets: dict[str, tuple[str, list[str]]] = {}  # label -> (id, options)
+
+    async def open(self) -> None:
+        ws_url = self.url.replace("http://", "ws://") + "/_stcore/stream"
+        self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"],
+                                           max_size=None, open_timeout=RERUN_TIMEOUT)
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+    async def rerun(self, name: str, path: str, query: str, widget: tuple | None = None):
+        """Ask for a run of page ``path`` with ``query`` (and one widget set to a value);
+        wait for the end of the run and record its latency under ``name``."""
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = query
+        cs.page_name = path
+        if path in self.pages:
+            cs.page_script_hash = self.pages[path]
+        if widget is not None:
+            w = cs.widget_states.widgets.add()
+            w.id, w.string_value = widget
+        self.widgets = {}
+        elements = 0
+        started = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        deadline = started + RERUN_TIMEOUT
+        while True:
+            raw = await asyncio.wait_for(self.ws.recv(), timeout=max(0.1, deadline - time.perf_counter()))
+            fwd = ForwardMsg()
+            fwd.ParseFromString(raw)
+            kind = fwd.WhichOneof("type")
+            if kind == "new_session":
+                for p in fwd.new_session.app_pages:
+                    self.pages[p.url_pathname] = p.page_script_hash
+            elif kind == "navigation":
+                for p in fwd.navigation.app_pages:
+                    self.pages[p.url_pathname] = p.page_script_hash
+            elif kind == "page_not_found":
+                self.stats.error("page not found", f"{path}?{query}")
+            elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                elements += 1
+                el = fwd.delta.new_element
+                etype = el.WhichOneof("type")
+                if etype == "exception":
+                    self.stats.error("exception", f"{path}?{query}: {el.exception.message}")
+                elif etype == "selectbox":
+                    self.widgets[el.selectbox.label] = (el.selectbox.id,
+                                                        list(el.selectbox.options))
+            elif kind == "script_finished":
+                status = fwd.script_finished
+                # 0 finished successfully, 1 with a compile error, 2 rerun requested by the
+                # script (st.switch_page / st.rerun): the run goes on, keep waiting.
+                if status == 2:
+                    continue
+                self.stats.add(name, time.perf_counter() - started, elements)
+                if status == 1:
+                    self.stats.error("compile error", path)
+                return
+
+
+async def viewer(url: str, stats: Stats, think: float, until: float, seed: int) -> None:
+    rnd = random.Random(seed)
+    s = Session(url, stats)
+    try:
+        await s.open()
+        await s.rerun("overview", "", f"programme={PROGRAMME}&year=2025")
+        step = 0
+        while time.time() < until:
+            await asyncio.sleep(min(rnd.expovariate(1 / think), 4 * think))
+            if time.time() >= until:
+                break
+            year = rnd.choice(YEARS)
+            kind = step % 6
+            step += 1
+            if kind == 0:
+                await s.rerun("rankings", "rankings", f"programme={PROGRAMME}&year={year}")
+            elif kind == 1:  # change the year in the sidebar of the rankings (a widget event)
+                wid = s.widgets.get("Year")
+                if wid is None:
+                    stats.error("no year widget", "the rankings page drew no Year selectbox")
+                    continue
+                await s.rerun("year widget", "rankings", f"programme={PROGRAMME}",
+                              widget=(wid[0], rnd.choice(wid[1])))
+            elif kind == 2:
+                await s.rerun("city", "city",
+                              f"city={rnd.choice(CITIES)}&programme={PROGRAMME}&year={year}")
+            elif kind == 3:
+                three = "&".join(f"cities={c}" for c in rnd.sample(CITIES, 3))
+                await s.rerun("compare", "compare", f"programme={PROGRAMME}&year={year}&{three}")
+            elif kind == 4:
+                by = rnd.choice(["all", "country", "population"])
+                await s.rerun("trends", "trends", f"programme={PROGRAMME}&year={year}&by={by}")
+            else:
+                await s.rerun("overview", "", f"programme={PROGRAMME}&year={year}")
+    except asyncio.TimeoutError:
+        stats.error("time-out", f"no end of run within {RERUN_TIMEOUT:.0f} s")
+    except (OSError, websockets.WebSocketException) as e:
+        stats.error("connection", repr(e))
+    finally:
+        await s.close()
+
+
+# ------------------------------------------------------------------------------ servers
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def start_servers(n: int, db: Path, log_dir: Path) -> list[tuple[str, subprocess.Popen]]:
+    servers = []
+    for i in range(n):
+        port = free_port()
+        log = open(log_dir / f"streamlit-{i}.log", "w")
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--secrets.files", str(log_dir / "none.toml")],
+            cwd=ROOT, env={**os.environ, "OCM_DB": str(db)}, stdout=log,
+            stderr=subprocess.STDOUT)
+        servers.append((f"http://127.0.0.1:{port}", proc))
+    for url, proc in servers:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"the server at {url} did not come up")
+            time.sleep(0.3)
+    return servers
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summary(values: list[float]) -> dict:
+    if not values:
+        return {"n": 0}
+    return {"n": len(values), "p50_s": round(percentile(values, 0.5), 3),
+            "p95_s": round(percentile(values, 0.95), 3), "max_s": round(max(values), 3),
+            "mean_s": round(statistics.fmean(values), 3)}
+
+
+async def drive(urls: list[str], sessions: int, think: float, duration: float,
+                ramp: float) -> Stats:
+    stats = Stats()
+    until = time.time() + duration
+    tasks = []
+    for i in range(sessions):
+        tasks.append(asyncio.create_task(viewer(urls[i % len(urls)], stats, think, until, i)))
+        await asyncio.sleep(ramp / max(sessions, 1))
+    await asyncio.gather(*tasks)
+    return stats
+
+
+async def warm_up(urls: list[str]) -> None:
+    """One viewer per server through every page first, so that memory "before" is taken
+    with the app loaded (imports, database connection) rather than at an empty start."""
+    stats = Stats()
+    for url in urls:
+        await viewer(url, stats, think=0.01, until=time.time() + 8, seed=999)
+
+
+def run(args: argparse.Namespace) -> dict:
+    own = []
+    log_dir = Path(tempfile.mkdtemp(prefix="ocm-load-"))
+    urls = list(args.url or [])
+    if not urls:
+        from analytics.build import ensure_database
+        from analytics.paths import db_path
+
+        db = Path(args.db) if args.db else db_path()
+        ensure_database(db, demo=True)
+        own = start_servers(args.processes, db, log_dir)
+        urls = [u for u, _ in own]
+    pids = [p.pid for _, p in own] + list(args.pid or [])
+    try:
+        asyncio.run(warm_up(urls))
+        before = {pid: rss_mb(pid) for pid in pids}
+        started = time.perf_counter()
+        stats = asyncio.run(drive(urls, args.sessions, args.think, args.duration, args.ramp))
+        elapsed = time.perf_counter() - started
+        time.sleep(2)
+        after = {pid: rss_mb(pid) for pid in pids}
+    finally:
+        for _, proc in own:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    every = [v for vs in stats.latencies.values() for v in vs]
+    report = {
+        "sessions": args.sessions, "think_s": args.think, "duration_s": args.duration,
+        "processes": len(urls), "cpu_cores": os.cpu_count(),
+        "reruns": len(every), "reruns_per_s": round(len(every) / elapsed, 2),
+        "latency": summary(every),
+        "latency_by_page": {k: {**summary(v), "elements_mean": round(
+            statistics.fmean(stats.elements[k]), 1)} for k, v in sorted(stats.latencies.items())},
+        "errors": sum(stats.errors.values()), "errors_by_kind": stats.errors,
+        "error_examples": stats.error_examples,
+        "memory_mb": {str(pid): {"before": round(before[pid] or 0, 1),
+                                 "after": round(after[pid] or 0, 1),
+                                 "growth": round((after[pid] or 0) - (before[pid] or 0), 1)}
+                      for pid in pids},
+    }
+    if own:
+        shutil.rmtree(log_dir, ignore_errors=True)
+    return report
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m tests.load.loadtest", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sessions", type=int, default=30, help="concurrent viewers (30)")
+    p.add_argument("--think", type=float, default=5.0, help="mean think time, seconds (5)")
+    p.add_argument("--duration", type=float, default=120.0, help="seconds of load (120)")
+    p.add_argument("--ramp", type=float, default=10.0,
+                   help="seconds over which the viewers arrive (10)")
+    p.add_argument("--processes", type=int, default=1,
+                   help="Streamlit processes to start over the same database (1)")
+    p.add_argument("--db", help="database file (default: $OCM_DB or data/transparency.duckdb)")
+    p.add_argument("--url", action="append",
+                   help="drive a running server instead (repeat for several processes)")
+    p.add_argument("--pid", type=int, action="append",
+                   help="with --url: process ids whose memory to report")
+    p.add_argument("--out", help="also write the JSON report to this file")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    report = run(args)
+    text = json.dumps(report, indent=1)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+    return 0 if report["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
