@@ -59,6 +59,20 @@ def test_read_only_connection_cannot_write_or_read_files(built_db):
         con.execute("SELECT * FROM read_csv('/etc/hostname')")
     with pytest.raises(duckdb.Error):
         con.execute("SET enable_external_access = true")
+    with pytest.raises(duckdb.Error):
+        con.execute(f"ATTACH '{built_db.with_name('other.duckdb')}' AS other")
+    with pytest.raises(duckdb.Error):
+        con.execute("DETACH data")  # cannot leave the database file either…
+    with pytest.raises(duckdb.Error):
+        con.execute("COPY cities TO '/tmp/ocm-leak.csv'")
+    # …and a cursor (one per dashboard query) is as locked down once it uses the file.
+    cur = con.cursor()
+    cur.execute("USE data")
+    assert cur.execute("SELECT count(*) FROM cities").fetchall()[0][0] == 144
+    with pytest.raises(duckdb.Error):
+        cur.execute("SELECT * FROM read_csv('/etc/hostname')")
+    with pytest.raises(duckdb.Error):
+        cur.execute("INSERT INTO cities (code) VALUES ('x')")
 
 
 def test_missing_database_is_a_clear_error(tmp_path):

@@ -76,3 +76,19 @@ def test_admin_sees_versions_and_the_rollback_needs_a_tick(db):
     assert "Signed in as a@example.org · admin" in [c.value for c in at.sidebar.caption]
     at.checkbox[0].check().run()
     assert not rollback().disabled
+
+
+def test_production_settings():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["client"]["toolbarMode"] == "minimal"
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["enableStaticServing"] is False
+    from analytics.importer import UPLOAD_MAX_BYTES
+
+    assert config["server"]["maxUploadSize"] * 1_000_000 >= UPLOAD_MAX_BYTES
+    assert not (ROOT / ".streamlit" / "secrets.toml").exists() or \
+        ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text()
