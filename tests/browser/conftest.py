@@ -3,27 +3,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
+from tests.server import start, stop
 
 CHROMIUM = os.environ.get("OCM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SCREENSHOTS = ROOT / "screenshots"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -39,38 +29,10 @@ def fresh_server(tmp_path):
 
 
 def _serve(db: Path, secrets: Path | None = None, env: dict | None = None):
-    """Start the dashboard on a free port of 127.0.0.1 with the database ``db`` and only the
-    secrets file ``secrets`` (none by default: a developer's own secrets.toml is not read)."""
-    port = _free_port()
-    log = open(db.with_name("streamlit.log"), "w")
-    env = {**os.environ, "OCM_DB": str(db), **(env or {})}
-    secrets = secrets or db.with_name("no-secrets.toml")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--secrets.files", str(secrets)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.read() == b"ok":
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            proc.kill()
-            raise RuntimeError("the Streamlit server did not come up: "
-                               + db.with_name("streamlit.log").read_text()[-2000:])
-        time.sleep(0.3)
-    yield {"url": url, "db": db, "port": port}
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    """The dashboard on the database ``db`` (see ``tests.server.start``)."""
+    url, proc = start(db, db.with_name("streamlit.log"), secrets, env)
+    yield {"url": url, "db": db}
+    stop(proc)
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ import urllib.request
 import pytest
 
 from analytics import storage
-from tests.browser.conftest import _free_port, _serve, screenshot
+from tests.browser.conftest import _serve, screenshot
+from tests.server import free_port
 from tests.browser.test_dashboard_browser import no_exception, settle
 
 pytestmark = pytest.mark.browser
@@ -43,7 +44,7 @@ BAD = ("programme,year,city,level,code,score\n"
 def oidc(tmp_path_factory):
     """The identity provider: anyone can sign in by typing an e-mail address; one predefined
     account claims the admin's address but unverified."""
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path_factory.mktemp("oidc") / "oidc.log", "w")
     unverified = json.dumps({"sub": "unverified", "email": ADMIN, "email_verified": False})
     proc = subprocess.Popen([sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1",

@@ -24,19 +24,20 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from tests import server
 
 ROOT = Path(__file__).resolve().parents[2]
 RERUN_TIMEOUT = 60.0
@@ -181,12 +182,6 @@ async def viewer(url: str, stats: Stats, think: float, until: float, seed: int) 
 
 # ------------------------------------------------------------------------------ servers
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def rss_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -198,29 +193,7 @@ def rss_mb(pid: int) -> float | None:
 
 
 def start_servers(n: int, db: Path, log_dir: Path) -> list[tuple[str, subprocess.Popen]]:
-    servers = []
-    for i in range(n):
-        port = free_port()
-        log = open(log_dir / f"streamlit-{i}.log", "w")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--secrets.files", str(log_dir / "none.toml")],
-            cwd=ROOT, env={**os.environ, "OCM_DB": str(db)}, stdout=log,
-            stderr=subprocess.STDOUT)
-        servers.append((f"http://127.0.0.1:{port}", proc))
-    for url, proc in servers:
-        deadline = time.time() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"the server at {url} did not come up")
-            time.sleep(0.3)
-    return servers
+    return [server.start(db, log_dir / f"streamlit-{i}.log") for i in range(n)]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -258,6 +231,25 @@ async def warm_up(urls: list[str]) -> None:
         await viewer(url, stats, think=0.01, until=time.time() + 8, seed=999)
 
 
+def _in_own_loop(coro):
+    """Run a coroutine on a fresh event loop in its own thread: the caller's thread may have a
+    loop running already (Playwright's sync API in the same test session)."""
+    out: dict = {}
+
+    def target():
+        try:
+            out["value"] = asyncio.run(coro)
+        except BaseException as e:  # re-raised in the caller
+            out["error"] = e
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
 def run(args: argparse.Namespace) -> dict:
     own = []
     log_dir = Path(tempfile.mkdtemp(prefix="ocm-load-"))
@@ -272,20 +264,16 @@ def run(args: argparse.Namespace) -> dict:
         urls = [u for u, _ in own]
     pids = [p.pid for _, p in own] + list(args.pid or [])
     try:
-        asyncio.run(warm_up(urls))
+        _in_own_loop(warm_up(urls))
         before = {pid: rss_mb(pid) for pid in pids}
         started = time.perf_counter()
-        stats = asyncio.run(drive(urls, args.sessions, args.think, args.duration, args.ramp))
+        stats = _in_own_loop(drive(urls, args.sessions, args.think, args.duration, args.ramp))
         elapsed = time.perf_counter() - started
         time.sleep(2)
         after = {pid: rss_mb(pid) for pid in pids}
     finally:
         for _, proc in own:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            server.stop(proc)
     every = [v for vs in stats.latencies.values() for v in vs]
     report = {
         "sessions": args.sessions, "think_s": args.think, "duration_s": args.duration,
