@@ -140,13 +140,26 @@ def _open(path: str, signature: tuple) -> duckdb.DuckDBPyConnection:
     return storage.connect_read_only(path)
 
 
+_seen: dict[str, tuple] = {}
+
+
 def signature() -> tuple:
-    """Identity of the database file in use; it changes when an import swaps in a new file."""
+    """Identity of the database file in use; it changes when an import swaps in a new file.
+
+    When it changes, the query results and chart specs of the replaced file are dropped at
+    once (they would otherwise sit in memory until pushed out of the caches).
+    """
+    path = str(db_path())
     sig = storage.signature(db_path())
     if sig is None:
         st.error(t("No database at {path}. Run `python -m analytics build --demo`.",
                    path=db_path()))
         st.stop()
+    last = _seen.get(path)
+    if last is not None and last != sig:
+        _cached.clear()
+        _spec.clear()
+    _seen[path] = sig
     return sig
 
 
