@@ -38,9 +38,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     except ImportRefused as e:
         print(e.report.to_text(limit=args.show), file=sys.stderr)
         return 1
-    except storage.DatabaseMissing as e:
-        print(e, file=sys.stderr)
-        return 2
     print(report.to_text())
     return 0
 
@@ -60,7 +57,7 @@ def cmd_import_projects(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     try:
         n = catalog.export_table(args.db, args.table, Path(args.out))
-    except (ValueError, storage.DatabaseMissing) as e:
+    except ValueError as e:
         print(e, file=sys.stderr)
         return 2
     print(f"wrote {n} rows of {args.table} to {args.out}")
@@ -68,11 +65,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    try:
-        info = catalog.database_info(args.db)
-    except storage.DatabaseMissing as e:
-        print(e, file=sys.stderr)
-        return 2
+    info = catalog.database_info(args.db)
     if args.json:
         print(json.dumps(info, indent=1, default=str))
     else:
@@ -83,11 +76,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 def cmd_scorecard(args: argparse.Namespace) -> int:
     from .scorecard import ScorecardError, write
 
-    try:
-        con = storage.connect_read_only(args.db)
-    except storage.DatabaseMissing as e:
-        print(e, file=sys.stderr)
-        return 2
+    con = storage.connect_read_only(args.db)
     try:
         out = write(con, args.city, args.year, Path(args.out), lang=args.lang,
                     programme=args.programme)
@@ -179,4 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if getattr(args, "db", None) is None:
         args.db = db_path()
-    return args.func(args)
+    try:
+        return args.func(args)
+    except storage.DatabaseMissing as e:  # every command that needs a database
+        print(e, file=sys.stderr)
+        return 2

@@ -9,6 +9,7 @@ the attempt is logged beside it in ``<db>.imports.jsonl``.
 """
 from __future__ import annotations
 
+import collections
 import csv
 import datetime as dt
 import getpass
@@ -705,19 +706,24 @@ def _log(db: Path, report: ImportReport, who: str) -> None:
              "batch": report.batch, "problems": report.problem_count,
              "first_problems": [str(p) for p in report.problems[:20]]}
     try:
-        with open(db.with_name(db.name + ".imports.jsonl"), "a", encoding="utf-8") as fh:
+        with open(log_path(db), "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
     except OSError:
         pass  # the log is a convenience; never fail an import over it
 
 
+def log_path(db: Path) -> Path:
+    """The import log beside the database: one JSON line per attempt."""
+    return Path(db).with_name(Path(db).name + ".imports.jsonl")
+
+
 def read_log(db: Path, limit: int = 200) -> list[dict]:
     """The newest ``limit`` entries of the import log beside the database (imports, unchanged
     files and refused files), newest first; damaged lines are skipped."""
-    path = Path(db).with_name(Path(db).name + ".imports.jsonl")
+    path = log_path(db)
     if not path.exists():
         return []
-    entries = []
+    entries: collections.deque = collections.deque(maxlen=limit)
     with open(path, encoding="utf-8", errors="replace") as fh:
         for line in fh:
             try:
@@ -726,7 +732,7 @@ def read_log(db: Path, limit: int = 200) -> list[dict]:
                 continue
             if isinstance(entry, dict):
                 entries.append(entry)
-    return entries[::-1][:limit]
+    return list(reversed(entries))
 
 
 def _user() -> str:

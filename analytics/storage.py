@@ -99,14 +99,26 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     # the file attached always opens the file now at ``path``.
     con = duckdb.connect(":memory:")
     try:
-        con.execute(f"ATTACH '{_sql_string(path)}' AS data (READ_ONLY)")
-        con.execute("USE data")
+        con.execute(f"ATTACH '{_sql_string(path)}' AS {_ALIAS} (READ_ONLY)")
+        con.execute(f"USE {_ALIAS}")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     except BaseException:
         con.close()
         raise
     return con
+
+
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of a ``connect_read_only`` connection, for one query at a time (threads share
+    the connection through cursors). A cursor starts in the in-memory catalog; this one is set
+    to the database file."""
+    cur = con.cursor()
+    cur.execute(f"USE {_ALIAS}")
+    return cur
+
+
+_ALIAS = "data"  # the name the database file is attached under in a read-only connection
 
 
 def _sql_string(path: Path) -> str:

@@ -165,9 +165,7 @@ def signature() -> tuple:
 
 def connection() -> duckdb.DuckDBPyConnection:
     """A cursor on the read-only connection to the current database file."""
-    cur = _open(str(db_path()), signature()).cursor()
-    cur.execute("USE data")  # a cursor starts in the in-memory catalog (storage.connect_read_only)
-    return cur
+    return storage.cursor(_open(str(db_path()), signature()))
 
 
 # Results are shared between sessions without copies (st.cache_resource rather than

@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 
 from analytics import storage
-from analytics.importer import UPLOAD_MAX_BYTES, ImportRefused, check_bytes, import_bytes
+from analytics.importer import (UPLOAD_MAX_BYTES, ImportRefused, check_bytes, import_bytes,
+                                log_path)
 
 HEADER = "programme,year,city,country,level,code,score,status,evidence_url,comment,source"
 
@@ -237,7 +238,7 @@ def test_ambiguous_city_needs_the_country(db):
 def test_refused_import_is_logged_beside_the_database(db):
     with pytest.raises(ImportRefused):
         import_bytes(db, csv_of(row(city="Nowhere")), "bad.csv")
-    log = db.with_name(db.name + ".imports.jsonl").read_text()
+    log = log_path(db).read_text()
     assert '"outcome": "refused"' in log and "bad.csv" in log
 
 
