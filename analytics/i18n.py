@@ -8,6 +8,7 @@ dashboard lacks one). Lives here, not in pages/, because reports made from the c
 from __future__ import annotations
 
 import json
+import re
 import string
 from functools import lru_cache
 from pathlib import Path
@@ -40,3 +41,42 @@ def choose(url_value: str | None, browser_locale: str | None) -> str:
 def placeholders(text: str) -> set[str]:
     """The ``{field}`` names a text formats."""
     return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+
+@lru_cache(maxsize=None)
+def _pattern(template: str) -> re.Pattern:
+    parts = []
+    for literal, field, _, _ in string.Formatter().parse(template):
+        parts.append(re.escape(literal))
+        if field:
+            parts.append(f"(?P<{field}>[^;]+?)")  # a field never holds the "; " of parts
+    return re.compile("^" + "".join(parts) + "$", re.DOTALL)
+
+
+def _fill(text: str, lang: str, templates: tuple[str, ...]) -> str | None:
+    for template in templates:
+        found = _pattern(template).match(text)
+        if found:
+            translation = catalog(lang).get(template)
+            return None if translation is None else translation.format(**found.groupdict())
+    return None
+
+
+def translate_filled(text: str, lang: str, templates: tuple[str, ...]) -> str:
+    """A text made from one of ``templates`` (English, with ``{field}`` parts), in ``lang``.
+
+    The text is matched against the templates (fewest fields first, so a fixed text wins over
+    a pattern); the fields keep the values they had. A text of several parts joined by "; "
+    that no template fits as a whole is translated part by part. Without a matching template
+    or translation the text stays English.
+    """
+    if lang == "en":
+        return text
+    ordered = tuple(sorted(templates, key=lambda t: (len(placeholders(t)), -len(t))))
+    whole = _fill(text, lang, ordered)
+    if whole is not None:
+        return whole
+    parts = [_fill(part, lang, ordered) for part in text.split("; ")]
+    if len(parts) > 1 and None not in parts:
+        return "; ".join(parts)
+    return text

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from . import storage
+from . import i18n, storage
 
 COLUMNS = ("programme", "year", "city", "country", "level", "code", "score", "status",
            "evidence_url", "comment", "source")
@@ -42,6 +42,77 @@ MAX_REPORTED = 10_000
 # Characters a Windows-1251 file of city names and comments may hold besides ASCII.
 _MIXED_SCRIPT = re.compile(r"\w*(?:[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z])\w*")
 _CP1251_OK = re.compile(r"[\u0400-\u04ff№«»–—‘’‚“”„…•°±€\u00a0§©®·]")
+
+
+# Every problem text the import produces, as a template. The upload page shows problems in
+# the interface language: translations are in analytics/locales/*.json under these English
+# texts, and a test checks that every refused file of the test corpus is fully translated.
+MESSAGES: tuple[str, ...] = (
+    "the file starts as UTF-8 but byte {byte} is not UTF-8",
+    "the file is UTF-16; save it as CSV UTF-8 (or Windows-1251)",
+    "the file holds binary data (NUL bytes); it is not a CSV text file",
+    "the file is neither UTF-8 nor Windows-1251 text",
+    "the file is not UTF-8, and read as Windows-1251 it has characters that do not belong in "
+    "this data ({characters}); save it as CSV UTF-8",
+    "the file is not UTF-8, and read as Windows-1251 it has words mixing Latin and Cyrillic "
+    "letters ({word}), so it is probably in another encoding; save it as CSV UTF-8",
+    "the header has no comma or semicolon between column names; expected columns such as "
+    "programme,year,city,level,code,score",
+    "the file is empty",
+    "broken CSV quoting near line {line}: a quoted value is never closed",
+    "broken CSV quoting near line {line}: a value is too long (is a quote left open?)",
+    "broken CSV quoting near line {line}: text follows a closing quote (write a quote inside a "
+    "value as two quotes)",
+    "broken CSV quoting near line {line}: {error}",
+    "the file looks like XLSX but is not a valid ZIP archive",
+    "the file is a ZIP archive but not an Excel workbook (XLSX)",
+    "the workbook unpacks to {unpacked} MB from {packed} MB (a ZIP bomb, or too large); "
+    "refused before opening it",
+    "the workbook cannot be opened: {error}",
+    "a formula; save values only",
+    "the workbook's first sheet is empty",
+    "the file is {size} MB; the limit is {limit} MB",
+    "the name says XLSX but the content is not a workbook",
+    "old Excel (.xls) files are not supported; save as .xlsx or CSV",
+    "column {number} has no name",
+    "this column appears twice",
+    "unknown column",
+    "did you mean {name}?",
+    "required column is missing",
+    "the file has a header but no data rows",
+    "has {fields} fields, the header has {width} (wrong delimiter or quoting?)",
+    "required",
+    "unknown programme",
+    "not a whole number",
+    "programme {programme} has no methodology for this year (years: {years})",
+    "unknown city",
+    "ambiguous: {candidates}; add the country column",
+    "unknown country code (use ISO-2, e.g. UA, GE)",
+    "the city is not in this country (found: {candidates})",
+    "must be indicator, area or total",
+    "a total has no code (leave it empty or write total)",
+    "unknown indicator for methodology {methodology}",
+    "unknown area for methodology {methodology}",
+    "must be scored, not_applicable or not_assessed",
+    "required for a scored item",
+    "must be empty when the status is {status}",
+    "not a number",
+    "not a finite number",
+    "negative",
+    "above the maximum of {maximum} points for this item",
+    "not a web address (must start with http:// or https://)",
+    "longer than {limit} characters",
+    'a web address cannot hold <, >, " or \\',
+    "holds HTML markup or script; write plain text",
+    "closest known: {names}",
+    "duplicate of row {row} (same programme, year, city, level and code)",
+)
+
+
+def localised(message: str, lang: str) -> str:
+    """A problem's ``message`` in ``lang`` (``en``, ``uk`` or ``ru``); names, codes and
+    numbers in it stay as they are. English where no template fits."""
+    return i18n.translate_filled(message, lang, MESSAGES)
 
 
 class ImportRefused(Exception):
@@ -176,6 +247,14 @@ def _sniff_delimiter(header: str, name: str) -> str:
     return max(counts, key=counts.get)
 
 
+# Python's csv errors (strict mode), said in terms of the file.
+_CSV_ERRORS = (
+    ("unexpected end of data", "a quoted value is never closed"),
+    ("field larger than field limit", "a value is too long (is a quote left open?)"),
+    ("'", "text follows a closing quote (write a quote inside a value as two quotes)"),
+)
+
+
 def read_csv_text(text: str, name: str) -> Table:
     """Split CSV text into cells (comma or semicolon, RFC 4180 quoting)."""
     lines = text.splitlines()
@@ -199,8 +278,9 @@ def read_csv_text(text: str, name: str) -> Table:
             rows.append(rec)
             numbers.append(reader.line_num)
     except csv.Error as e:
-        raise _fail(name, f"broken CSV quoting near line {reader.line_num}: {e}",
-                    row=reader.line_num) from None
+        known = [why for start, why in _CSV_ERRORS if str(e).startswith(start)]
+        raise _fail(name, f"broken CSV quoting near line {reader.line_num}: "
+                          f"{known[0] if known else e}", row=reader.line_num) from None
     assert header is not None
     return Table(header, rows, numbers, {"format": "csv", "delimiter": delim})
 

@@ -22,8 +22,10 @@ upload = st.file_uploader(t("Assessment file (CSV or XLSX, at most {mb} MB)", mb
 
 
 def _problems_frame(report: importer.ImportReport) -> pd.DataFrame:
+    lang = common.lang()
     return pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value,
-                          "problem": p.message} for p in report.problems])
+                          "problem": importer.localised(p.message, lang)}
+                         for p in report.problems])
 
 
 def _show_problems(report: importer.ImportReport) -> None:

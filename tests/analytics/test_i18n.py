@@ -51,3 +51,36 @@ def test_language_choice(url, locale, expected):
 def test_fallback_is_english():
     assert i18n.translate("A text nobody translated", "uk") == "A text nobody translated"
     assert i18n.translate("Overview", "uk") == "Огляд"
+
+
+TEMPLATES = ("unknown city", "closest known: {names}", "the file is {size} MB; the limit is {limit} MB",
+             "above the maximum of {maximum} points for this item", "required",
+             "required column is missing")
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("unknown city", "uk", "невідоме місто"),
+    ("required", "ru", "обязательное значение"),
+    ("required column is missing", "uk", "бракує обов'язкового стовпця"),  # not "required"
+    # the fields keep their values
+    ("above the maximum of 7.0 points for this item", "ru",
+     "больше максимума этого пункта (7.0 баллов)"),
+    # a whole template with "; " in it wins over translating part by part
+    ("the file is 50.0 MB; the limit is 20 MB", "uk", "файл має 50.0 МБ; межа — 20 МБ"),
+    # parts joined by "; ", each from a template
+    ("unknown city; closest known: Konotop, Kotovsk", "uk",
+     "невідоме місто; найближчі відомі: Konotop, Kotovsk"),
+    # no template for one part: all English rather than half translated
+    ("unknown city; ask the coordinator", "uk", "unknown city; ask the coordinator"),
+    ("a text no template fits", "ru", "a text no template fits"),
+    ("unknown city", "en", "unknown city"),
+])
+def test_translate_filled(text, lang, expected):
+    assert i18n.translate_filled(text, lang, TEMPLATES) == expected
+
+
+@pytest.mark.parametrize("lang", ["uk", "ru"])
+def test_every_import_problem_is_translated(lang):
+    from analytics import importer
+    missing = [m for m in importer.MESSAGES if m not in i18n.catalog(lang)]
+    assert missing == []

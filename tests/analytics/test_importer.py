@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import duckdb
 import openpyxl
 import pytest
 
-from analytics import storage
+from analytics import importer, storage
 from analytics.importer import (UPLOAD_MAX_BYTES, ImportRefused, check_bytes, import_bytes,
                                 log_path)
 
@@ -126,6 +127,11 @@ with zipfile.ZipFile(BOMB, "w", zipfile.ZIP_DEFLATED) as _z:
     _z.writestr("[Content_Types].xml", "<Types/>")
     _z.writestr("xl/worksheets/sheet1.xml", b"0" * 300_000_000)
 
+# Words of the problem texts that no value named in them below contains (names of areas are
+# shown as they are: "Information on the work of local government").
+ENGLISH = re.compile(r"\b(known|unknown|required|must|column|duplicate|not|above|file|"
+                     r"holds|web|has|is|number|for|quote|value)\b")
+
 REFUSED = [
     ("empty file", b"", "empty"),
     ("blank lines only", b"\n\n  \n", "empty"),
@@ -211,6 +217,10 @@ def test_refused_files_leave_the_database_unchanged(db, case, data, message):
     text = report.to_text()
     assert message in text, text
     assert "the database was not changed" in text
+    for p in report.problems:  # the upload page shows them in the interface language
+        for lang in ("uk", "ru"):
+            shown = importer.localised(p.message, lang)
+            assert not ENGLISH.search(shown), (lang, p.message, shown)
     assert storage.file_sha256(db) == before
     assert [p.name for p in db.parent.iterdir() if ".next-" in p.name] == []
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -170,6 +171,21 @@ def test_coordinator_imports_and_admin_rolls_back(auth_server, browser):
     screenshot(page, "signin-upload-refused")
     assert page.get_by_role("button", name="Import 2 rows").count() == 0
     assert storage.file_sha256(db) == sha
+    # The same report in Ukrainian: the page and the problems themselves (read from the CSV
+    # download, since the table is drawn on a canvas); names stay as written.
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("УКР", exact=True).click()
+    page.get_by_text("відхилено, проблем: 2").wait_for(timeout=30_000)
+    settle(page)
+    screenshot(page, "signin-upload-refused-uk")
+    with page.expect_download(timeout=60_000) as got:
+        page.get_by_test_id("stMain").get_by_text("CSV", exact=True).click()
+    problems = Path(got.value.path()).read_text(encoding="utf-8-sig")
+    assert "невідоме місто; найближчі відомі: Konotop" in problems, problems
+    assert "від'ємне значення" in problems and "unknown" not in problems, problems
+    sidebar.get_by_text("EN", exact=True).click()
+    page.get_by_text("refused, 2 problem(s)").wait_for(timeout=30_000)
+    settle(page)
 
     # A good file: the check, the preview, then the import on confirmation.
     good, n = corrected_konotop(db)
