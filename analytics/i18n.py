@@ -62,6 +62,12 @@ def _fill(text: str, lang: str, templates: tuple[str, ...]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=None)
+def _ordered(templates: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(templates, key=lambda t: (len(placeholders(t)), -len(t))))
+
+
+@lru_cache(maxsize=10_000)  # a refused file repeats the same few problems many times
 def translate_filled(text: str, lang: str, templates: tuple[str, ...]) -> str:
     """A text made from one of ``templates`` (English, with ``{field}`` parts), in ``lang``.
 
@@ -72,7 +78,7 @@ def translate_filled(text: str, lang: str, templates: tuple[str, ...]) -> str:
     """
     if lang == "en":
         return text
-    ordered = tuple(sorted(templates, key=lambda t: (len(placeholders(t)), -len(t))))
+    ordered = _ordered(templates)
     whole = _fill(text, lang, ordered)
     if whole is not None:
         return whole
