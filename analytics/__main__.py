@@ -1,4 +1,5 @@
 """``python -m analytics``: see analytics.cli."""
+
 import sys
 
 from .cli import main

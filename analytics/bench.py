@@ -17,6 +17,7 @@ Measured here:
   where the recompute's time goes.
 Everything runs in a temporary folder; nothing touches the project's database.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,11 +52,35 @@ def _write_import_csv(db: Path, out: Path, rows: int, seed: int = 1) -> int:
     frac = rng.choice([0.0, 0.5, 1.0], size=len(keys))
     with out.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["programme", "year", "city", "level", "code", "score", "status",
-                    "evidence_url", "comment", "source"])
+        w.writerow(
+            [
+                "programme",
+                "year",
+                "city",
+                "level",
+                "code",
+                "score",
+                "status",
+                "evidence_url",
+                "comment",
+                "source",
+            ]
+        )
         for (city, year, item, mx), f in zip(keys, frac):
-            w.writerow(["demo-index", year, city, "indicator", item, round(mx * f, 4), "scored",
-                        "https://example.org/evidence", "", "benchmark"])
+            w.writerow(
+                [
+                    "demo-index",
+                    year,
+                    city,
+                    "indicator",
+                    item,
+                    round(mx * f, 4),
+                    "scored",
+                    "https://example.org/evidence",
+                    "",
+                    "benchmark",
+                ]
+            )
     return len(keys)
 
 
@@ -72,37 +97,57 @@ def _recompute(db: Path, report: dict, prefix: str, repeat: int) -> None:
     try:
         report[f"{prefix}_scores"] = con.execute("SELECT count(*) FROM scores").fetchall()[0][0]
         report[f"{prefix}_recompute_s"] = _median_time(lambda: results.refresh(con), repeat)
-        report[f"{prefix}_bare_group_by_s"] = _median_time(lambda: con.execute(
-            "CREATE OR REPLACE TEMP TABLE bare AS SELECT methodology, year, city, "
-            "sum(score) AS s FROM scores GROUP BY ALL"), repeat)
+        report[f"{prefix}_bare_group_by_s"] = _median_time(
+            lambda: con.execute(
+                "CREATE OR REPLACE TEMP TABLE bare AS SELECT methodology, year, city, "
+                "sum(score) AS s FROM scores GROUP BY ALL"
+            ),
+            repeat,
+        )
         # the least any area-level result needs: the same scores joined to their indicators
         # and grouped by area
-        report[f"{prefix}_area_group_by_s"] = _median_time(lambda: con.execute(
-            "CREATE OR REPLACE TEMP TABLE bare_area AS SELECT s.methodology, s.year, s.city, "
-            "i.area, sum(s.score) AS s FROM scores s JOIN indicators i "
-            "ON i.methodology = s.methodology AND i.code = s.item GROUP BY ALL"), repeat)
+        report[f"{prefix}_area_group_by_s"] = _median_time(
+            lambda: con.execute(
+                "CREATE OR REPLACE TEMP TABLE bare_area AS SELECT s.methodology, s.year, s.city, "
+                "i.area, sum(s.score) AS s FROM scores s JOIN indicators i "
+                "ON i.methodology = s.methodology AND i.code = s.item GROUP BY ALL"
+            ),
+            repeat,
+        )
         report[f"{prefix}_recompute_vs_area_group_by"] = round(
-            report[f"{prefix}_recompute_s"] / max(report[f"{prefix}_area_group_by_s"], 1e-6), 2)
+            report[f"{prefix}_recompute_s"] / max(report[f"{prefix}_area_group_by_s"], 1e-6), 2
+        )
         report[f"{prefix}_recompute_vs_group_by"] = round(
-            report[f"{prefix}_recompute_s"] / max(report[f"{prefix}_bare_group_by_s"], 1e-6), 2)
+            report[f"{prefix}_recompute_s"] / max(report[f"{prefix}_bare_group_by_s"], 1e-6), 2
+        )
         # the least any recompute that keeps its results in the file pays: writing the rows it
         # produced (area results and indices, already computed, held in memory) to the file
-        con.execute("CREATE OR REPLACE TEMP TABLE kept_areas AS SELECT * FROM area_results; "
-                    "CREATE OR REPLACE TEMP TABLE kept_indices AS SELECT * FROM indices")
-        report[f"{prefix}_write_floor_s"] = _median_time(lambda: con.execute(
-            "DELETE FROM area_results; INSERT INTO area_results SELECT * FROM kept_areas; "
-            "DELETE FROM indices; INSERT INTO indices SELECT * FROM kept_indices"), repeat)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE kept_areas AS SELECT * FROM area_results; "
+            "CREATE OR REPLACE TEMP TABLE kept_indices AS SELECT * FROM indices"
+        )
+        report[f"{prefix}_write_floor_s"] = _median_time(
+            lambda: con.execute(
+                "DELETE FROM area_results; INSERT INTO area_results SELECT * FROM kept_areas; "
+                "DELETE FROM indices; INSERT INTO indices SELECT * FROM kept_indices"
+            ),
+            repeat,
+        )
         report[f"{prefix}_write_floor_vs_group_by"] = round(
-            report[f"{prefix}_write_floor_s"] / max(report[f"{prefix}_bare_group_by_s"], 1e-6), 2)
+            report[f"{prefix}_write_floor_s"] / max(report[f"{prefix}_bare_group_by_s"], 1e-6), 2
+        )
         report[f"{prefix}_written_rows"] = con.execute(
             "SELECT (SELECT count(*) FROM area_results) + (SELECT count(*) FROM indices)"
         ).fetchall()[0][0]
-        meth, year = con.execute("SELECT methodology, max(year) FROM indices "
-                                 "WHERE programme = 'demo-index' GROUP BY ALL "
-                                 "ORDER BY 2 DESC LIMIT 1").fetchall()[0]
+        meth, year = con.execute(
+            "SELECT methodology, max(year) FROM indices "
+            "WHERE programme = 'demo-index' GROUP BY ALL "
+            "ORDER BY 2 DESC LIMIT 1"
+        ).fetchall()[0]
         cities, _, shares, weights = robustness.area_matrix(con, meth, year)
         _, report[f"{prefix}_monte_carlo_1000_s"] = _timed(
-            robustness.monte_carlo, shares, weights, n=1000, seed=0)
+            robustness.monte_carlo, shares, weights, n=1000, seed=0
+        )
         report[f"{prefix}_monte_carlo_cities"] = len(cities)
     finally:
         con.close()
@@ -112,12 +157,18 @@ def run(quick: bool = False, rows: int = 1_000_000, stress_cities: int = 10_000)
     """Run the benchmarks and return the report."""
     if quick:
         rows = min(rows, 50_000)
-    report: dict = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                                "duckdb": duckdb.__version__}}
+    report: dict = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "duckdb": duckdb.__version__,
+        }
+    }
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        _, report["build_reference_s"] = _timed(build.build_database, tmp / "ref.duckdb",
-                                                demo=False)
+        _, report["build_reference_s"] = _timed(
+            build.build_database, tmp / "ref.duckdb", demo=False
+        )
         _, report["build_demo_s"] = _timed(build.build_database, tmp / "demo.duckdb", demo=True)
         _recompute(tmp / "demo.duckdb", report, "real", repeat=5)
 
@@ -141,11 +192,16 @@ def run(quick: bool = False, rows: int = 1_000_000, stress_cities: int = 10_000)
 
         stress_cities = min(stress_cities, 500) if quick else stress_cities
         spec = synthetic.DemoSpec(cities=stress_cities, years=10, indicators=100)
-        _, report["stress_build_s"] = _timed(build.build_database, tmp / "stress.duckdb",
-                                             demo=True, spec=spec)
+        _, report["stress_build_s"] = _timed(
+            build.build_database, tmp / "stress.duckdb", demo=True, spec=spec
+        )
         _recompute(tmp / "stress.duckdb", report, "stress", repeat=3)
-    report["targets"] = {"build_demo_s": "< 10", "import_s (1,000,000 rows)": "< 30",
-                         "real_recompute_s": "< 0.5", "stress_recompute_s": "< 5",
-                         "stress_recompute_vs_group_by": "<= 3",
-                         "stress_monte_carlo_1000_s": "< 5"}
+    report["targets"] = {
+        "build_demo_s": "< 10",
+        "import_s (1,000,000 rows)": "< 30",
+        "real_recompute_s": "< 0.5",
+        "stress_recompute_s": "< 5",
+        "stress_recompute_vs_group_by": "<= 3",
+        "stress_monte_carlo_1000_s": "< 5",
+    }
     return report

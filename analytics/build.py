@@ -1,4 +1,5 @@
 """Build a database from scratch: schema, shipped reference data and, optionally, the demo."""
+
 from __future__ import annotations
 
 import getpass
@@ -23,9 +24,14 @@ def reference_fingerprint(ref: Path = REFERENCE_DIR) -> str:
     return h.hexdigest()
 
 
-def build_database(path: Path, *, demo: bool = True,
-                   spec: synthetic.DemoSpec | None = None,
-                   progress: Progress | None = None, _only_if_missing: bool = False) -> dict:
+def build_database(
+    path: Path,
+    *,
+    demo: bool = True,
+    spec: synthetic.DemoSpec | None = None,
+    progress: Progress | None = None,
+    _only_if_missing: bool = False,
+) -> dict:
     """Build the database at ``path`` anew (atomically replacing any existing file).
 
     ``progress(fraction, message)`` is called as the work advances. Returns a summary with the
@@ -44,21 +50,36 @@ def build_database(path: Path, *, demo: bool = True,
         con.execute(
             "INSERT INTO import_batches (id, file_name, sha256, rows, imported_by, outcome, message) "
             "VALUES (?, ?, ?, ?, ?, 'imported', ?)",
-            [reference.REFERENCE_BATCH, "data/reference", reference_fingerprint(), published,
-             _user(), "shipped reference data"])
+            [
+                reference.REFERENCE_BATCH,
+                "data/reference",
+                reference_fingerprint(),
+                published,
+                _user(),
+                "shipped reference data",
+            ],
+        )
         if demo:
             spec = spec or synthetic.DemoSpec()
             say(len(reference.LOADERS) / steps, "Generating the synthetic demo programme")
-            n = synthetic.generate(con, spec, batch=2,
-                                   progress=lambda m: say(len(reference.LOADERS) / steps, m))
+            n = synthetic.generate(
+                con, spec, batch=2, progress=lambda m: say(len(reference.LOADERS) / steps, m)
+            )
             con.execute(
                 "INSERT INTO import_batches (id, file_name, sha256, rows, imported_by, outcome, "
                 "message) VALUES (2, ?, ?, ?, ?, 'imported', ?)",
-                [f"synthetic:seed={spec.seed}", hashlib.sha256(repr(spec).encode()).hexdigest(),
-                 n, _user(), f"synthetic demo data: {spec}"])
+                [
+                    f"synthetic:seed={spec.seed}",
+                    hashlib.sha256(repr(spec).encode()).hexdigest(),
+                    n,
+                    _user(),
+                    f"synthetic demo data: {spec}",
+                ],
+            )
         say(0.98, "Writing the database file")
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-                  for t in storage.TABLES}
+        counts = {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in storage.TABLES
+        }
     say(1.0, "Done")
     return {"path": str(path), "rows": counts, "seconds": round(time.perf_counter() - started, 3)}
 
@@ -67,8 +88,9 @@ class _AlreadyBuilt(Exception):
     pass
 
 
-def ensure_database(path: Path, *, demo: bool = True,
-                    progress: Progress | None = None) -> dict | None:
+def ensure_database(
+    path: Path, *, demo: bool = True, progress: Progress | None = None
+) -> dict | None:
     """Build the database at ``path`` if there is none; return the build summary or ``None``.
 
     Safe when several processes start at once: the first builds, the others wait for the

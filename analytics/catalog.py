@@ -1,4 +1,5 @@
 """What is in the database: summaries for the home page and the CLI, and table exports."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,15 +34,19 @@ def countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def name_match_sql(alias: str) -> str:
     """SQL that is true when a city (table alias ``alias``) has ``?`` (lower case) in its code,
     any of its names or aliases; an empty ``?`` matches every city."""
-    return (f"contains(lower(concat_ws('|', {alias}.code, {alias}.name_en, {alias}.name_uk, "
-            f"{alias}.name_ru, {alias}.name_native, array_to_string({alias}.aliases, '|'))), ?)")
+    return (
+        f"contains(lower(concat_ws('|', {alias}.code, {alias}.name_en, {alias}.name_uk, "
+        f"{alias}.name_ru, {alias}.name_native, array_to_string({alias}.aliases, '|'))), ?)"
+    )
 
 
-def cities(con: duckdb.DuckDBPyConnection, include_synthetic: bool = False,
-           search: str = "") -> pd.DataFrame:
+def cities(
+    con: duckdb.DuckDBPyConnection, include_synthetic: bool = False, search: str = ""
+) -> pd.DataFrame:
     """Cities with region names and flags, largest first; ``search`` matches any name or alias
     (case-insensitive, anywhere in the name)."""
-    return con.execute(f"""
+    return con.execute(
+        f"""
         SELECT ci.code, ci.name_en, ci.name_uk, ci.name_ru, ci.name_native, ci.country,
                r.name_en AS region, ci.population, ci.lat, ci.lon, ci.capital, ci.ogp_local,
                ci.in_tc_ranking, ci.synthetic
@@ -49,7 +54,8 @@ def cities(con: duckdb.DuckDBPyConnection, include_synthetic: bool = False,
         WHERE (? OR NOT ci.synthetic)
           AND {name_match_sql("ci")}
         ORDER BY ci.population DESC NULLS LAST, ci.name_en""",
-        [include_synthetic, (search or "").strip().lower()]).df()
+        [include_synthetic, (search or "").strip().lower()],
+    ).df()
 
 
 def programmes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -102,8 +108,9 @@ def database_info(path: Path) -> dict:
             "rows": counts(con),
             "programmes": programmes(con).to_dict("records"),
             "projects": projects(con)[["code", "status", "synthetic"]].to_dict("records"),
-            "last_batches": import_batches(con).head(5)[
-                ["id", "file_name", "rows", "imported_at", "outcome"]].to_dict("records"),
+            "last_batches": import_batches(con)
+            .head(5)[["id", "file_name", "rows", "imported_at", "outcome"]]
+            .to_dict("records"),
         }
     finally:
         con.close()
@@ -111,20 +118,30 @@ def database_info(path: Path) -> dict:
 
 def format_info(info: dict) -> str:
     """``database_info`` as text for a terminal."""
-    lines = [f"{info['path']}  ({info['size_bytes'] / 1e6:.1f} MB, schema version "
-             f"{info['schema_version']})", "", "rows:"]
+    lines = [
+        f"{info['path']}  ({info['size_bytes'] / 1e6:.1f} MB, schema version "
+        f"{info['schema_version']})",
+        "",
+        "rows:",
+    ]
     lines += [f"  {k:<18} {v:>12,}" for k, v in info["rows"].items()]
     lines += ["", "programmes:"]
     for p in info["programmes"]:
         flag = "  [synthetic]" if p["synthetic"] else ""
-        lines.append(f"  {p['code']:<18} {p['years'] or '':<28} {p['cities']:>6} cities "
-                     f"{p['scores']:>10,} scores{flag}")
+        lines.append(
+            f"  {p['code']:<18} {p['years'] or '':<28} {p['cities']:>6} cities "
+            f"{p['scores']:>10,} scores{flag}"
+        )
     lines += ["", "projects:"]
-    lines += [f"  {p['code']:<32} {p['status']}{'  [synthetic]' if p['synthetic'] else ''}"
-              for p in info["projects"]]
+    lines += [
+        f"  {p['code']:<32} {p['status']}{'  [synthetic]' if p['synthetic'] else ''}"
+        for p in info["projects"]
+    ]
     lines += ["", "last imports:"]
-    lines += [f"  #{b['id']:<4} {b['outcome']:<9} {b['rows']:>10,} rows  {b['file_name']}"
-              for b in info["last_batches"]]
+    lines += [
+        f"  #{b['id']:<4} {b['outcome']:<9} {b['rows']:>10,} rows  {b['file_name']}"
+        for b in info["last_batches"]
+    ]
     return "\n".join(lines)
 
 

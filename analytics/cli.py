@@ -3,6 +3,7 @@
 Every command takes ``--db PATH`` (default: ``$OCM_DB`` or ``data/transparency.duckdb``) and
 exits with status 0 only on success.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,8 +24,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .synthetic import DemoSpec
 
     demo = args.demo or args.cities is not None
-    spec = DemoSpec(seed=args.seed, cities=args.cities, years=args.years,
-                    indicators=args.indicators) if demo else None
+    spec = (
+        DemoSpec(seed=args.seed, cities=args.cities, years=args.years, indicators=args.indicators)
+        if demo
+        else None
+    )
     summary = build_database(args.db, demo=demo, spec=spec, progress=_progress)
     print(json.dumps(summary, indent=1))
     return 0
@@ -78,8 +82,9 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
 
     con = storage.connect_read_only(args.db)
     try:
-        out = write(con, args.city, args.year, Path(args.out), lang=args.lang,
-                    programme=args.programme)
+        out = write(
+            con, args.city, args.year, Path(args.out), lang=args.lang, programme=args.programme
+        )
     except (ScorecardError, ValueError) as e:
         print(e, file=sys.stderr)
         return 1
@@ -111,24 +116,39 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m analytics", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m analytics",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     def add(name: str, func, help_: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=help_)
-        sp.add_argument("--db", type=Path, default=None,
-                        help="database file (default: $OCM_DB or data/transparency.duckdb)")
+        sp.add_argument(
+            "--db",
+            type=Path,
+            default=None,
+            help="database file (default: $OCM_DB or data/transparency.duckdb)",
+        )
         sp.set_defaults(func=func)
         return sp
 
     b = add("build", cmd_build, "build the database anew from the shipped reference data")
     b.add_argument("--demo", action="store_true", help="add the synthetic demo programme")
-    b.add_argument("--cities", type=int, default=None,
-                   help="demo at scale: invent this many synthetic cities (implies --demo)")
+    b.add_argument(
+        "--cities",
+        type=int,
+        default=None,
+        help="demo at scale: invent this many synthetic cities (implies --demo)",
+    )
     b.add_argument("--years", type=int, default=9, help="demo years from 2017 (default 9)")
-    b.add_argument("--indicators", type=int, default=90,
-                   help="demo indicators per methodology, at least 13 (default 90)")
+    b.add_argument(
+        "--indicators",
+        type=int,
+        default=90,
+        help="demo indicators per methodology, at least 13 (default 90)",
+    )
     b.add_argument("--seed", type=int, default=2017, help="demo random seed (default 2017)")
 
     i = add("import", cmd_import, "import assessments from a CSV or XLSX file (all or nothing)")
@@ -136,8 +156,11 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--who", default=None, help="who imports (default: the system user)")
     i.add_argument("--show", type=int, default=200, help="problems to print at most")
 
-    ip = add("import-projects", cmd_import_projects,
-             "add or replace projects from a YAML file (the format of data/reference/projects.yaml)")
+    ip = add(
+        "import-projects",
+        cmd_import_projects,
+        "add or replace projects from a YAML file (the format of data/reference/projects.yaml)",
+    )
     ip.add_argument("file")
 
     e = add("export", cmd_export, "export a table as CSV or Parquet (by the file's extension)")
@@ -154,8 +177,11 @@ def parser() -> argparse.ArgumentParser:
     sc.add_argument("--programme", default=None, help="default: the city's real programme first")
     sc.add_argument("--out", required=True, help="FILE.pdf or FILE.png")
 
-    rb = add("rollback", cmd_rollback,
-             "put the previous database version back (each write keeps the last few)")
+    rb = add(
+        "rollback",
+        cmd_rollback,
+        "put the previous database version back (each write keeps the last few)",
+    )
     rb.add_argument("--list", action="store_true", help="only list the kept versions")
 
     k = add("bench", cmd_bench, "benchmarks (not tests): print a JSON report of timings")

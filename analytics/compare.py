@@ -1,4 +1,5 @@
 """Peers, side-by-side comparison and the gap planner."""
+
 from __future__ import annotations
 
 import duckdb
@@ -10,25 +11,33 @@ from .trends import _band_sql
 MAX_COMPARED = 6
 
 
-def peer_group(con: duckdb.DuckDBPyConnection, methodology: str, year: int,
-               city: str) -> list[str]:
+def peer_group(con: duckdb.DuckDBPyConnection, methodology: str, year: int, city: str) -> list[str]:
     """Cities assessed in the same methodology-year, country and population band."""
     band = _band_sql("c.population")
-    return [r[0] for r in con.execute(f"""
+    return [
+        r[0]
+        for r in con.execute(
+            f"""
         WITH me AS (SELECT c.country, {band} AS band FROM cities c WHERE c.code = ?)
         SELECT i.city FROM indices i JOIN cities c ON c.code = i.city, me
         WHERE i.methodology = ? AND i.year = ? AND i.city <> ? AND i.total IS NOT NULL
           AND c.country = me.country AND {band} = me.band
-        ORDER BY i.city""", [city, methodology, year, city]).fetchall()]
+        ORDER BY i.city""",
+            [city, methodology, year, city],
+        ).fetchall()
+    ]
 
 
-def nearest_by_profile(con: duckdb.DuckDBPyConnection, methodology: str, year: int, city: str,
-                       k: int = 5) -> pd.DataFrame:
+def nearest_by_profile(
+    con: duckdb.DuckDBPyConnection, methodology: str, year: int, city: str, k: int = 5
+) -> pd.DataFrame:
     """The ``k`` cities whose area profile (share of each area's maximum) is closest
     (Euclidean distance over the areas both have)."""
-    df = con.execute("""SELECT city, area, share FROM area_results
+    df = con.execute(
+        """SELECT city, area, share FROM area_results
                         WHERE methodology = ? AND year = ? AND share IS NOT NULL""",
-                     [methodology, year]).df()
+        [methodology, year],
+    ).df()
     if df.empty or city not in set(df["city"]):
         return pd.DataFrame(columns=["city", "distance", "areas"])
     wide = df.pivot_table(index="city", columns="area", values="share")
@@ -36,10 +45,13 @@ def nearest_by_profile(con: duckdb.DuckDBPyConnection, methodology: str, year: i
     others = wide.drop(index=city)
     mask = others.notna() & me.notna()
     diff = (others.sub(me, axis=1) ** 2).where(mask)
-    out = pd.DataFrame({
-        "city": others.index.to_numpy(),
-        "distance": np.sqrt(diff.sum(axis=1) / mask.sum(axis=1).clip(lower=1)).to_numpy(),
-        "areas": mask.sum(axis=1).to_numpy()})
+    out = pd.DataFrame(
+        {
+            "city": others.index.to_numpy(),
+            "distance": np.sqrt(diff.sum(axis=1) / mask.sum(axis=1).clip(lower=1)).to_numpy(),
+            "areas": mask.sum(axis=1).to_numpy(),
+        }
+    )
     out = out[out["areas"] > 0]
     return out.sort_values(["distance", "city"]).head(k).reset_index(drop=True)
 
@@ -49,11 +61,13 @@ def _check_cities(cities: list[str]) -> None:
         raise ValueError(f"compare 1 to {MAX_COMPARED} cities, not {len(cities)}")
 
 
-def area_profiles(con: duckdb.DuckDBPyConnection, methodology: str, year: int,
-                  cities: list[str]) -> pd.DataFrame:
+def area_profiles(
+    con: duckdb.DuckDBPyConnection, methodology: str, year: int, cities: list[str]
+) -> pd.DataFrame:
     """Areas side by side: one row per area and city, with points, maximum and share."""
     _check_cities(cities)
-    return con.execute("""
+    return con.execute(
+        """
         SELECT a.position, a.code AS area, a.name_en, a.name_uk, a.name_ru, c.city,
                r.points, coalesce(r.max_points, a.max_points) AS max_points, r.share,
                r.coverage, coalesce(r.not_applicable, false) AS not_applicable
@@ -61,15 +75,18 @@ def area_profiles(con: duckdb.DuckDBPyConnection, methodology: str, year: int,
         LEFT JOIN area_results r ON r.methodology = a.methodology AND r.area = a.code
                                 AND r.year = ? AND r.city = c.city
         WHERE a.methodology = ? ORDER BY a.position, c.city""",
-                       [cities, year, methodology]).df()
+        [cities, year, methodology],
+    ).df()
 
 
-def indicator_matrix(con: duckdb.DuckDBPyConnection, methodology: str, year: int,
-                     cities: list[str]) -> pd.DataFrame:
+def indicator_matrix(
+    con: duckdb.DuckDBPyConnection, methodology: str, year: int, cities: list[str]
+) -> pd.DataFrame:
     """Who meets what: one row per indicator, one column per city with
     ``met`` / ``partly`` / ``unmet`` / ``not_applicable`` / ``not_assessed`` / missing (None)."""
     _check_cities(cities)
-    long = con.execute("""
+    long = con.execute(
+        """
         SELECT i.position, i.area, i.code, i.text_en, i.max_points, c.city,
                CASE WHEN s.status = 'scored' THEN
                         CASE WHEN s.score >= i.max_points - 1e-9 THEN 'met'
@@ -78,28 +95,39 @@ def indicator_matrix(con: duckdb.DuckDBPyConnection, methodology: str, year: int
         FROM indicators i CROSS JOIN (SELECT unnest(?::VARCHAR[]) AS city) c
         LEFT JOIN current_scores s ON s.methodology = i.methodology AND s.item = i.code
                                   AND s.level = 'indicator' AND s.year = ? AND s.city = c.city
-        WHERE i.methodology = ?""", [cities, year, methodology]).df()
+        WHERE i.methodology = ?""",
+        [cities, year, methodology],
+    ).df()
     if long.empty:
         return long
-    wide = long.pivot(index=["position", "area", "code", "text_en", "max_points"],
-                      columns="city", values="state")
+    wide = long.pivot(
+        index=["position", "area", "code", "text_en", "max_points"], columns="city", values="state"
+    )
     wide = wide.reindex(columns=cities).reset_index().sort_values("position")
     wide.columns.name = None
     return wide.drop(columns="position").reset_index(drop=True)
 
 
 def _status_now(con, methodology: str, year: int, city: str) -> dict | None:
-    row = con.execute("""SELECT total, computed_total, computed_from, class_name
+    row = con.execute(
+        """SELECT total, computed_total, computed_from, class_name
                          FROM indices WHERE methodology = ? AND year = ? AND city = ?""",
-                      [methodology, year, city]).fetchall()
+        [methodology, year, city],
+    ).fetchall()
     if not row:
         return None
     total, computed, source, cls = row[0]
     return {"total": computed, "shown_total": total, "computed_from": source, "class": cls}
 
 
-def gap_plan(con: duckdb.DuckDBPyConnection, methodology: str, year: int, city: str,
-             target: float | None = None, peers: list[str] | None = None) -> dict:
+def gap_plan(
+    con: duckdb.DuckDBPyConnection,
+    methodology: str,
+    year: int,
+    city: str,
+    target: float | None = None,
+    peers: list[str] | None = None,
+) -> dict:
     """The fewest unmet indicators whose points lift ``city`` to ``target`` (by default the
     next class threshold), preferring, among sets of that size, indicators most peers meet.
 
@@ -111,23 +139,39 @@ def gap_plan(con: duckdb.DuckDBPyConnection, methodology: str, year: int, city: 
     """
     now = _status_now(con, methodology, year, city)
     if now is None or now["total"] is None or now["computed_from"] != "indicators":
-        return {"current": None, "target": target, "gap": None, "reachable": False,
-                "plan": pd.DataFrame(), "reason": "no indicator-level scores for this city-year"}
+        return {
+            "current": None,
+            "target": target,
+            "gap": None,
+            "reachable": False,
+            "plan": pd.DataFrame(),
+            "reason": "no indicator-level scores for this city-year",
+        }
     current = now["total"]
     if target is None:
-        nxt = con.execute("""SELECT class_name, min_score FROM class_thresholds
+        nxt = con.execute(
+            """SELECT class_name, min_score FROM class_thresholds
                              WHERE methodology = ? AND min_score > ? + 1e-9
-                             ORDER BY min_score LIMIT 1""", [methodology, current]).fetchall()
+                             ORDER BY min_score LIMIT 1""",
+            [methodology, current],
+        ).fetchall()
         if not nxt:
-            return {"current": current, "target": None, "gap": 0.0, "reachable": True,
-                    "plan": pd.DataFrame(), "reason": "already in the best class"}
+            return {
+                "current": current,
+                "target": None,
+                "gap": 0.0,
+                "reachable": True,
+                "plan": pd.DataFrame(),
+                "reason": "already in the best class",
+            }
         target_class, target = nxt[0]
     else:
         target_class = None
     gap = target - current
     if peers is None:
         peers = peer_group(con, methodology, year, city)
-    cand = con.execute("""
+    cand = con.execute(
+        """
         WITH area_den AS (  -- Σ nominal maxima of applicable areas with data
             SELECT sum(max_points) AS d FROM area_results
             WHERE methodology = ? AND year = ? AND city = ? AND NOT not_applicable
@@ -160,8 +204,23 @@ def gap_plan(con: duckdb.DuckDBPyConnection, methodology: str, year: int, city: 
         LEFT JOIN meets m ON m.item = i.code
         WHERE s.methodology = ? AND s.year = ? AND s.city = ? AND s.level = 'indicator'
           AND s.status = 'scored' AND s.score < i.max_points - 1e-9""",
-                       [methodology, year, city, methodology, year, city, peers, methodology,
-                        year, city, methodology, methodology, year, city]).df()
+        [
+            methodology,
+            year,
+            city,
+            methodology,
+            year,
+            city,
+            peers,
+            methodology,
+            year,
+            city,
+            methodology,
+            methodology,
+            year,
+            city,
+        ],
+    ).df()
     n_peers = len(peers)
     cand["peer_share"] = cand["peers_meeting"] / n_peers if n_peers else 0.0
     chosen = _choose(cand, gap)
@@ -172,10 +231,17 @@ def gap_plan(con: duckdb.DuckDBPyConnection, methodology: str, year: int, city: 
         plan["total_after"] = current + plan["gain"].cumsum()
         peer_set = set(peers)
         plan["met_by"] = [sorted(c, key=lambda x: (x not in peer_set, x)) for c in plan["met_by"]]
-    return {"current": current, "target": target, "target_class": target_class, "gap": gap,
-            "reachable": reachable, "peers": peers, "plan": plan.reset_index(drop=True),
-            "max_gain": float(cand["gain"].sum()) if not cand.empty else 0.0,
-            "reason": None if reachable else "even meeting every unmet indicator falls short"}
+    return {
+        "current": current,
+        "target": target,
+        "target_class": target_class,
+        "gap": gap,
+        "reachable": reachable,
+        "peers": peers,
+        "plan": plan.reset_index(drop=True),
+        "max_gain": float(cand["gain"].sum()) if not cand.empty else 0.0,
+        "reason": None if reachable else "even meeting every unmet indicator falls short",
+    }
 
 
 def _choose(cand: pd.DataFrame, gap: float) -> list | None:

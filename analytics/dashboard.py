@@ -1,4 +1,5 @@
 """The data behind each dashboard view, as plain DataFrames and dicts (no streamlit here)."""
+
 from __future__ import annotations
 
 import json
@@ -32,47 +33,66 @@ def programme_info(con: duckdb.DuckDBPyConnection, programme: str) -> dict:
     if row.empty:
         raise KeyError(programme)
     info = row.iloc[0].to_dict()
-    info["methodologies"] = con.execute("""
+    info["methodologies"] = con.execute(
+        """
         SELECT code, year_from, year_to, n_areas, n_indicators, max_points, source_url
-        FROM methodologies WHERE programme = ? ORDER BY year_from""", [programme]).df()
+        FROM methodologies WHERE programme = ? ORDER BY year_from""",
+        [programme],
+    ).df()
     return info
 
 
 def overview(con: duckdb.DuckDBPyConnection, programme: str, year: int) -> dict:
     """Headline figures: cities assessed, average index and its change on the same cities,
     class shares, biggest movers."""
-    cur = con.execute("""
+    cur = (
+        con.execute(
+            """
         SELECT count(*) AS assessed, count(total) AS with_total, avg(total) AS mean,
                any_value(methodology) AS methodology,
                avg(change_points) FILTER (WHERE NOT across_break) AS mean_change,
                count(change_points) FILTER (WHERE NOT across_break) AS compared,
                bool_or(across_break) AS after_break,
                max(prev_year) AS prev_year
-        FROM indices WHERE programme = ? AND year = ?""", [programme, year]).df().iloc[0].to_dict()
-    classes = con.execute("""
+        FROM indices WHERE programme = ? AND year = ?""",
+            [programme, year],
+        )
+        .df()
+        .iloc[0]
+        .to_dict()
+    )
+    classes = con.execute(
+        """
         SELECT i.class_name, count(*) AS cities, any_value(t.position) AS position
         FROM indices i LEFT JOIN class_thresholds t ON t.methodology = i.methodology
                                                     AND t.class_name = i.class_name
         WHERE i.programme = ? AND i.year = ? AND i.class_name IS NOT NULL
-        GROUP BY i.class_name ORDER BY position NULLS LAST""", [programme, year]).df()
+        GROUP BY i.class_name ORDER BY position NULLS LAST""",
+        [programme, year],
+    ).df()
     classes["share"] = classes["cities"] / classes["cities"].sum() if len(classes) else []
-    movers = con.execute("""
+    movers = con.execute(
+        """
         SELECT i.city, c.name_en, c.name_uk, c.name_ru, i.total, i.change_points, i.prev_year
         FROM indices i JOIN cities c ON c.code = i.city
         WHERE i.programme = ? AND i.year = ? AND i.change_points IS NOT NULL
           AND NOT i.across_break
-        ORDER BY i.change_points DESC""", [programme, year]).df()
+        ORDER BY i.change_points DESC""",
+        [programme, year],
+    ).df()
     cur["classes"] = classes
     cur["risers"] = movers.head(5)
     cur["fallers"] = movers.tail(5).iloc[::-1][lambda d: d["change_points"] < 0]
     return cur
 
 
-def map_points(con: duckdb.DuckDBPyConnection, programme: str, year: int,
-               lang: str = "en") -> pd.DataFrame:
+def map_points(
+    con: duckdb.DuckDBPyConnection, programme: str, year: int, lang: str = "en"
+) -> pd.DataFrame:
     """Every real city with its result in the programme-year (if any), for the map."""
     lang = _lang(lang)
-    return con.execute(f"""
+    return con.execute(
+        f"""
         SELECT c.code AS city, coalesce(c.name_{lang}, c.name_en) AS name,
                c.name_{lang} IS NULL AS name_fallback, c.country,
                coalesce(co.name_{lang}, co.name_en) AS country_name,
@@ -83,28 +103,49 @@ def map_points(con: duckdb.DuckDBPyConnection, programme: str, year: int,
         LEFT JOIN class_thresholds t ON t.methodology = i.methodology
                                     AND t.class_name = i.class_name
         WHERE NOT c.synthetic
-        ORDER BY c.population DESC""", [programme, year]).df()
+        ORDER BY c.population DESC""",
+        [programme, year],
+    ).df()
 
 
 def country_outlines(con: duckdb.DuckDBPyConnection, lang: str = "en") -> dict:
     """The countries as a GeoJSON FeatureCollection with a ``name`` property."""
     lang = _lang(lang)
-    rows = con.execute(f"SELECT iso2, coalesce(name_{lang}, name_en), outline FROM countries "
-                       "WHERE outline IS NOT NULL").fetchall()
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"iso2": iso2, "name": name},
-         "geometry": json.loads(outline)} for iso2, name, outline in rows]}
+    rows = con.execute(
+        f"SELECT iso2, coalesce(name_{lang}, name_en), outline FROM countries "
+        "WHERE outline IS NOT NULL"
+    ).fetchall()
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"iso2": iso2, "name": name},
+                "geometry": json.loads(outline),
+            }
+            for iso2, name, outline in rows
+        ],
+    }
 
 
-def ranking(con: duckdb.DuckDBPyConnection, programme: str, year: int, *, lang: str = "en",
-            countries: tuple[str, ...] = (), regions: tuple[str, ...] = (),
-            bands: tuple[str, ...] = (), classes: tuple[str, ...] = (),
-            search: str = "") -> pd.DataFrame:
+def ranking(
+    con: duckdb.DuckDBPyConnection,
+    programme: str,
+    year: int,
+    *,
+    lang: str = "en",
+    countries: tuple[str, ...] = (),
+    regions: tuple[str, ...] = (),
+    bands: tuple[str, ...] = (),
+    classes: tuple[str, ...] = (),
+    search: str = "",
+) -> pd.DataFrame:
     """The ranking table of a programme-year with filters, each city's history for a
     sparkline (``history``: totals of the programme's years, None where not assessed)."""
     lang = _lang(lang)
     band = _band_sql("c.population")
-    df = con.execute(f"""
+    df = con.execute(
+        f"""
         WITH years AS (SELECT DISTINCT year FROM indices WHERE programme = ?),
         hist AS (
             SELECT c.code AS city,
@@ -126,14 +167,28 @@ def ranking(con: duckdb.DuckDBPyConnection, programme: str, year: int, *, lang: 
           AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], i.class_name))
           AND {name_match_sql("c")}
         ORDER BY i.rank NULLS LAST, i.total DESC NULLS LAST, name""",
-        [programme, programme, programme, year, list(countries), list(countries),
-         list(regions), list(regions), list(bands), list(bands), list(classes), list(classes),
-         search.strip().lower()]).df()
+        [
+            programme,
+            programme,
+            programme,
+            year,
+            list(countries),
+            list(countries),
+            list(regions),
+            list(regions),
+            list(bands),
+            list(bands),
+            list(classes),
+            list(classes),
+            search.strip().lower(),
+        ],
+    ).df()
     return df
 
 
-def filter_options(con: duckdb.DuckDBPyConnection, programme: str, year: int,
-                   lang: str = "en") -> dict:
+def filter_options(
+    con: duckdb.DuckDBPyConnection, programme: str, year: int, lang: str = "en"
+) -> dict:
     """Values the ranking filters offer for a programme-year."""
     lang = _lang(lang)
     q = lambda sql: con.execute(sql, [programme, year]).fetchall()  # noqa: E731
@@ -155,37 +210,53 @@ def filter_options(con: duckdb.DuckDBPyConnection, programme: str, year: int,
 def city_info(con: duckdb.DuckDBPyConnection, city: str, lang: str = "en") -> dict | None:
     """A city's names, place and flags."""
     lang = _lang(lang)
-    df = con.execute(f"""
+    df = con.execute(
+        f"""
         SELECT c.*, coalesce(c.name_{lang}, c.name_en) AS name,
                coalesce(co.name_{lang}, co.name_en) AS country_name,
                coalesce(r.name_{lang}, r.name_en) AS region_name
         FROM cities c JOIN countries co ON co.iso2 = c.country
-        LEFT JOIN regions r ON r.code = c.region WHERE c.code = ?""", [city]).df()
+        LEFT JOIN regions r ON r.code = c.region WHERE c.code = ?""",
+        [city],
+    ).df()
     return None if df.empty else df.iloc[0].to_dict()
 
 
 def city_programmes(con: duckdb.DuckDBPyConnection, city: str) -> pd.DataFrame:
     """Programmes with results for a city, with their years (real ones first)."""
-    return con.execute("""
+    return con.execute(
+        """
         SELECT i.programme, p.name_en, p.name_uk, p.name_ru, p.synthetic,
                list(i.year ORDER BY i.year) AS years
         FROM indices i JOIN programmes p ON p.code = i.programme
-        WHERE i.city = ? GROUP BY ALL ORDER BY p.synthetic, i.programme""", [city]).df()
+        WHERE i.city = ? GROUP BY ALL ORDER BY p.synthetic, i.programme""",
+        [city],
+    ).df()
 
 
 def city_projects(con: duckdb.DuckDBPyConnection, city: str) -> pd.DataFrame:
     """Projects a city takes part in, with its years."""
-    return con.execute("""
+    return con.execute(
+        """
         SELECT p.code, p.title_en, p.title_uk, p.title_ru, p.synthetic, pc.year_from, pc.year_to
         FROM project_cities pc JOIN projects p ON p.code = pc.project
-        WHERE pc.city = ? ORDER BY pc.year_from""", [city]).df()
+        WHERE pc.city = ? ORDER BY pc.year_from""",
+        [city],
+    ).df()
 
 
-def area_vs_peers(con: duckdb.DuckDBPyConnection, methodology: str, year: int, city: str,
-                  peers: tuple[str, ...], lang: str = "en") -> pd.DataFrame:
+def area_vs_peers(
+    con: duckdb.DuckDBPyConnection,
+    methodology: str,
+    year: int,
+    city: str,
+    peers: tuple[str, ...],
+    lang: str = "en",
+) -> pd.DataFrame:
     """The city's area shares next to the median share of its peers."""
     lang = _lang(lang)
-    return con.execute(f"""
+    return con.execute(
+        f"""
         SELECT a.position, a.code AS area, coalesce(a.name_{lang}, a.name_en) AS area_name,
                me.points, me.max_points, me.share, me.not_applicable,
                (SELECT median(p.share) FROM area_results p WHERE p.methodology = a.methodology
@@ -194,15 +265,18 @@ def area_vs_peers(con: duckdb.DuckDBPyConnection, methodology: str, year: int, c
         FROM areas a LEFT JOIN area_results me ON me.methodology = a.methodology
              AND me.area = a.code AND me.year = ? AND me.city = ?
         WHERE a.methodology = ? ORDER BY a.position""",
-                       [year, list(peers), year, city, methodology]).df()
+        [year, list(peers), year, city, methodology],
+    ).df()
 
 
-def indicator_table(con: duckdb.DuckDBPyConnection, methodology: str, year: int, city: str,
-                    lang: str = "en") -> pd.DataFrame:
+def indicator_table(
+    con: duckdb.DuckDBPyConnection, methodology: str, year: int, city: str, lang: str = "en"
+) -> pd.DataFrame:
     """Every indicator of the methodology with the city's result: points, maximum, state
     (met / partly / unmet / not_applicable / not_assessed / missing), evidence and comment."""
     lang = _lang(lang)
-    return con.execute(f"""
+    return con.execute(
+        f"""
         SELECT i.area, coalesce(a.name_{lang}, a.name_en) AS area_name, i.code,
                coalesce(i.text_{lang}, i.text_en) AS text, i.kind, s.score, i.max_points,
                CASE WHEN s.status IS NULL THEN 'missing'
@@ -215,34 +289,47 @@ def indicator_table(con: duckdb.DuckDBPyConnection, methodology: str, year: int,
         LEFT JOIN current_scores s ON s.methodology = i.methodology AND s.item = i.code
              AND s.level = 'indicator' AND s.year = ? AND s.city = ?
         WHERE i.methodology = ? ORDER BY a.position, i.position""",
-                       [year, city, methodology]).df()
+        [year, city, methodology],
+    ).df()
 
 
-def city_names(con: duckdb.DuckDBPyConnection, codes: tuple[str, ...],
-               lang: str = "en") -> dict[str, str]:
+def city_names(
+    con: duckdb.DuckDBPyConnection, codes: tuple[str, ...], lang: str = "en"
+) -> dict[str, str]:
     """Display names of city codes."""
     lang = _lang(lang)
-    return dict(con.execute(f"SELECT code, coalesce(name_{lang}, name_en) FROM cities "
-                            "WHERE list_contains(?::VARCHAR[], code)", [list(codes)]).fetchall())
+    return dict(
+        con.execute(
+            f"SELECT code, coalesce(name_{lang}, name_en) FROM cities "
+            "WHERE list_contains(?::VARCHAR[], code)",
+            [list(codes)],
+        ).fetchall()
+    )
 
 
-def history(con: duckdb.DuckDBPyConnection, programme: str, cities: tuple[str, ...],
-            lang: str = "en") -> pd.DataFrame:
+def history(
+    con: duckdb.DuckDBPyConnection, programme: str, cities: tuple[str, ...], lang: str = "en"
+) -> pd.DataFrame:
     """Index per year of several cities in one programme, with methodology, for charts."""
     lang = _lang(lang)
-    return con.execute(f"""
+    return con.execute(
+        f"""
         SELECT i.city, coalesce(c.name_{lang}, c.name_en) AS name, i.year, i.total,
                i.methodology, i.class_name, i.source, i.rank
         FROM indices i JOIN cities c ON c.code = i.city
         WHERE i.programme = ? AND list_contains(?::VARCHAR[], i.city)
-        ORDER BY i.city, i.year""", [programme, list(cities)]).df()
+        ORDER BY i.city, i.year""",
+        [programme, list(cities)],
+    ).df()
 
 
-def transparency_vs_accountability(con: duckdb.DuckDBPyConnection, cities: tuple[str, ...],
-                                   lang: str = "en") -> pd.DataFrame:
+def transparency_vs_accountability(
+    con: duckdb.DuckDBPyConnection, cities: tuple[str, ...], lang: str = "en"
+) -> pd.DataFrame:
     """City-years with both a transparency and an accountability total."""
     lang = _lang(lang)
-    return con.execute(f"""
+    return con.execute(
+        f"""
         SELECT t.city, coalesce(c.name_{lang}, c.name_en) AS name, t.year,
                t.total AS transparency, a.total AS accountability
         FROM indices t JOIN indices a ON a.city = t.city AND a.year = t.year
@@ -250,27 +337,33 @@ def transparency_vs_accountability(con: duckdb.DuckDBPyConnection, cities: tuple
         WHERE t.programme = 'tc-transparency' AND a.programme = 'tc-accountability'
           AND t.total IS NOT NULL AND a.total IS NOT NULL
           AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], t.city))
-        ORDER BY t.year, name""", [list(cities), list(cities)]).df()
+        ORDER BY t.year, name""",
+        [list(cities), list(cities)],
+    ).df()
 
 
-def city_choices(con: duckdb.DuckDBPyConnection, programme: str | None = None,
-                 lang: str = "en") -> pd.DataFrame:
+def city_choices(
+    con: duckdb.DuckDBPyConnection, programme: str | None = None, lang: str = "en"
+) -> pd.DataFrame:
     """Cities to pick from (those with results in ``programme`` if given), largest first."""
     lang = _lang(lang)
-    return con.execute(f"""
+    return con.execute(
+        f"""
         SELECT c.code, coalesce(c.name_{lang}, c.name_en) AS name, c.country
         FROM cities c WHERE NOT c.synthetic
           AND (?::VARCHAR IS NULL OR EXISTS (SELECT 1 FROM indices i WHERE i.city = c.code
                                              AND i.programme = ?))
-        ORDER BY c.population DESC NULLS LAST""", [programme, programme]).df()
+        ORDER BY c.population DESC NULLS LAST""",
+        [programme, programme],
+    ).df()
 
 
-def methodology_detail(con: duckdb.DuckDBPyConnection, methodology: str,
-                       lang: str = "en") -> dict:
+def methodology_detail(con: duckdb.DuckDBPyConnection, methodology: str, lang: str = "en") -> dict:
     """A methodology's areas (with indicator counts and where they continue), class
     thresholds and indicators."""
     lang = _lang(lang)
-    areas = con.execute(f"""
+    areas = con.execute(
+        f"""
         SELECT a.code, coalesce(a.name_{lang}, a.name_en) AS name, a.max_points,
                (SELECT count(*) FROM indicators i WHERE i.methodology = a.methodology
                 AND i.area = a.code) AS indicators,
@@ -280,25 +373,36 @@ def methodology_detail(con: duckdb.DuckDBPyConnection, methodology: str,
                                               AND b.code = l.to_area
                 WHERE l.from_methodology = a.methodology AND l.from_area = a.code)
                    AS continues_as
-        FROM areas a WHERE a.methodology = ? ORDER BY a.position""", [methodology]).df()
-    classes = con.execute("""SELECT class_name, min_score, note, source_url
+        FROM areas a WHERE a.methodology = ? ORDER BY a.position""",
+        [methodology],
+    ).df()
+    classes = con.execute(
+        """SELECT class_name, min_score, note, source_url
                              FROM class_thresholds WHERE methodology = ?
-                             ORDER BY position""", [methodology]).df()
-    indicators = con.execute(f"""
+                             ORDER BY position""",
+        [methodology],
+    ).df()
+    indicators = con.execute(
+        f"""
         SELECT i.code, coalesce(a.name_{lang}, a.name_en) AS area,
                coalesce(i.text_{lang}, i.text_en) AS text, i.max_points, i.kind::VARCHAR AS kind
         FROM indicators i JOIN areas a ON a.methodology = i.methodology AND a.code = i.area
-        WHERE i.methodology = ? ORDER BY a.position, i.position""", [methodology]).df()
+        WHERE i.methodology = ? ORDER BY a.position, i.position""",
+        [methodology],
+    ).df()
     return {"areas": areas, "classes": classes, "indicators": indicators}
 
 
 def published_sources(con: duckdb.DuckDBPyConnection, programme: str) -> pd.DataFrame:
     """The pages a programme's published figures come from, with how many figures each gave."""
-    return con.execute("""
+    return con.execute(
+        """
         SELECT source_url, count(*) AS figures, count(*) FILTER (WHERE preferred) AS preferred,
                string_agg(DISTINCT year::VARCHAR, ', ' ORDER BY year::VARCHAR) AS years
         FROM published_figures WHERE programme = ?
-        GROUP BY source_url ORDER BY figures DESC""", [programme]).df()
+        GROUP BY source_url ORDER BY figures DESC""",
+        [programme],
+    ).df()
 
 
 def project_list(con: duckdb.DuckDBPyConnection, lang: str = "en") -> pd.DataFrame:
@@ -328,13 +432,29 @@ def project_detail(con: duckdb.DuckDBPyConnection, code: str, lang: str = "en") 
         empty = value is None or (hasattr(value, "__len__") and len(value) == 0)
         return (p.get(f"{field}_en"), lang != "en") if empty else (value, False)
 
-    out = {k: p[k] for k in ("code", "status", "start_date", "end_date", "eu_contribution_eur",
-                             "eu_project_number", "implementing_partners", "countries",
-                             "priority_areas", "sub_sectors", "topics", "website", "sources",
-                             "synthetic")}
+    out = {
+        k: p[k]
+        for k in (
+            "code",
+            "status",
+            "start_date",
+            "end_date",
+            "eu_contribution_eur",
+            "eu_project_number",
+            "implementing_partners",
+            "countries",
+            "priority_areas",
+            "sub_sectors",
+            "topics",
+            "website",
+            "sources",
+            "synthetic",
+        )
+    }
     for field in ("title", "summary", "objectives", "expected_results"):
         out[field], out[f"{field}_fallback"] = text(field)
-    out["targets"] = con.execute(f"""
+    out["targets"] = con.execute(
+        f"""
         SELECT coalesce(indicator_{lang}, indicator_en) AS indicator, unit, baseline, target,
                actual, as_of,
                CASE WHEN actual IS NULL OR target IS NULL THEN NULL
@@ -342,12 +462,17 @@ def project_detail(con: duckdb.DuckDBPyConnection, code: str, lang: str = "en") 
                     ELSE least(greatest((actual - coalesce(baseline, 0))
                                         / (target - coalesce(baseline, 0)), 0), 1) END
                    AS progress
-        FROM project_targets WHERE project = ? ORDER BY position""", [code]).df()
-    out["cities"] = con.execute(f"""
+        FROM project_targets WHERE project = ? ORDER BY position""",
+        [code],
+    ).df()
+    out["cities"] = con.execute(
+        f"""
         SELECT c.code AS city, coalesce(c.name_{lang}, c.name_en) AS name, c.country, c.lat,
                c.lon, c.population, pc.year_from, pc.year_to
         FROM project_cities pc JOIN cities c ON c.code = pc.city
-        WHERE pc.project = ? ORDER BY name""", [code]).df()
+        WHERE pc.project = ? ORDER BY name""",
+        [code],
+    ).df()
     return out
 
 

@@ -1,4 +1,5 @@
 """Data a user downloads: CSV and XLSX bytes, safe to open in a spreadsheet."""
+
 from __future__ import annotations
 
 import io
@@ -18,7 +19,8 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
     return out
 
 
@@ -26,8 +28,9 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         if out[col].map(lambda v: isinstance(v, (list, tuple))).any():
-            out[col] = out[col].map(lambda v: "; ".join(map(str, v))
-                                    if isinstance(v, (list, tuple)) else v)
+            out[col] = out[col].map(
+                lambda v: "; ".join(map(str, v)) if isinstance(v, (list, tuple)) else v
+            )
     return out
 
 

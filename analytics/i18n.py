@@ -5,12 +5,13 @@ without a translation falls back to English (and a test fails when a text used b
 dashboard lacks one). Lives here, not in pages/, because reports made from the command line
 (scorecards) use the same texts.
 """
+
 from __future__ import annotations
 
 import json
 import re
 import string
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 LANGUAGES = ("en", "uk", "ru")
@@ -18,7 +19,7 @@ NAMES = {"en": "English", "uk": "Українська", "ru": "Русский"}
 LOCALES = Path(__file__).with_name("locales")
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict[str, str]:
     """The translations of one language (empty for English)."""
     path = LOCALES / f"{lang}.json"
@@ -43,7 +44,7 @@ def placeholders(text: str) -> set[str]:
     return {f for _, f, _, _ in string.Formatter().parse(text) if f}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(template: str) -> re.Pattern:
     parts = []
     for literal, field, _, _ in string.Formatter().parse(template):
@@ -62,7 +63,7 @@ def _fill(text: str, lang: str, templates: tuple[str, ...]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ordered(templates: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(templates, key=lambda t: (len(placeholders(t)), -len(t))))
 

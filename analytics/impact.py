@@ -6,14 +6,17 @@ mean change of participating cities minus that of comparable non-participating c
 countries, assessed in both periods). A bootstrap over cities gives a 95% interval. This is
 an association, not proof of an effect: cities chose to take part, and other things changed.
 """
+
 from __future__ import annotations
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-CAVEAT = ("An association, not proof: participating cities were not chosen at random, and "
-          "other changes in the same years can explain the difference.")
+CAVEAT = (
+    "An association, not proof: participating cities were not chosen at random, and "
+    "other changes in the same years can explain the difference."
+)
 
 
 def city_changes(con: duckdb.DuckDBPyConnection, project: str, programme: str) -> pd.DataFrame:
@@ -22,7 +25,8 @@ def city_changes(con: duckdb.DuckDBPyConnection, project: str, programme: str) -
     Participants use their own first project year; other cities of the same countries use
     the participants' earliest first year. The first project year itself counts as neither.
     """
-    return con.execute("""
+    return con.execute(
+        """
         WITH part AS (SELECT city, year_from FROM project_cities WHERE project = ?),
         start AS (SELECT min(year_from) AS y FROM part),
         countries AS (SELECT DISTINCT c.country FROM part JOIN cities c ON c.code = part.city),
@@ -42,19 +46,26 @@ def city_changes(con: duckdb.DuckDBPyConnection, project: str, programme: str) -
                count(DISTINCT methodology) > 1 AS spans_break
         FROM pool GROUP BY city
         HAVING count(*) FILTER (WHERE year < y0) > 0 AND count(*) FILTER (WHERE year > y0) > 0
-        ORDER BY city""", [project, programme]).df()
+        ORDER BY city""",
+        [project, programme],
+    ).df()
 
 
-def difference_in_differences(changes: pd.DataFrame, *, n_boot: int = 2000,
-                              seed: int = 0) -> dict:
+def difference_in_differences(changes: pd.DataFrame, *, n_boot: int = 2000, seed: int = 0) -> dict:
     """DiD estimate from per-city ``before``/``after``/``treated`` with a bootstrap 95% CI."""
     delta = (changes["after"] - changes["before"]).to_numpy(float)
     treated = changes["treated"].to_numpy(bool)
     t, c = delta[treated], delta[~treated]
-    out = {"n_treated": int(len(t)), "n_control": int(len(c)), "caveat": CAVEAT,
-           "effect": None, "ci_low": None, "ci_high": None,
-           "mean_change_treated": float(t.mean()) if len(t) else None,
-           "mean_change_control": float(c.mean()) if len(c) else None}
+    out = {
+        "n_treated": int(len(t)),
+        "n_control": int(len(c)),
+        "caveat": CAVEAT,
+        "effect": None,
+        "ci_low": None,
+        "ci_high": None,
+        "mean_change_treated": float(t.mean()) if len(t) else None,
+        "mean_change_control": float(c.mean()) if len(c) else None,
+    }
     if len(t) < 2 or len(c) < 2:
         out["reason"] = "too few cities with data before and after in one of the groups"
         return out
@@ -62,23 +73,41 @@ def difference_in_differences(changes: pd.DataFrame, *, n_boot: int = 2000,
     bt = rng.choice(t, size=(n_boot, len(t))).mean(axis=1)
     bc = rng.choice(c, size=(n_boot, len(c))).mean(axis=1)
     boot = bt - bc
-    out.update(effect=float(t.mean() - c.mean()), ci_low=float(np.percentile(boot, 2.5)),
-               ci_high=float(np.percentile(boot, 97.5)), n_boot=n_boot, seed=seed)
+    out.update(
+        effect=float(t.mean() - c.mean()),
+        ci_low=float(np.percentile(boot, 2.5)),
+        ci_high=float(np.percentile(boot, 97.5)),
+        n_boot=n_boot,
+        seed=seed,
+    )
     return out
 
 
-def project_impact(con: duckdb.DuckDBPyConnection, project: str, programme: str | None = None,
-                   *, n_boot: int = 2000, seed: int = 0) -> dict:
+def project_impact(
+    con: duckdb.DuckDBPyConnection,
+    project: str,
+    programme: str | None = None,
+    *,
+    n_boot: int = 2000,
+    seed: int = 0,
+) -> dict:
     """The DiD estimate for a project's cities on ``programme`` (by default the programme with
     the most index rows for those cities)."""
     if programme is None:
-        row = con.execute("""SELECT i.programme FROM indices i JOIN project_cities p
+        row = con.execute(
+            """SELECT i.programme FROM indices i JOIN project_cities p
                              ON p.city = i.city AND p.project = ? WHERE i.total IS NOT NULL
                              GROUP BY i.programme ORDER BY count(*) DESC LIMIT 1""",
-                          [project]).fetchall()
+            [project],
+        ).fetchall()
         if not row:
-            return {"effect": None, "n_treated": 0, "n_control": 0, "caveat": CAVEAT,
-                    "reason": "the project has no cities with index data"}
+            return {
+                "effect": None,
+                "n_treated": 0,
+                "n_control": 0,
+                "caveat": CAVEAT,
+                "reason": "the project has no cities with index data",
+            }
         programme = row[0][0]
     changes = city_changes(con, project, programme)
     out = difference_in_differences(changes, n_boot=n_boot, seed=seed)

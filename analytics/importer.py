@@ -7,6 +7,7 @@ error is written, on a copy of the database that is swapped in atomically (see
 ``analytics.storage.writing``). A refused file leaves the database byte for byte as it was;
 the attempt is logged beside it in ``<db>.imports.jsonl``.
 """
+
 from __future__ import annotations
 
 import collections
@@ -27,8 +28,19 @@ import pyarrow as pa
 
 from . import i18n, storage
 
-COLUMNS = ("programme", "year", "city", "country", "level", "code", "score", "status",
-           "evidence_url", "comment", "source")
+COLUMNS = (
+    "programme",
+    "year",
+    "city",
+    "country",
+    "level",
+    "code",
+    "score",
+    "status",
+    "evidence_url",
+    "comment",
+    "source",
+)
 REQUIRED = ("programme", "year", "city", "level", "code", "score")
 LEVELS = ("indicator", "area", "total")
 STATUSES = ("scored", "not_applicable", "not_assessed")
@@ -118,7 +130,7 @@ def localised(message: str, lang: str) -> str:
 class ImportRefused(Exception):
     """The file was refused; ``report`` says why."""
 
-    def __init__(self, report: "ImportReport"):
+    def __init__(self, report: ImportReport):
         super().__init__(report.to_text(limit=20))
         self.report = report
 
@@ -164,12 +176,18 @@ class ImportReport:
 
     def summary(self) -> str:
         if not self.ok:
-            return (f"{self.file_name}: refused, {self.problem_count} problem(s); "
-                    "the database was not changed")
+            return (
+                f"{self.file_name}: refused, {self.problem_count} problem(s); "
+                "the database was not changed"
+            )
         if self.unchanged:
-            return f"{self.file_name}: {self.rows} rows, identical to what is loaded; nothing changed"
-        return (f"{self.file_name}: imported {self.inserted} rows as batch {self.batch}"
-                f" ({self.superseded} earlier rows superseded, kept in history)")
+            return (
+                f"{self.file_name}: {self.rows} rows, identical to what is loaded; nothing changed"
+            )
+        return (
+            f"{self.file_name}: imported {self.inserted} rows as batch {self.batch}"
+            f" ({self.superseded} earlier rows superseded, kept in history)"
+        )
 
     def to_text(self, limit: int = 200) -> str:
         lines = [self.summary()]
@@ -200,10 +218,18 @@ class Table:
     dialect: dict
 
 
-def _fail(name: str, message: str, column: str | None = None, row: int | None = None,
-          value: str | None = None) -> ImportRefused:
-    return ImportRefused(ImportReport(file_name=name, problems=[Problem(row, column, value, message)],
-                                      problem_count=1))
+def _fail(
+    name: str,
+    message: str,
+    column: str | None = None,
+    row: int | None = None,
+    value: str | None = None,
+) -> ImportRefused:
+    return ImportRefused(
+        ImportReport(
+            file_name=name, problems=[Problem(row, column, value, message)], problem_count=1
+        )
+    )
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
@@ -227,23 +253,33 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
         raise _fail(name, "the file is neither UTF-8 nor Windows-1251 text") from None
     odd = {ch for ch in text if ord(ch) > 127 and not _CP1251_OK.match(ch)}
     if odd:
-        raise _fail(name, "the file is not UTF-8, and read as Windows-1251 it has characters "
-                          f"that do not belong in this data ({''.join(sorted(odd))[:20]}); "
-                          "save it as CSV UTF-8")
+        raise _fail(
+            name,
+            "the file is not UTF-8, and read as Windows-1251 it has characters "
+            f"that do not belong in this data ({''.join(sorted(odd))[:20]}); "
+            "save it as CSV UTF-8",
+        )
     mixed = _MIXED_SCRIPT.search(text)
     if mixed:
-        raise _fail(name, "the file is not UTF-8, and read as Windows-1251 it has words mixing "
-                          f"Latin and Cyrillic letters ({mixed.group(0)!r}), so it is probably "
-                          "in another encoding; save it as CSV UTF-8")
+        raise _fail(
+            name,
+            "the file is not UTF-8, and read as Windows-1251 it has words mixing "
+            f"Latin and Cyrillic letters ({mixed.group(0)!r}), so it is probably "
+            "in another encoding; save it as CSV UTF-8",
+        )
     return text, "cp1251"
 
 
 def _sniff_delimiter(header: str, name: str) -> str:
     counts = {d: header.count(d) for d in (",", ";")}
     if max(counts.values()) == 0:
-        raise _fail(name, "the header has no comma or semicolon between column names; "
-                          "expected columns such as programme,year,city,level,code,score", row=1,
-                    value=header[:80])
+        raise _fail(
+            name,
+            "the header has no comma or semicolon between column names; "
+            "expected columns such as programme,year,city,level,code,score",
+            row=1,
+            value=header[:80],
+        )
     return max(counts, key=counts.get)
 
 
@@ -279,8 +315,11 @@ def read_csv_text(text: str, name: str) -> Table:
             numbers.append(reader.line_num)
     except csv.Error as e:
         known = [why for start, why in _CSV_ERRORS if str(e).startswith(start)]
-        raise _fail(name, f"broken CSV quoting near line {reader.line_num}: "
-                          f"{known[0] if known else e}", row=reader.line_num) from None
+        raise _fail(
+            name,
+            f"broken CSV quoting near line {reader.line_num}: {known[0] if known else e}",
+            row=reader.line_num,
+        ) from None
     assert header is not None
     return Table(header, rows, numbers, {"format": "csv", "delimiter": delim})
 
@@ -296,8 +335,11 @@ def _check_xlsx_zip(data: bytes, name: str) -> None:
     total = sum(i.file_size for i in zf.infolist())
     packed = sum(i.compress_size for i in zf.infolist()) or 1
     if total > MAX_XLSX_UNCOMPRESSED or total / packed > MAX_XLSX_RATIO:
-        raise _fail(name, f"the workbook unpacks to {total / 1e6:.0f} MB from {packed / 1e6:.1f} MB "
-                          "(a ZIP bomb, or too large); refused before opening it")
+        raise _fail(
+            name,
+            f"the workbook unpacks to {total / 1e6:.0f} MB from {packed / 1e6:.1f} MB "
+            "(a ZIP bomb, or too large); refused before opening it",
+        )
 
 
 def _cell_text(v) -> str:
@@ -326,10 +368,16 @@ def read_xlsx(data: bytes, name: str) -> Table:
     rows, numbers, problems = [], [], []
     for r_idx, values in enumerate(ws.iter_rows(values_only=True), start=1):
         cells = [_cell_text(v) for v in values]
-        for c_idx, (v, c) in enumerate(zip(values, cells)):
+        for c_idx, (v, _c) in enumerate(zip(values, cells)):
             if isinstance(v, str) and v.startswith("="):
-                problems.append(Problem(r_idx, header[c_idx] if header and c_idx < len(header)
-                                        else None, v, "a formula; save values only"))
+                problems.append(
+                    Problem(
+                        r_idx,
+                        header[c_idx] if header and c_idx < len(header) else None,
+                        v,
+                        "a formula; save values only",
+                    )
+                )
         if header is None:
             if any(c.strip() for c in cells):
                 header = cells
@@ -341,23 +389,29 @@ def read_xlsx(data: bytes, name: str) -> Table:
     if header is None:
         raise _fail(name, "the workbook's first sheet is empty")
     if problems:
-        raise ImportRefused(ImportReport(file_name=name, problems=problems[:MAX_REPORTED],
-                                         problem_count=len(problems)))
+        raise ImportRefused(
+            ImportReport(
+                file_name=name, problems=problems[:MAX_REPORTED], problem_count=len(problems)
+            )
+        )
     while header and not header[-1].strip():
         header.pop()
     width = len(header)
     # Sheets pad rows with empty cells: drop empty ones past the header, keep anything else
     # (a row with more values than columns is reported by the checks).
-    rows = [(r[:width] if not any(c.strip() for c in r[width:]) else r) + [""] * (width - len(r))
-            for r in rows]
+    rows = [
+        (r[:width] if not any(c.strip() for c in r[width:]) else r) + [""] * (width - len(r))
+        for r in rows
+    ]
     return Table(header, rows, numbers, {"format": "xlsx", "sheet": ws.title})
 
 
 def read_table(data: bytes, name: str, max_bytes: int = MAX_FILE_BYTES) -> Table:
     """Read a file's bytes as CSV or XLSX, deciding by content, not by the extension."""
     if len(data) > max_bytes:
-        raise _fail(name, f"the file is {len(data) / 1e6:.1f} MB; the limit is "
-                          f"{max_bytes / 1e6:.0f} MB")
+        raise _fail(
+            name, f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB"
+        )
     if not data.strip():
         raise _fail(name, "the file is empty")
     if data.startswith(b"PK\x03\x04"):
@@ -386,8 +440,9 @@ def _header_problems(columns: list[str]) -> tuple[dict[str, int], list[Problem]]
             problems.append(Problem(1, col, raw, "this column appears twice"))
         elif col not in COLUMNS:
             near = _closest(col, COLUMNS)
-            problems.append(Problem(1, raw, raw, "unknown column" + (f"; did you mean {near}?"
-                                                                   if near else "")))
+            problems.append(
+                Problem(1, raw, raw, "unknown column" + (f"; did you mean {near}?" if near else ""))
+            )
         else:
             index[col] = i
     for col in REQUIRED:
@@ -403,7 +458,9 @@ def _closest(value: str, options) -> str:
     return ", ".join(hits)
 
 
-_NORM = r"""lower(trim(regexp_replace(regexp_replace({x}, '[’ʼ`´]', '''', 'g'), '\s+', ' ', 'g')))"""
+_NORM = (
+    r"""lower(trim(regexp_replace(regexp_replace({x}, '[’ʼ`´]', '''', 'g'), '\s+', ' ', 'g')))"""
+)
 
 
 def _norm(x: str) -> str:
@@ -412,14 +469,14 @@ def _norm(x: str) -> str:
 
 _SETUP = f"""
 CREATE OR REPLACE TEMP TABLE imp_programme_keys AS
-SELECT DISTINCT {_norm('k')} AS key, code AS programme, display FROM (
+SELECT DISTINCT {_norm("k")} AS key, code AS programme, display FROM (
     SELECT code, code AS k, code AS display FROM programmes
     UNION ALL SELECT code, name_en, name_en FROM programmes
     UNION ALL SELECT code, name_uk, name_uk FROM programmes WHERE name_uk IS NOT NULL
     UNION ALL SELECT code, name_ru, name_ru FROM programmes WHERE name_ru IS NOT NULL);
 
 CREATE OR REPLACE TEMP TABLE imp_city_keys AS
-SELECT DISTINCT {_norm('k')} AS key, code AS city, country, display FROM (
+SELECT DISTINCT {_norm("k")} AS key, code AS city, country, display FROM (
     SELECT code, country, code AS k, name_en AS display FROM cities
     UNION ALL SELECT code, country, name_en, name_en FROM cities
     UNION ALL SELECT code, country, name_uk, name_uk FROM cities WHERE name_uk IS NOT NULL
@@ -429,7 +486,7 @@ SELECT DISTINCT {_norm('k')} AS key, code AS city, country, display FROM (
     UNION ALL SELECT code, country, unnest(aliases), name_en FROM cities);
 
 CREATE OR REPLACE TEMP TABLE imp_item_keys AS
-SELECT DISTINCT methodology, level, {_norm('k')} AS key, item, display, max_points FROM (
+SELECT DISTINCT methodology, level, {_norm("k")} AS key, item, display, max_points FROM (
     SELECT a.methodology, 'area' AS level, a.code AS item, k, a.name_en AS display,
            coalesce(a.max_points, m.max_points) AS max_points
     FROM areas a JOIN methodologies m ON m.code = a.methodology,
@@ -444,11 +501,11 @@ _RESOLVE = f"""
 CREATE OR REPLACE TEMP TABLE imp_resolved AS
 WITH base AS (
     SELECT i.*,
-           {_norm('i.programme')} AS programme_key,
-           {_norm('i.city')} AS city_key,
+           {_norm("i.programme")} AS programme_key,
+           {_norm("i.city")} AS city_key,
            upper(trim(i.country)) AS country_code,
            lower(trim(i.level)) AS level_key,
-           {_norm('i.code')} AS code_key,
+           {_norm("i.code")} AS code_key,
            replace(replace(lower(trim(i.status)), ' ', '_'), '-', '_') AS status_key,
            TRY_CAST(trim(i.year) AS INTEGER) AS year_int,
            CASE WHEN regexp_matches(trim(i.score), '^[+-]?[0-9]+,[0-9]+$')
@@ -499,57 +556,105 @@ _CHECKS = [
     ("programme", "trim(programme) <> '' AND programme_code IS NULL", "'unknown programme'"),
     ("year", "coalesce(trim(year), '') = ''", "'required'"),
     ("year", "trim(year) <> '' AND year_int IS NULL", "'not a whole number'"),
-    ("year", "year_int IS NOT NULL AND programme_code IS NOT NULL AND methodology IS NULL",
-     "'programme ' || programme_code || ' has no methodology for this year (years: ' || "
-     "(SELECT string_agg(CASE WHEN year_from = year_to THEN year_from::VARCHAR "
-     "ELSE year_from || '–' || year_to END, ', ' ORDER BY year_from) FROM methodologies m "
-     "WHERE m.programme = imp_resolved.programme_code) || ')'"),
+    (
+        "year",
+        "year_int IS NOT NULL AND programme_code IS NOT NULL AND methodology IS NULL",
+        "'programme ' || programme_code || ' has no methodology for this year (years: ' || "
+        "(SELECT string_agg(CASE WHEN year_from = year_to THEN year_from::VARCHAR "
+        "ELSE year_from || '–' || year_to END, ', ' ORDER BY year_from) FROM methodologies m "
+        "WHERE m.programme = imp_resolved.programme_code) || ')'",
+    ),
     ("city", "coalesce(trim(city), '') = ''", "'required'"),
     ("city", "trim(city) <> '' AND n_all IS NULL", "'unknown city'"),
-    ("city", "n_all > 1 AND coalesce(country_code, '') = ''",
-     "'ambiguous: ' || candidates || '; add the country column'"),
-    ("country", "coalesce(country_code, '') <> '' AND country_code NOT IN "
-     "(SELECT iso2 FROM countries)", "'unknown country code (use ISO-2, e.g. UA, GE)'"),
-    ("country", "n_all >= 1 AND coalesce(country_code, '') <> '' AND n_country = 0 AND "
-     "country_code IN (SELECT iso2 FROM countries)",
-     "'the city is not in this country (found: ' || candidates || ')'"),
-    ("level", "level_key IS NULL OR level_key NOT IN ('indicator', 'area', 'total')",
-     "'must be indicator, area or total'"),
+    (
+        "city",
+        "n_all > 1 AND coalesce(country_code, '') = ''",
+        "'ambiguous: ' || candidates || '; add the country column'",
+    ),
+    (
+        "country",
+        "coalesce(country_code, '') <> '' AND country_code NOT IN (SELECT iso2 FROM countries)",
+        "'unknown country code (use ISO-2, e.g. UA, GE)'",
+    ),
+    (
+        "country",
+        "n_all >= 1 AND coalesce(country_code, '') <> '' AND n_country = 0 AND "
+        "country_code IN (SELECT iso2 FROM countries)",
+        "'the city is not in this country (found: ' || candidates || ')'",
+    ),
+    (
+        "level",
+        "level_key IS NULL OR level_key NOT IN ('indicator', 'area', 'total')",
+        "'must be indicator, area or total'",
+    ),
     ("code", "level_key IN ('indicator', 'area') AND coalesce(code_key, '') = ''", "'required'"),
-    ("code", "level_key = 'total' AND coalesce(code_key, '') NOT IN ('', 'total')",
-     "'a total has no code (leave it empty or write total)'"),
-    ("code", "level_key IN ('indicator', 'area') AND coalesce(code_key, '') <> '' AND "
-     "methodology IS NOT NULL AND item IS NULL",
-     "'unknown ' || level_key || ' for methodology ' || methodology"),
-    ("status", "status_value NOT IN ('scored', 'not_applicable', 'not_assessed')",
-     "'must be scored, not_applicable or not_assessed'"),
-    ("score", "status_value = 'scored' AND coalesce(score_text, '') = ''",
-     "'required for a scored item'"),
-    ("score", "status_value IN ('not_applicable', 'not_assessed') AND coalesce(score_text, '') <> ''",
-     "'must be empty when the status is ' || status_value"),
+    (
+        "code",
+        "level_key = 'total' AND coalesce(code_key, '') NOT IN ('', 'total')",
+        "'a total has no code (leave it empty or write total)'",
+    ),
+    (
+        "code",
+        "level_key IN ('indicator', 'area') AND coalesce(code_key, '') <> '' AND "
+        "methodology IS NOT NULL AND item IS NULL",
+        "'unknown ' || level_key || ' for methodology ' || methodology",
+    ),
+    (
+        "status",
+        "status_value NOT IN ('scored', 'not_applicable', 'not_assessed')",
+        "'must be scored, not_applicable or not_assessed'",
+    ),
+    (
+        "score",
+        "status_value = 'scored' AND coalesce(score_text, '') = ''",
+        "'required for a scored item'",
+    ),
+    (
+        "score",
+        "status_value IN ('not_applicable', 'not_assessed') AND coalesce(score_text, '') <> ''",
+        "'must be empty when the status is ' || status_value",
+    ),
     ("score", "coalesce(score_text, '') <> '' AND score_value IS NULL", "'not a number'"),
-    ("score", "score_value IS NOT NULL AND (isnan(score_value) OR isinf(score_value))",
-     "'not a finite number'"),
+    (
+        "score",
+        "score_value IS NOT NULL AND (isnan(score_value) OR isinf(score_value))",
+        "'not a finite number'",
+    ),
     ("score", "score_value < 0", "'negative'"),
-    ("score", "score_value IS NOT NULL AND NOT isinf(score_value) AND item_max IS NOT NULL "
-     "AND score_value > item_max + 1e-9",
-     "'above the maximum of ' || item_max || ' points for this item'"),
-    ("evidence_url", "coalesce(trim(evidence_url), '') <> '' AND NOT regexp_matches("
-     "trim(evidence_url), '^https?://[^\\s/$.?#][^\\s]*$')",
-     "'not a web address (must start with http:// or https://)'"),
+    (
+        "score",
+        "score_value IS NOT NULL AND NOT isinf(score_value) AND item_max IS NOT NULL "
+        "AND score_value > item_max + 1e-9",
+        "'above the maximum of ' || item_max || ' points for this item'",
+    ),
+    (
+        "evidence_url",
+        "coalesce(trim(evidence_url), '') <> '' AND NOT regexp_matches("
+        "trim(evidence_url), '^https?://[^\\s/$.?#][^\\s]*$')",
+        "'not a web address (must start with http:// or https://)'",
+    ),
     ("evidence_url", f"length(evidence_url) > {MAX_TEXT}", f"'longer than {MAX_TEXT} characters'"),
-    ("evidence_url", "regexp_matches(coalesce(evidence_url, ''), '[<>\"\\\\]')",
-     "'a web address cannot hold <, >, \" or \\'"),
+    (
+        "evidence_url",
+        "regexp_matches(coalesce(evidence_url, ''), '[<>\"\\\\]')",
+        "'a web address cannot hold <, >, \" or \\'",
+    ),
     ("comment", f"length(comment) > {MAX_TEXT}", f"'longer than {MAX_TEXT} characters'"),
     ("source", f"length(source) > {MAX_TEXT}", f"'longer than {MAX_TEXT} characters'"),
     # Text is shown as text; markup in it is a pasted web page or an attack, never data.
-    *((col, f"regexp_matches(coalesce({col}, ''), '{_MARKUP}')",
-       "'holds HTML markup or script; write plain text'") for col in ("comment", "source")),
+    *(
+        (
+            col,
+            f"regexp_matches(coalesce({col}, ''), '{_MARKUP}')",
+            "'holds HTML markup or script; write plain text'",
+        )
+        for col in ("comment", "source")
+    ),
 ]
 
 _SUGGEST = f"""
 WITH scored AS (
-    SELECT u.v, u.ctx, k.display, max(jaro_winkler_similarity({_norm('u.v')}, k.key)) AS s
+    SELECT u.v, u.ctx, k.display, max(jaro_winkler_similarity({_norm("u.v")}, k.key)) AS s
     FROM ({{unknown}}) u JOIN {{keys}} k ON {{join}}
     GROUP BY u.v, u.ctx, k.display
 )
@@ -561,14 +666,24 @@ SELECT v, ctx, string_agg(display, ', ' ORDER BY s DESC) FROM (
 # For each kind of unknown name: the unknown values (v) with their context (ctx), the keys
 # to compare with, and which keys are eligible.
 _SUGGESTIONS = {
-    "programme": ("SELECT DISTINCT programme AS v, '' AS ctx FROM imp_resolved "
-                  "WHERE trim(programme) <> '' AND programme_code IS NULL",
-                  "imp_programme_keys", "true"),
-    "city": ("SELECT DISTINCT city AS v, '' AS ctx FROM imp_resolved "
-             "WHERE trim(city) <> '' AND n_all IS NULL", "imp_city_keys", "true"),
-    "code": ("SELECT DISTINCT code AS v, methodology || '/' || level_key AS ctx FROM imp_resolved "
-             "WHERE methodology IS NOT NULL AND item IS NULL AND level_key IN ('area', 'indicator')",
-             "imp_item_keys", "k.methodology || '/' || k.level = u.ctx"),
+    "programme": (
+        "SELECT DISTINCT programme AS v, '' AS ctx FROM imp_resolved "
+        "WHERE trim(programme) <> '' AND programme_code IS NULL",
+        "imp_programme_keys",
+        "true",
+    ),
+    "city": (
+        "SELECT DISTINCT city AS v, '' AS ctx FROM imp_resolved "
+        "WHERE trim(city) <> '' AND n_all IS NULL",
+        "imp_city_keys",
+        "true",
+    ),
+    "code": (
+        "SELECT DISTINCT code AS v, methodology || '/' || level_key AS ctx FROM imp_resolved "
+        "WHERE methodology IS NOT NULL AND item IS NULL AND level_key IN ('area', 'indicator')",
+        "imp_item_keys",
+        "k.methodology || '/' || k.level = u.ctx",
+    ),
 }
 
 
@@ -598,16 +713,29 @@ def validate(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[list[Problem
     row_nos = []
     for num, rec in zip(table.row_numbers, table.rows):
         if len(rec) != width:
-            problems.append(Problem(num, None, None, f"has {len(rec)} fields, the header has "
-                                                     f"{width} (wrong delimiter or quoting?)"))
+            problems.append(
+                Problem(
+                    num,
+                    None,
+                    None,
+                    f"has {len(rec)} fields, the header has {width} (wrong delimiter or quoting?)",
+                )
+            )
             continue
         row_nos.append(num)
         for c in COLUMNS:
             cols[c].append(rec[index[c]] if c in index else None)
     if problems:
         return problems[:MAX_REPORTED], len(problems)
-    con.register("imp_arrow", pa.table({"row_no": pa.array(row_nos, pa.int64()),
-                                        **{c: pa.array(v, pa.string()) for c, v in cols.items()}}))
+    con.register(
+        "imp_arrow",
+        pa.table(
+            {
+                "row_no": pa.array(row_nos, pa.int64()),
+                **{c: pa.array(v, pa.string()) for c, v in cols.items()},
+            }
+        ),
+    )
     con.execute("CREATE OR REPLACE TEMP TABLE imp_incoming AS SELECT * FROM imp_arrow")
     con.unregister("imp_arrow")
     con.execute(_SETUP)
@@ -616,32 +744,51 @@ def validate(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[list[Problem
     union = " UNION ALL ".join(
         f"SELECT row_no, '{col}' AS col, {col}::VARCHAR AS val, "
         f"{msg} AS msg FROM imp_resolved WHERE {cond}"
-        for col, cond, msg in _CHECKS)
-    found = con.execute(f"SELECT * FROM ({union}) ORDER BY row_no, col LIMIT {MAX_REPORTED}"
-                        ).fetchall()
+        for col, cond, msg in _CHECKS
+    )
+    found = con.execute(
+        f"SELECT * FROM ({union}) ORDER BY row_no, col LIMIT {MAX_REPORTED}"
+    ).fetchall()
     # Count them all only when the report was cut (the checks are the import's hot path).
-    total = len(found) if len(found) < MAX_REPORTED else \
-        con.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0]
+    total = (
+        len(found)
+        if len(found) < MAX_REPORTED
+        else con.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0]
+    )
     dups = con.execute(
         """SELECT row_no, first_row FROM (
                SELECT row_no, min(row_no) OVER w AS first_row, count(*) OVER w AS n
                FROM imp_resolved WHERE methodology IS NOT NULL AND city_code IS NOT NULL
                                    AND item IS NOT NULL
                WINDOW w AS (PARTITION BY methodology, year_int, city_code, level_key, item))
-           WHERE n > 1 AND row_no <> first_row ORDER BY row_no""").fetchall()
+           WHERE n > 1 AND row_no <> first_row ORDER BY row_no"""
+    ).fetchall()
 
     near = _suggestions(con) if any(m.startswith("unknown ") for *_, m in found) else {}
-    ctx = dict(con.execute("SELECT row_no, methodology || '/' || level_key FROM imp_resolved "
-                           "WHERE methodology IS NOT NULL").fetchall()) if near else {}
+    ctx = (
+        dict(
+            con.execute(
+                "SELECT row_no, methodology || '/' || level_key FROM imp_resolved "
+                "WHERE methodology IS NOT NULL"
+            ).fetchall()
+        )
+        if near
+        else {}
+    )
     for row_no, col, val, msg in found:
         hint = near.get((col, val, ctx.get(row_no, "") if col == "code" else ""))
         if msg.startswith("unknown ") and hint:
             msg = f"{msg}; closest known: {hint}"
         problems.append(Problem(row_no, col, val, msg))
     for row_no, first in dups[: max(0, MAX_REPORTED - len(problems))]:
-        problems.append(Problem(row_no, None, None,
-                                f"duplicate of row {first} (same programme, year, city, level "
-                                "and code)"))
+        problems.append(
+            Problem(
+                row_no,
+                None,
+                None,
+                f"duplicate of row {first} (same programme, year, city, level and code)",
+            )
+        )
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return problems, total + len(dups)
 
@@ -680,15 +827,23 @@ def _apply(con: duckdb.DuckDBPyConnection, report: ImportReport, who: str) -> No
            FROM imp_groups g
            WHERE scores.superseded_by IS NULL AND g.methodology = scores.methodology
              AND g.year = scores.year AND g.city = scores.city AND g.level = scores.level""",
-        [batch]).fetchall()[0][0]
+        [batch],
+    ).fetchall()[0][0]
     con.execute(f"INSERT INTO scores SELECT {cols}, ?, NULL FROM imp_new", [batch])
     report.inserted = report.rows
     report.batch = batch
     con.execute(
         "INSERT INTO import_batches (id, file_name, sha256, rows, imported_by, outcome, message) "
         "VALUES (?, ?, ?, ?, ?, 'imported', ?)",
-        [batch, report.file_name, report.sha256, report.rows, who,
-         f"{report.superseded} earlier rows superseded"])
+        [
+            batch,
+            report.file_name,
+            report.sha256,
+            report.rows,
+            who,
+            f"{report.superseded} earlier rows superseded",
+        ],
+    )
 
 
 def _preview(con: duckdb.DuckDBPyConnection) -> dict:
@@ -697,18 +852,28 @@ def _preview(con: duckdb.DuckDBPyConnection) -> dict:
         """SELECT count(*), count(DISTINCT city_code), min(year_int), max(year_int),
                   string_agg(DISTINCT methodology, ', ' ORDER BY methodology),
                   string_agg(DISTINCT level_key, ', ' ORDER BY level_key)
-           FROM imp_resolved""").fetchall()[0]
+           FROM imp_resolved"""
+    ).fetchall()[0]
     replaced = con.execute(
         """SELECT count(*) FROM current_scores s
            WHERE EXISTS (SELECT 1 FROM imp_resolved r WHERE r.methodology = s.methodology
                          AND r.year_int = s.year AND r.city_code = s.city
-                         AND r.level_key = s.level::VARCHAR)""").fetchall()[0][0]
-    return {"rows": rows[0], "cities": rows[1], "first_year": rows[2], "last_year": rows[3],
-            "methodologies": rows[4], "levels": rows[5], "replaces": replaced}
+                         AND r.level_key = s.level::VARCHAR)"""
+    ).fetchall()[0][0]
+    return {
+        "rows": rows[0],
+        "cities": rows[1],
+        "first_year": rows[2],
+        "last_year": rows[3],
+        "methodologies": rows[4],
+        "levels": rows[5],
+        "replaces": replaced,
+    }
 
 
-def check_bytes(db: Path, data: bytes, name: str,
-                max_bytes: int = UPLOAD_MAX_BYTES) -> tuple[ImportReport, dict]:
+def check_bytes(
+    db: Path, data: bytes, name: str, max_bytes: int = UPLOAD_MAX_BYTES
+) -> tuple[ImportReport, dict]:
     """Check a file without importing it: the report (problems, if any) and, for a valid file,
     a preview of what an import would change (rows, cities, years, rows it would replace).
 
@@ -734,8 +899,9 @@ def check_bytes(db: Path, data: bytes, name: str,
     return report, preview
 
 
-def import_bytes(db: Path, data: bytes, name: str, who: str | None = None,
-                 max_bytes: int = MAX_FILE_BYTES) -> ImportReport:
+def import_bytes(
+    db: Path, data: bytes, name: str, who: str | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> ImportReport:
     """Import a file's bytes into the database at ``db``, all or nothing.
 
     Returns the report of a successful (or unchanged) import; raises ``ImportRefused`` with the
@@ -779,12 +945,19 @@ def import_file(db: Path, path: Path, who: str | None = None) -> ImportReport:
 
 
 def _log(db: Path, report: ImportReport, who: str) -> None:
-    entry = {"time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-             "who": who, "file": report.file_name, "sha256": report.sha256, "rows": report.rows,
-             "outcome": "refused" if not report.ok else ("unchanged" if report.unchanged
-                                                         else "imported"),
-             "batch": report.batch, "problems": report.problem_count,
-             "first_problems": [str(p) for p in report.problems[:20]]}
+    entry = {
+        "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "who": who,
+        "file": report.file_name,
+        "sha256": report.sha256,
+        "rows": report.rows,
+        "outcome": "refused"
+        if not report.ok
+        else ("unchanged" if report.unchanged else "imported"),
+        "batch": report.batch,
+        "problems": report.problem_count,
+        "first_problems": [str(p) for p in report.problems[:20]],
+    }
     try:
         with open(log_path(db), "a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry, ensure_ascii=False) + "\n")

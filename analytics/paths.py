@@ -1,4 +1,5 @@
 """Where the project's files live."""
+
 from __future__ import annotations
 
 import os

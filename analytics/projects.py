@@ -1,4 +1,5 @@
 """Add or replace projects from a YAML file in the format of data/reference/projects.yaml."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,11 @@ def check_projects(doc: object, known_countries: set[str], known_cities: set[str
             v = p.get(key)
             if v is not None and not isinstance(v, dt.date):
                 problems.append(f"{where}: '{key}' must be a date YYYY-MM-DD, not {v!r}")
-        if isinstance(p.get("start"), dt.date) and isinstance(p.get("end"), dt.date) \
-                and p["end"] < p["start"]:
+        if (
+            isinstance(p.get("start"), dt.date)
+            and isinstance(p.get("end"), dt.date)
+            and p["end"] < p["start"]
+        ):
             problems.append(f"{where}: ends before it starts")
         eur = p.get("eu_contribution_eur")
         if eur is not None and (not isinstance(eur, (int, float)) or eur < 0):

@@ -3,6 +3,7 @@
 Each loader reads one shipped file and fills its tables; together they make the database the
 dashboard starts from. See ``data/SOURCES.md`` for where every file comes from.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,22 +30,36 @@ def _none(v: Any) -> Any:
 
 def load_countries(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
     """Countries with names (countries.csv) and outlines (countries.geojson)."""
-    outlines = {f["properties"]["iso2"]: json.dumps(f["geometry"], separators=(",", ":"))
-                for f in json.loads((ref / "countries.geojson").read_text())["features"]}
+    outlines = {
+        f["properties"]["iso2"]: json.dumps(f["geometry"], separators=(",", ":"))
+        for f in json.loads((ref / "countries.geojson").read_text())["features"]
+    }
     rows = _read_csv(ref / "countries.csv")
     con.executemany(
         "INSERT INTO countries VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [[r["iso2"], r["iso3"], r["name_en"], r["name_uk"], r["name_ru"], r["name_native"],
-          outlines.get(r["iso2"])] for r in rows])
+        [
+            [
+                r["iso2"],
+                r["iso3"],
+                r["name_en"],
+                r["name_uk"],
+                r["name_ru"],
+                r["name_native"],
+                outlines.get(r["iso2"]),
+            ]
+            for r in rows
+        ],
+    )
     return len(rows)
 
 
 def load_regions(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
     """First-level regions (regions.csv)."""
     rows = _read_csv(ref / "regions.csv")
-    con.executemany("INSERT INTO regions VALUES (?, ?, ?, ?, ?)",
-                    [[r["code"], r["country"], r["name_en"], r["name_uk"], r["name_ru"]]
-                     for r in rows])
+    con.executemany(
+        "INSERT INTO regions VALUES (?, ?, ?, ?, ?)",
+        [[r["code"], r["country"], r["name_en"], r["name_uk"], r["name_ru"]] for r in rows],
+    )
     return len(rows)
 
 
@@ -53,11 +68,27 @@ def load_cities(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> in
     rows = _read_csv(ref / "cities.csv")
     con.executemany(
         "INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
-        [[r["code"], r["country"], r["region"], r["name_en"], _none(r["name_uk"]),
-          _none(r["name_ru"]), _none(r["name_native"]),
-          [a for a in r["aliases"].split("|") if a], float(r["lat"]), float(r["lon"]),
-          int(r["population"]), int(r["geonameid"]), r["capital"] == "True",
-          r["ogp_local"] == "True", r["in_tc_ranking"] == "True"] for r in rows])
+        [
+            [
+                r["code"],
+                r["country"],
+                r["region"],
+                r["name_en"],
+                _none(r["name_uk"]),
+                _none(r["name_ru"]),
+                _none(r["name_native"]),
+                [a for a in r["aliases"].split("|") if a],
+                float(r["lat"]),
+                float(r["lon"]),
+                int(r["population"]),
+                int(r["geonameid"]),
+                r["capital"] == "True",
+                r["ogp_local"] == "True",
+                r["in_tc_ranking"] == "True",
+            ]
+            for r in rows
+        ],
+    )
     return len(rows)
 
 
@@ -74,40 +105,84 @@ def load_programme_document(con: duckdb.DuckDBPyConnection, doc: dict) -> None:
     for p in doc["programmes"]:
         con.execute(
             "INSERT INTO programmes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [p["code"], p["name_en"], p.get("name_uk"), p.get("name_ru"), p.get("organisation"),
-             p.get("website"), p.get("country"), p.get("description_en"),
-             p.get("description_uk"), p.get("description_ru"), bool(p.get("synthetic"))])
+            [
+                p["code"],
+                p["name_en"],
+                p.get("name_uk"),
+                p.get("name_ru"),
+                p.get("organisation"),
+                p.get("website"),
+                p.get("country"),
+                p.get("description_en"),
+                p.get("description_uk"),
+                p.get("description_ru"),
+                bool(p.get("synthetic")),
+            ],
+        )
         for m in p["methodologies"]:
             years = m["years"]
             con.execute(
                 "INSERT INTO methodologies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [m["code"], p["code"], min(years), max(years), m.get("n_areas"),
-                 m.get("n_indicators"), m["max_points"], m.get("source_url"),
-                 m.get("indicator_points")])
+                [
+                    m["code"],
+                    p["code"],
+                    min(years),
+                    max(years),
+                    m.get("n_areas"),
+                    m.get("n_indicators"),
+                    m["max_points"],
+                    m.get("source_url"),
+                    m.get("indicator_points"),
+                ],
+            )
             for pos, c in enumerate(m.get("classes") or [], start=1):
-                con.execute("INSERT INTO class_thresholds VALUES (?, ?, ?, ?, ?, ?)",
-                            [m["code"], pos, c["class"], c["min"], c.get("source_url"),
-                             c.get("note")])
+                con.execute(
+                    "INSERT INTO class_thresholds VALUES (?, ?, ?, ?, ?, ?)",
+                    [m["code"], pos, c["class"], c["min"], c.get("source_url"), c.get("note")],
+                )
             areas = m.get("areas") or []
             if isinstance(areas, str):  # "same-as <methodology>"
-                areas = [{k: v for k, v in a.items() if k != "from"}
-                         for a in areas_by_meth[areas.split()[-1]]]
+                areas = [
+                    {k: v for k, v in a.items() if k != "from"}
+                    for a in areas_by_meth[areas.split()[-1]]
+                ]
             areas_by_meth[m["code"]] = areas
             for pos, a in enumerate(areas, start=1):
                 con.execute(
                     "INSERT INTO areas VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [m["code"], a["code"], pos, a["en"], a.get("uk"), a.get("ru"), a.get("max"),
-                     a.get("aliases", []),
-                     m.get("area_max_source_url") if a.get("max") is not None else None])
+                    [
+                        m["code"],
+                        a["code"],
+                        pos,
+                        a["en"],
+                        a.get("uk"),
+                        a.get("ru"),
+                        a.get("max"),
+                        a.get("aliases", []),
+                        m.get("area_max_source_url") if a.get("max") is not None else None,
+                    ],
+                )
                 if a.get("from"):
                     prev = _previous_methodology(doc, p["code"], m["code"])
-                    con.execute("INSERT INTO area_links VALUES (?, ?, ?, ?)",
-                                [prev, a["from"], m["code"], a["code"]])
+                    con.execute(
+                        "INSERT INTO area_links VALUES (?, ?, ?, ?)",
+                        [prev, a["from"], m["code"], a["code"]],
+                    )
             for pos, ind in enumerate(m.get("indicators") or [], start=1):
                 con.execute(
                     "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [m["code"], ind["code"], ind["area"], pos, ind["en"], ind.get("uk"),
-                     ind.get("ru"), ind["max"], ind.get("kind")])
+                    [
+                        m["code"],
+                        ind["code"],
+                        ind["area"],
+                        pos,
+                        ind["en"],
+                        ind.get("uk"),
+                        ind.get("ru"),
+                        ind["max"],
+                        ind.get("kind"),
+                    ],
+                )
 
 
 def _previous_methodology(doc: dict, programme: str, methodology: str) -> str:
@@ -123,16 +198,33 @@ def load_published(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) ->
     rows = _read_csv(ref / "published.csv")
     con.executemany(
         "INSERT INTO published_figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [[r["dataset"], r["programme"], _none(r["methodology"]), int(r["year"]),
-          _none(r["city"]), r["kind"], _none(r["level"]), _none(r["item"]),
-          float(r["value"]) if r["value"] else None, _none(r["text_value"]),
-          r["preferred"] == "True", r["source_url"], _none(r["quote"])] for r in rows])
+        [
+            [
+                r["dataset"],
+                r["programme"],
+                _none(r["methodology"]),
+                int(r["year"]),
+                _none(r["city"]),
+                r["kind"],
+                _none(r["level"]),
+                _none(r["item"]),
+                float(r["value"]) if r["value"] else None,
+                _none(r["text_value"]),
+                r["preferred"] == "True",
+                r["source_url"],
+                _none(r["quote"]),
+            ]
+            for r in rows
+        ],
+    )
     con.execute(
         """INSERT INTO scores
            SELECT city, year, methodology, level, item, value, 'scored', NULL, NULL, source_url,
                   ?, NULL
            FROM published_figures
-           WHERE kind = 'score' AND preferred AND city IS NOT NULL""", [REFERENCE_BATCH])
+           WHERE kind = 'score' AND preferred AND city IS NOT NULL""",
+        [REFERENCE_BATCH],
+    )
     return len(rows)
 
 
@@ -142,9 +234,20 @@ def load_projects(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> 
     return upsert_projects(con, doc["projects"])
 
 
-PROJECT_LISTS = ("implementing_partners", "countries", "priority_areas", "sub_sectors", "topics",
-                 "objectives_en", "objectives_uk", "objectives_ru", "expected_results_en",
-                 "expected_results_uk", "expected_results_ru", "sources")
+PROJECT_LISTS = (
+    "implementing_partners",
+    "countries",
+    "priority_areas",
+    "sub_sectors",
+    "topics",
+    "objectives_en",
+    "objectives_uk",
+    "objectives_ru",
+    "expected_results_en",
+    "expected_results_uk",
+    "expected_results_ru",
+    "sources",
+)
 
 
 def upsert_projects(con: duckdb.DuckDBPyConnection, projects: list[dict]) -> int:
@@ -157,20 +260,45 @@ def upsert_projects(con: duckdb.DuckDBPyConnection, projects: list[dict]) -> int
         con.execute(
             "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "?, ?, ?, ?, ?, ?, ?)",
-            [code, p["title_en"], p.get("title_uk"), p.get("title_ru"),
-             _none(p.get("eu_project_number")), p.get("start"), p.get("end"),
-             p.get("eu_contribution_eur"), *[p.get(k) or [] for k in PROJECT_LISTS[:5]],
-             p.get("website"), p.get("summary_en"), p.get("summary_uk"), p.get("summary_ru"),
-             *[p.get(k) or [] for k in PROJECT_LISTS[5:]], bool(p.get("synthetic"))])
+            [
+                code,
+                p["title_en"],
+                p.get("title_uk"),
+                p.get("title_ru"),
+                _none(p.get("eu_project_number")),
+                p.get("start"),
+                p.get("end"),
+                p.get("eu_contribution_eur"),
+                *[p.get(k) or [] for k in PROJECT_LISTS[:5]],
+                p.get("website"),
+                p.get("summary_en"),
+                p.get("summary_uk"),
+                p.get("summary_ru"),
+                *[p.get(k) or [] for k in PROJECT_LISTS[5:]],
+                bool(p.get("synthetic")),
+            ],
+        )
         for pos, t in enumerate(p.get("targets") or [], start=1):
             con.execute(
                 "INSERT INTO project_targets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [code, pos, t["indicator_en"], t.get("indicator_uk"), t.get("indicator_ru"),
-                 t.get("unit"), t.get("baseline"), t.get("target"), t.get("actual"),
-                 t.get("as_of")])
+                [
+                    code,
+                    pos,
+                    t["indicator_en"],
+                    t.get("indicator_uk"),
+                    t.get("indicator_ru"),
+                    t.get("unit"),
+                    t.get("baseline"),
+                    t.get("target"),
+                    t.get("actual"),
+                    t.get("as_of"),
+                ],
+            )
         for c in p.get("cities") or []:
-            con.execute("INSERT INTO project_cities VALUES (?, ?, ?, ?)",
-                        [code, c["city"], c["year_from"], c["year_to"]])
+            con.execute(
+                "INSERT INTO project_cities VALUES (?, ?, ?, ?)",
+                [code, c["city"], c["year_from"], c["year_to"]],
+            )
     return len(projects)
 
 

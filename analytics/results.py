@@ -24,6 +24,7 @@ The rules (see also docs/methodology.md):
   true when the two years fall under different methodologies (not comparable as such).
 * **Class.** The best class whose threshold the total reaches; else a published class.
 """
+
 from __future__ import annotations
 
 import duckdb

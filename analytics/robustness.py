@@ -6,6 +6,7 @@ with the nominal weights as its mean; ``concentration`` sets how far they stray,
 them fixed) and switches between arithmetic and geometric aggregation, and reports each city's
 median rank and its 5th–95th percentile rank interval, as JRC's COINr does offline.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -15,13 +16,16 @@ import pandas as pd
 GEOMETRIC_FLOOR = 0.01  # an area share of 0 would zero a geometric mean: floor it at 1%
 
 
-def area_matrix(con: duckdb.DuckDBPyConnection, methodology: str,
-                year: int) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+def area_matrix(
+    con: duckdb.DuckDBPyConnection, methodology: str, year: int
+) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
     """Cities with a share for every area, the areas, the shares (cities × areas, 0–1) and the
     nominal weights (area maxima, summing to 1)."""
-    df = con.execute("""SELECT city, area, share, max_points FROM area_results
+    df = con.execute(
+        """SELECT city, area, share, max_points FROM area_results
                         WHERE methodology = ? AND year = ? AND NOT not_applicable""",
-                     [methodology, year]).df()
+        [methodology, year],
+    ).df()
     if df.empty:
         return [], [], np.zeros((0, 0)), np.zeros(0)
     wide = df.pivot_table(index="city", columns="area", values="share").dropna()
@@ -43,14 +47,20 @@ def _spearman(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Spearman correlation between vector ``a`` and each column of ``b`` (given as ranks)."""
     a = a - a.mean()
     b = b - b.mean(axis=0)
-    den = np.sqrt((a ** 2).sum() * (b ** 2).sum(axis=0))
+    den = np.sqrt((a**2).sum() * (b**2).sum(axis=0))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(den > 0, (a[:, None] * b).sum(axis=0) / den, 1.0)
 
 
-def monte_carlo(shares: np.ndarray, weights: np.ndarray, *, n: int = 1000, seed: int = 0,
-                concentration: float | None = 50.0,
-                aggregations: tuple[str, ...] = ("arithmetic", "geometric")) -> dict:
+def monte_carlo(
+    shares: np.ndarray,
+    weights: np.ndarray,
+    *,
+    n: int = 1000,
+    seed: int = 0,
+    concentration: float | None = 50.0,
+    aggregations: tuple[str, ...] = ("arithmetic", "geometric"),
+) -> dict:
     """Rank intervals under random weights and aggregations.
 
     ``shares`` is cities × areas (0–1), ``weights`` the nominal area weights. Each draw takes
@@ -88,21 +98,36 @@ def monte_carlo(shares: np.ndarray, weights: np.ndarray, *, n: int = 1000, seed:
     }
 
 
-def rank_intervals(con: duckdb.DuckDBPyConnection, methodology: str, year: int, *,
-                   n: int = 1000, seed: int = 0, concentration: float | None = 50.0,
-                   aggregations: tuple[str, ...] = ("arithmetic", "geometric")) -> pd.DataFrame:
+def rank_intervals(
+    con: duckdb.DuckDBPyConnection,
+    methodology: str,
+    year: int,
+    *,
+    n: int = 1000,
+    seed: int = 0,
+    concentration: float | None = 50.0,
+    aggregations: tuple[str, ...] = ("arithmetic", "geometric"),
+) -> pd.DataFrame:
     """``monte_carlo`` for one methodology-year from the database: one row per city."""
     cities, _areas, shares, weights = area_matrix(con, methodology, year)
     if not cities:
-        return pd.DataFrame(columns=["city", "nominal_rank", "median_rank", "p05_rank",
-                                     "p95_rank"])
-    mc = monte_carlo(shares, weights, n=n, seed=seed, concentration=concentration,
-                     aggregations=aggregations)
-    out = pd.DataFrame({"city": cities, **{k: mc[k] for k in
-                                           ("nominal_rank", "median_rank", "p05_rank",
-                                            "p95_rank")}})
-    out.attrs.update(spearman_median=mc["spearman_median"], spearman_p05=mc["spearman_p05"],
-                     draws=n, seed=seed, concentration=concentration)
+        return pd.DataFrame(columns=["city", "nominal_rank", "median_rank", "p05_rank", "p95_rank"])
+    mc = monte_carlo(
+        shares, weights, n=n, seed=seed, concentration=concentration, aggregations=aggregations
+    )
+    out = pd.DataFrame(
+        {
+            "city": cities,
+            **{k: mc[k] for k in ("nominal_rank", "median_rank", "p05_rank", "p95_rank")},
+        }
+    )
+    out.attrs.update(
+        spearman_median=mc["spearman_median"],
+        spearman_p05=mc["spearman_p05"],
+        draws=n,
+        seed=seed,
+        concentration=concentration,
+    )
     return out.sort_values(["nominal_rank", "city"]).reset_index(drop=True)
 
 
@@ -121,18 +146,23 @@ def coherence(con: duckdb.DuckDBPyConnection, methodology: str, year: int) -> pd
     """Per area: Pearson correlation of the area's share with the total across cities, and
     Cronbach's alpha of its indicators (scores as shares of their maxima, cities with every
     indicator of the area scored)."""
-    corr = con.execute("""
+    corr = con.execute(
+        """
         SELECT r.area, corr(r.share, i.computed_total) AS corr_with_total, count(*) AS cities
         FROM area_results r JOIN indices i ON i.methodology = r.methodology AND i.year = r.year
                                            AND i.city = r.city
         WHERE r.methodology = ? AND r.year = ? AND r.share IS NOT NULL GROUP BY r.area""",
-                       [methodology, year]).df()
-    scores = con.execute("""
+        [methodology, year],
+    ).df()
+    scores = con.execute(
+        """
         SELECT i.area, s.city, s.item, s.score / i.max_points AS x
         FROM current_scores s JOIN indicators i ON i.methodology = s.methodology
                                               AND i.code = s.item
         WHERE s.methodology = ? AND s.year = ? AND s.level = 'indicator'
-          AND s.status = 'scored'""", [methodology, year]).df()
+          AND s.status = 'scored'""",
+        [methodology, year],
+    ).df()
     alphas = {}
     for area, grp in scores.groupby("area"):
         m = grp.pivot_table(index="city", columns="item", values="x").dropna()

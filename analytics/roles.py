@@ -12,14 +12,18 @@ in the ``[roles]`` section of ``.streamlit/secrets.toml``::
 Addresses compare case-insensitively. An identity provider that says the address is not
 verified (``email_verified = false``) gets no role beyond viewer.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
 ROLES = ("viewer", "coordinator", "admin")
 # What each role may do; a role may do everything the roles before it may.
-RIGHTS = {"viewer": {"view"}, "coordinator": {"view", "import"},
-          "admin": {"view", "import", "rollback"}}
+RIGHTS = {
+    "viewer": {"view"},
+    "coordinator": {"view", "import"},
+    "admin": {"view", "import", "rollback"},
+}
 
 
 def _entries(values: Iterable[str] | str | None) -> list[str]:

@@ -5,6 +5,7 @@ only ever opens the database read-only, and every write (a build, an import) hap
 beside the live file that is swapped in with an atomic rename when it is complete. Readers that
 still hold the old file keep reading it unharmed; new connections see the new file.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -25,9 +26,23 @@ SCHEMA_VERSION = int(re.search(r"schema_version:\s*(\d+)", SCHEMA_FILE.read_text
 
 #: Tables in the order they are listed to users.
 TABLES = (
-    "countries", "regions", "cities", "programmes", "methodologies", "class_thresholds",
-    "areas", "area_links", "indicators", "scores", "published_figures", "import_batches",
-    "projects", "project_targets", "project_cities", "area_results", "indices",
+    "countries",
+    "regions",
+    "cities",
+    "programmes",
+    "methodologies",
+    "class_thresholds",
+    "areas",
+    "area_links",
+    "indicators",
+    "scores",
+    "published_figures",
+    "import_batches",
+    "projects",
+    "project_targets",
+    "project_cities",
+    "area_results",
+    "indices",
 )
 
 
@@ -42,8 +57,10 @@ class DatabaseMissing(FileNotFoundError):
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the newest schema in an empty database and record its version."""
     con.execute(SCHEMA_FILE.read_text())
-    con.execute("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
-                [SCHEMA_VERSION, "initial schema"])
+    con.execute(
+        "INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+        [SCHEMA_VERSION, "initial schema"],
+    )
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -80,8 +97,10 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path = MIGRATIONS_DIR) ->
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(path.read_text())
-            con.execute("INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
-                        [version, path.stem.split("_", 1)[-1].replace("_", " ")])
+            con.execute(
+                "INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+                [version, path.stem.split("_", 1)[-1].replace("_", " ")],
+            )
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -217,7 +236,9 @@ def version_list(path: Path) -> list[dict]:
     out = []
     for v in versions(path):
         try:
-            kept_at = time.strftime("%Y-%m-%d %H:%M:%S", time.strptime(v.stem[:15], "%Y%m%dT%H%M%S"))
+            kept_at = time.strftime(
+                "%Y-%m-%d %H:%M:%S", time.strptime(v.stem[:15], "%Y%m%dT%H%M%S")
+            )
         except ValueError:
             kept_at = None
         out.append({"version": v.name, "replaced_at_utc": kept_at, "bytes": v.stat().st_size})
@@ -231,8 +252,10 @@ def _keep_version(path: Path) -> None:
     folder = versions_dir(path)
     folder.mkdir(exist_ok=True)
     now = time.time_ns()  # one reading, so names sort in the order the writes happened
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 1_000_000_000)) + \
-        f"-{now % 1_000_000_000:09d}"
+    stamp = (
+        time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 1_000_000_000))
+        + f"-{now % 1_000_000_000:09d}"
+    )
     target = folder / f"{stamp}.duckdb"
     try:
         os.link(path, target)
@@ -269,7 +292,9 @@ def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """A content checksum per table (order-independent), to prove that nothing changed."""
     out = {}
     for table in TABLES:
-        rows = con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t").fetchall()[0]
+        rows = con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t").fetchall()[
+            0
+        ]
         out[table] = f"{rows[0]}:{rows[1]}"
     return out
 

@@ -13,6 +13,7 @@ partly met (half the points) or unmet. Some indicators do not apply to some citi
 A demo project gives its cities an extra push from its second year, so the impact estimate
 has something real to find.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,27 +27,45 @@ SOURCE = "synthetic demo generator"
 DEMO_PROJECT = "demo-project"
 
 AREAS = [  # code, en, uk, ru — the 14 areas of Transparent Cities 2019
-    ("info", "Information on the work of local government",
-     "Інформація про роботу органів місцевого самоврядування",
-     "Информация о работе органов местного самоуправления"),
+    (
+        "info",
+        "Information on the work of local government",
+        "Інформація про роботу органів місцевого самоврядування",
+        "Информация о работе органов местного самоуправления",
+    ),
     ("access", "Access and participation", "Доступ і участь", "Доступ и участие"),
     ("procurement", "Procurement", "Закупівлі", "Закупки"),
     ("housing", "Housing policy", "Житлова політика", "Жилищная политика"),
-    ("grants", "Financial and material assistance, grants",
-     "Фінансова і матеріальна допомога, гранти", "Финансовая и материальная помощь, гранты"),
+    (
+        "grants",
+        "Financial and material assistance, grants",
+        "Фінансова і матеріальна допомога, гранти",
+        "Финансовая и материальная помощь, гранты",
+    ),
     ("social", "Social services", "Соціальні послуги", "Социальные услуги"),
     ("hr", "HR matters", "Кадрові питання", "Кадровые вопросы"),
-    ("ethics", "Anti-corruption policy and professional ethics",
-     "Антикорупційна політика і професійна етика",
-     "Антикоррупционная политика и профессиональная этика"),
-    ("land", "Land use and construction policy", "Землекористування і будівництво",
-     "Землепользование и строительство"),
+    (
+        "ethics",
+        "Anti-corruption policy and professional ethics",
+        "Антикорупційна політика і професійна етика",
+        "Антикоррупционная политика и профессиональная этика",
+    ),
+    (
+        "land",
+        "Land use and construction policy",
+        "Землекористування і будівництво",
+        "Землепользование и строительство",
+    ),
     ("enterprises", "Municipal enterprises", "Комунальні підприємства", "Коммунальные предприятия"),
     ("property", "Municipal property", "Комунальне майно", "Коммунальное имущество"),
     ("education", "Education", "Освіта", "Образование"),
     ("budget", "Budget process", "Бюджетний процес", "Бюджетный процесс"),
-    ("investment", "Investment and economic development", "Інвестиції та економічний розвиток",
-     "Инвестиции и экономическое развитие"),
+    (
+        "investment",
+        "Investment and economic development",
+        "Інвестиції та економічний розвиток",
+        "Инвестиции и экономическое развитие",
+    ),
 ]
 CLASSES = [("transparent", 75.0), ("partially transparent", 50.0), ("non-transparent", 0.0)]
 
@@ -72,7 +91,7 @@ def _methodologies(spec: DemoSpec, rng: np.random.Generator) -> list[dict]:
     n = spec.indicators
     years = spec.year_list
     v1_years = years[: spec.break_after] or years
-    v2_years = years[spec.break_after:]
+    v2_years = years[spec.break_after :]
     # Version 1: 13 areas (no investment area). Indicators spread over areas unevenly.
     areas_v1 = [a[0] for a in AREAS[:13]]
     shares = rng.dirichlet(np.full(13, 6.0))
@@ -82,28 +101,59 @@ def _methodologies(spec: DemoSpec, rng: np.random.Generator) -> list[dict]:
     v1 = []
     for area, k in zip(areas_v1, counts):
         for j in range(1, k + 1):
-            v1.append({"code": f"{area}-{j:02d}", "area": area,
-                       "weight": float(rng.choice([1, 2], p=[0.6, 0.4])),
-                       "kind": "legal_requirement" if rng.random() < 0.55 else "best_practice",
-                       "difficulty": float(rng.normal(0, 1.0))})
-    out = [{"code": f"{PROGRAMME}-{v1_years[0]}", "years": v1_years, "areas": areas_v1,
-            "indicators": v1}]
+            v1.append(
+                {
+                    "code": f"{area}-{j:02d}",
+                    "area": area,
+                    "weight": float(rng.choice([1, 2], p=[0.6, 0.4])),
+                    "kind": "legal_requirement" if rng.random() < 0.55 else "best_practice",
+                    "difficulty": float(rng.normal(0, 1.0)),
+                }
+            )
+    out = [
+        {
+            "code": f"{PROGRAMME}-{v1_years[0]}",
+            "years": v1_years,
+            "areas": areas_v1,
+            "indicators": v1,
+        }
+    ]
     if v2_years:
         # Version 2 drops ~10% of indicators, keeps the rest (same codes), adds an investment
         # area and a few new ones, and keeps the total count at n.
         keep = [dict(ind) for ind in v1 if rng.random() > 0.10]
         n_inv = max(3, n // 15)
-        new = [{"code": f"investment-{j:02d}", "area": "investment", "weight": 1.0,
-                "kind": "best_practice", "difficulty": float(rng.normal(0.3, 1.0))}
-               for j in range(1, n_inv + 1)]
+        new = [
+            {
+                "code": f"investment-{j:02d}",
+                "area": "investment",
+                "weight": 1.0,
+                "kind": "best_practice",
+                "difficulty": float(rng.normal(0.3, 1.0)),
+            }
+            for j in range(1, n_inv + 1)
+        ]
         extra = n - len(keep) - len(new)
         for j in range(1, max(0, extra) + 1):
             area = areas_v1[j % 13]
-            new.append({"code": f"{area}-n{j:02d}", "area": area, "weight": 1.0,
-                        "kind": "best_practice", "difficulty": float(rng.normal(0.2, 1.0))})
+            new.append(
+                {
+                    "code": f"{area}-n{j:02d}",
+                    "area": area,
+                    "weight": 1.0,
+                    "kind": "best_practice",
+                    "difficulty": float(rng.normal(0.2, 1.0)),
+                }
+            )
         v2 = (keep + new)[:n]
-        out.append({"code": f"{PROGRAMME}-{v2_years[0]}", "years": v2_years,
-                    "areas": [a[0] for a in AREAS], "indicators": v2})
+        out.append(
+            {
+                "code": f"{PROGRAMME}-{v2_years[0]}",
+                "years": v2_years,
+                "areas": [a[0] for a in AREAS],
+                "indicators": v2,
+            }
+        )
     for m in out:
         w = np.array([i["weight"] for i in m["indicators"]])
         pts = np.round(100 * w / w.sum(), 2)
@@ -120,64 +170,110 @@ def _programme_document(meths: list[dict]) -> dict:
         indicators = []
         for ind in m["indicators"]:
             en, uk, ru = names[ind["area"]]
-            indicators.append({
-                "code": ind["code"], "area": ind["area"], "max": ind["max"], "kind": ind["kind"],
-                "en": f"{en}: demo indicator {ind['code']}",
-                "uk": f"{uk}: демо-індикатор {ind['code']}",
-                "ru": f"{ru}: демо-индикатор {ind['code']}",
-            })
+            indicators.append(
+                {
+                    "code": ind["code"],
+                    "area": ind["area"],
+                    "max": ind["max"],
+                    "kind": ind["kind"],
+                    "en": f"{en}: demo indicator {ind['code']}",
+                    "uk": f"{uk}: демо-індикатор {ind['code']}",
+                    "ru": f"{ru}: демо-индикатор {ind['code']}",
+                }
+            )
         area_max = {}
         for ind in m["indicators"]:
             area_max[ind["area"]] = area_max.get(ind["area"], 0.0) + ind["max"]
-        areas = [{"code": a, "en": names[a][0], "uk": names[a][1], "ru": names[a][2],
-                  "max": round(area_max.get(a, 0.0), 2)} for a in m["areas"] if a in area_max]
+        areas = [
+            {
+                "code": a,
+                "en": names[a][0],
+                "uk": names[a][1],
+                "ru": names[a][2],
+                "max": round(area_max.get(a, 0.0), 2),
+            }
+            for a in m["areas"]
+            if a in area_max
+        ]
         if idx > 0:
             prev = {a["code"] for a in methodologies[-1]["areas"]}
             for a in areas:
                 if a["code"] in prev:
                     a["from"] = a["code"]
-        methodologies.append({
-            "code": m["code"], "years": m["years"], "n_areas": len(areas),
-            "n_indicators": len(indicators), "max_points": 100,
-            "indicator_points": "synthetic: full, half or no points per indicator",
-            "classes": [{"class": c, "min": v, "note": "demo thresholds"} for c, v in CLASSES],
-            "areas": areas, "indicators": indicators,
-        })
-    return {"programmes": [{
-        "code": PROGRAMME, "synthetic": True, "country": None,
-        "name_en": "Synthetic demo index (not real data)",
-        "name_uk": "Синтетичний демо-індекс (не реальні дані)",
-        "name_ru": "Синтетический демо-индекс (не реальные данные)",
-        "organisation": "Open Cities Monitor (generated)",
-        "description_en": "Generated by Open Cities Monitor from a fixed seed to demonstrate "
-                          "indicator-level views. No city was assessed.",
-        "description_uk": "Згенеровано Open Cities Monitor з фіксованого зерна, щоб показати "
-                          "перегляд за індикаторами. Жодне місто не оцінювалося.",
-        "description_ru": "Сгенерировано Open Cities Monitor из фиксированного зерна, чтобы "
-                          "показать просмотр по индикаторам. Ни один город не оценивался.",
-        "methodologies": methodologies,
-    }]}
+        methodologies.append(
+            {
+                "code": m["code"],
+                "years": m["years"],
+                "n_areas": len(areas),
+                "n_indicators": len(indicators),
+                "max_points": 100,
+                "indicator_points": "synthetic: full, half or no points per indicator",
+                "classes": [{"class": c, "min": v, "note": "demo thresholds"} for c, v in CLASSES],
+                "areas": areas,
+                "indicators": indicators,
+            }
+        )
+    return {
+        "programmes": [
+            {
+                "code": PROGRAMME,
+                "synthetic": True,
+                "country": None,
+                "name_en": "Synthetic demo index (not real data)",
+                "name_uk": "Синтетичний демо-індекс (не реальні дані)",
+                "name_ru": "Синтетический демо-индекс (не реальные данные)",
+                "organisation": "Open Cities Monitor (generated)",
+                "description_en": "Generated by Open Cities Monitor from a fixed seed to demonstrate "
+                "indicator-level views. No city was assessed.",
+                "description_uk": "Згенеровано Open Cities Monitor з фіксованого зерна, щоб показати "
+                "перегляд за індикаторами. Жодне місто не оцінювалося.",
+                "description_ru": "Сгенерировано Open Cities Monitor из фиксированного зерна, чтобы "
+                "показать просмотр по индикаторам. Ни один город не оценивался.",
+                "methodologies": methodologies,
+            }
+        ]
+    }
 
 
 def _make_cities(con: duckdb.DuckDBPyConnection, n: int, rng: np.random.Generator) -> None:
     """Invent ``n`` synthetic cities scattered around the real ones (for benchmarks)."""
-    real = con.execute("SELECT country, region, lat, lon FROM cities WHERE NOT synthetic").fetchall()
+    real = con.execute(
+        "SELECT country, region, lat, lon FROM cities WHERE NOT synthetic"
+    ).fetchall()
     pick = rng.integers(0, len(real), n)
     pop = np.round(np.exp(rng.normal(10.8, 1.0, n))).astype(int)
     rows = []
     for i in range(n):
         country, region, lat, lon = real[pick[i]]
         name = f"Synthetic city {i + 1:05d}"
-        rows.append([f"syn-{i + 1:05d}", country, region, name, f"Синтетичне місто {i + 1:05d}",
-                     f"Синтетический город {i + 1:05d}", name, [],
-                     float(lat + rng.normal(0, 0.3)), float(lon + rng.normal(0, 0.3)),
-                     int(pop[i]), None, False, False, False, True])
-    con.executemany("INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows)
+        rows.append(
+            [
+                f"syn-{i + 1:05d}",
+                country,
+                region,
+                name,
+                f"Синтетичне місто {i + 1:05d}",
+                f"Синтетический город {i + 1:05d}",
+                name,
+                [],
+                float(lat + rng.normal(0, 0.3)),
+                float(lon + rng.normal(0, 0.3)),
+                int(pop[i]),
+                None,
+                False,
+                False,
+                False,
+                True,
+            ]
+        )
+    con.executemany(
+        "INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+    )
 
 
-def generate(con: duckdb.DuckDBPyConnection, spec: DemoSpec = DemoSpec(), batch: int = 2,
-             progress=None) -> int:
+def generate(
+    con: duckdb.DuckDBPyConnection, spec: DemoSpec = DemoSpec(), batch: int = 2, progress=None
+) -> int:
     """Add the demo programme, its scores (one import batch) and the demo project.
 
     Returns the number of score rows written.
@@ -190,10 +286,12 @@ def generate(con: duckdb.DuckDBPyConnection, spec: DemoSpec = DemoSpec(), batch:
         say("inventing synthetic cities")
         _make_cities(con, spec.cities, rng)
         city_rows = con.execute(
-            "SELECT code, country FROM cities WHERE synthetic ORDER BY code").fetchall()
+            "SELECT code, country FROM cities WHERE synthetic ORDER BY code"
+        ).fetchall()
     else:
         city_rows = con.execute(
-            "SELECT code, country FROM cities WHERE NOT synthetic ORDER BY code").fetchall()
+            "SELECT code, country FROM cities WHERE NOT synthetic ORDER BY code"
+        ).fetchall()
     codes = np.array([c for c, _ in city_rows], dtype=object)
     is_ua = np.array([k == "UA" for _, k in city_rows])
     n_c = len(codes)
@@ -206,8 +304,9 @@ def generate(con: duckdb.DuckDBPyConnection, spec: DemoSpec = DemoSpec(), batch:
     growth = rng.normal(0.22, 0.12, n_c)
     years = np.array(spec.year_list)
     proj_n = min(15, max(2, n_c // 10))
-    proj_idx = rng.choice(np.flatnonzero(is_ua) if is_ua.sum() >= proj_n else np.arange(n_c),
-                          proj_n, replace=False)
+    proj_idx = rng.choice(
+        np.flatnonzero(is_ua) if is_ua.sum() >= proj_n else np.arange(n_c), proj_n, replace=False
+    )
     proj_start = spec.first_year + min(2, spec.years - 1)
     proj_end = min(proj_start + 3, years[-1])
     boost = np.zeros((n_c, len(years)))
@@ -228,11 +327,16 @@ def generate(con: duckdb.DuckDBPyConnection, spec: DemoSpec = DemoSpec(), batch:
         maxp = np.array([i["max"] for i in inds])
         not_applicable = rng.random((n_c, n_i)) < 0.02  # fixed for a city across years
         t = (years[yidx] - spec.first_year)[None, :, None]
-        latent = (level[:, None, None] + growth[:, None, None] * t - diff[None, None, :]
-                  + boost[:, yidx][:, :, None] + rng.normal(0, 0.5, (n_c, len(yidx), n_i)))
+        latent = (
+            level[:, None, None]
+            + growth[:, None, None] * t
+            - diff[None, None, :]
+            + boost[:, yidx][:, :, None]
+            + rng.normal(0, 0.5, (n_c, len(yidx), n_i))
+        )
         p = 1 / (1 + np.exp(-latent))
         u = rng.random(p.shape)
-        frac = np.where(u < p ** 1.4, 1.0, np.where(u < p, 0.5, 0.0))
+        frac = np.where(u < p**1.4, 1.0, np.where(u < p, 0.5, 0.0))
         score = frac * maxp[None, None, :]
         status = np.zeros(p.shape, dtype=np.int8)  # 0 scored, 1 not_applicable, 2 not_assessed
         status[np.broadcast_to(not_applicable[:, None, :], p.shape)] = 1
@@ -241,16 +345,27 @@ def generate(con: duckdb.DuckDBPyConnection, spec: DemoSpec = DemoSpec(), batch:
         ci, yi, ii = np.nonzero(keep)
         st = status[ci, yi, ii]
         sc = np.where(st == 0, score[ci, yi, ii], np.nan)
-        tables.append(pa.table({
-            "city": pa.DictionaryArray.from_arrays(pa.array(ci, pa.int32()), pa.array(codes)),
-            "year": pa.array(years[yidx][yi].astype(np.int16)),
-            "methodology": pa.array(np.full(len(ci), m["code"], dtype=object)).dictionary_encode(),
-            "item": pa.DictionaryArray.from_arrays(
-                pa.array(ii, pa.int32()), pa.array([i["code"] for i in inds])),
-            "score": pa.array(sc, from_pandas=True),
-            "status": pa.DictionaryArray.from_arrays(
-                pa.array(st.astype(np.int32)), pa.array(["scored", "not_applicable", "not_assessed"])),
-        }))
+        tables.append(
+            pa.table(
+                {
+                    "city": pa.DictionaryArray.from_arrays(
+                        pa.array(ci, pa.int32()), pa.array(codes)
+                    ),
+                    "year": pa.array(years[yidx][yi].astype(np.int16)),
+                    "methodology": pa.array(
+                        np.full(len(ci), m["code"], dtype=object)
+                    ).dictionary_encode(),
+                    "item": pa.DictionaryArray.from_arrays(
+                        pa.array(ii, pa.int32()), pa.array([i["code"] for i in inds])
+                    ),
+                    "score": pa.array(sc, from_pandas=True),
+                    "status": pa.DictionaryArray.from_arrays(
+                        pa.array(st.astype(np.int32)),
+                        pa.array(["scored", "not_applicable", "not_assessed"]),
+                    ),
+                }
+            )
+        )
     total = 0
     say("writing scores")
     for tbl in tables:
@@ -259,23 +374,36 @@ def generate(con: duckdb.DuckDBPyConnection, spec: DemoSpec = DemoSpec(), batch:
             """INSERT INTO scores
                SELECT city::VARCHAR, year, methodology::VARCHAR, 'indicator', item::VARCHAR,
                       score, status::VARCHAR::score_status, NULL, NULL, ?, ?, NULL
-               FROM demo_scores""", [SOURCE, batch])
+               FROM demo_scores""",
+            [SOURCE, batch],
+        )
         con.unregister("demo_scores")
         total += tbl.num_rows
 
-    upsert_projects(con, [{
-        "code": DEMO_PROJECT, "synthetic": True,
-        "title_en": "Demo project", "title_uk": "Демо-проєкт", "title_ru": "Демо-проект",
-        "start": f"{proj_start}-01-01", "end": f"{proj_end}-12-31",
-        "countries": sorted({city_rows[i][1] for i in proj_idx}),
-        "summary_en": "Invented to demonstrate the project impact view on the synthetic demo "
-                      "index. Its cities were given a planted improvement.",
-        "summary_uk": "Вигаданий, щоб показати оцінку впливу проєкту на синтетичному "
-                      "демо-індексі. Його містам додано закладене покращення.",
-        "summary_ru": "Придуман, чтобы показать оценку влияния проекта на синтетическом "
-                      "демо-индексе. Его городам добавлено заложенное улучшение.",
-        "sources": [f"{SOURCE}, seed {spec.seed}"],
-        "cities": [{"city": codes[i], "year_from": proj_start, "year_to": int(proj_end)}
-                   for i in sorted(proj_idx)],
-    }])
+    upsert_projects(
+        con,
+        [
+            {
+                "code": DEMO_PROJECT,
+                "synthetic": True,
+                "title_en": "Demo project",
+                "title_uk": "Демо-проєкт",
+                "title_ru": "Демо-проект",
+                "start": f"{proj_start}-01-01",
+                "end": f"{proj_end}-12-31",
+                "countries": sorted({city_rows[i][1] for i in proj_idx}),
+                "summary_en": "Invented to demonstrate the project impact view on the synthetic demo "
+                "index. Its cities were given a planted improvement.",
+                "summary_uk": "Вигаданий, щоб показати оцінку впливу проєкту на синтетичному "
+                "демо-індексі. Його містам додано закладене покращення.",
+                "summary_ru": "Придуман, чтобы показать оценку влияния проекта на синтетическом "
+                "демо-индексе. Его городам добавлено заложенное улучшение.",
+                "sources": [f"{SOURCE}, seed {spec.seed}"],
+                "cities": [
+                    {"city": codes[i], "year_from": proj_start, "year_to": int(proj_end)}
+                    for i in sorted(proj_idx)
+                ],
+            }
+        ],
+    )
     return total

@@ -4,6 +4,7 @@ Methodology breaks are data: every series knows the years at which its programme
 methodology changed (``breaks``), slopes are fitted within one methodology unless asked
 otherwise, and ``like_for_like`` compares two years on what both methodologies share.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -11,8 +12,13 @@ import numpy as np
 import pandas as pd
 
 #: Population bands (lower bounds, inhabitants) used for grouping and peer groups.
-POPULATION_BANDS = [(0, "under 50k"), (50_000, "50–100k"), (100_000, "100–250k"),
-                    (250_000, "250k–1M"), (1_000_000, "1M and more")]
+POPULATION_BANDS = [
+    (0, "under 50k"),
+    (50_000, "50–100k"),
+    (100_000, "100–250k"),
+    (250_000, "250k–1M"),
+    (1_000_000, "1M and more"),
+]
 
 
 def population_band(population: float | None) -> str | None:
@@ -33,36 +39,47 @@ def _band_sql(col: str) -> str:
 
 def breaks(con: duckdb.DuckDBPyConnection, programme: str) -> list[dict]:
     """The years at which ``programme`` switched methodology: first year of each later one."""
-    rows = con.execute("""SELECT code, year_from, lag(code) OVER (ORDER BY year_from)
+    rows = con.execute(
+        """SELECT code, year_from, lag(code) OVER (ORDER BY year_from)
                           FROM methodologies WHERE programme = ? ORDER BY year_from""",
-                       [programme]).fetchall()
+        [programme],
+    ).fetchall()
     return [{"year": y, "methodology": code, "previous": prev} for code, y, prev in rows if prev]
 
 
 def city_series(con: duckdb.DuckDBPyConnection, programme: str, city: str) -> pd.DataFrame:
     """A city's index per year with changes, methodology and whether a break precedes it."""
-    return con.execute("""
+    return con.execute(
+        """
         SELECT year, methodology, total, source, coverage, rank, rank_source, ranked_cities,
                class_name, prev_year, change_points, change_rank, across_break
         FROM indices WHERE programme = ? AND city = ? ORDER BY year""",
-                       [programme, city]).df()
+        [programme, city],
+    ).df()
 
 
-def slopes(con: duckdb.DuckDBPyConnection, programme: str, *, within_methodology: bool = True,
-           min_years: int = 3) -> pd.DataFrame:
+def slopes(
+    con: duckdb.DuckDBPyConnection,
+    programme: str,
+    *,
+    within_methodology: bool = True,
+    min_years: int = 3,
+) -> pd.DataFrame:
     """OLS slope of each city's index (points per year), with the years it rests on.
 
     With ``within_methodology`` (default) a slope is fitted per methodology, since totals of
     different methodologies are not comparable; otherwise over all years, flagged.
     """
     part = "city, methodology" if within_methodology else "city"
-    return con.execute(f"""
+    return con.execute(
+        f"""
         SELECT {part}, regr_slope(total, year) AS slope, regr_r2(total, year) AS r2,
                count(total) AS years, min(year) AS first_year, max(year) AS last_year,
                count(DISTINCT methodology) > 1 AS spans_break
         FROM indices WHERE programme = ? AND total IS NOT NULL
         GROUP BY {part} HAVING count(total) >= ? ORDER BY slope DESC""",
-                       [programme, min_years]).df()
+        [programme, min_years],
+    ).df()
 
 
 def aggregate(con: duckdb.DuckDBPyConnection, programme: str, by: str = "country") -> pd.DataFrame:
@@ -70,27 +87,37 @@ def aggregate(con: duckdb.DuckDBPyConnection, programme: str, by: str = "country
 
     ``by`` is ``country``, ``region``, ``population_band`` or ``all``.
     """
-    group = {"country": "i.country", "region": "i.region",
-             "population_band": _band_sql("c.population"), "all": "'all'"}.get(by)
+    group = {
+        "country": "i.country",
+        "region": "i.region",
+        "population_band": _band_sql("c.population"),
+        "all": "'all'",
+    }.get(by)
     if group is None:
         raise ValueError(f"cannot group by {by!r}")
-    df = con.execute(f"""
+    df = con.execute(
+        f"""
         SELECT i.year, {group} AS grp, i.methodology,
                count(*) AS cities, count(i.total) AS with_total,
                avg(i.total) AS mean, median(i.total) AS median,
                min(i.total) AS min, max(i.total) AS max,
                bool_or(i.across_break) AS after_break
         FROM indices i JOIN cities c ON c.code = i.city
-        WHERE i.programme = ? GROUP BY ALL ORDER BY grp, i.year""", [programme]).df()
-    shares = con.execute(f"""
+        WHERE i.programme = ? GROUP BY ALL ORDER BY grp, i.year""",
+        [programme],
+    ).df()
+    shares = con.execute(
+        f"""
         SELECT year, grp, class_name, n / sum(n) OVER (PARTITION BY year, grp) AS share
         FROM (SELECT i.year, {group} AS grp, i.class_name, count(*) AS n
               FROM indices i JOIN cities c ON c.code = i.city
               WHERE i.programme = ? AND i.class_name IS NOT NULL GROUP BY ALL)""",
-                         [programme]).df()
+        [programme],
+    ).df()
     if not shares.empty:
-        wide = shares.pivot_table(index=["year", "grp"], columns="class_name", values="share",
-                                  fill_value=0.0)
+        wide = shares.pivot_table(
+            index=["year", "grp"], columns="class_name", values="share", fill_value=0.0
+        )
         wide.columns = [f"share {c}" for c in wide.columns]
         df = df.merge(wide.reset_index(), on=["year", "grp"], how="left")
     return df.rename(columns={"grp": by})
@@ -98,22 +125,28 @@ def aggregate(con: duckdb.DuckDBPyConnection, programme: str, by: str = "country
 
 def distribution(con: duckdb.DuckDBPyConnection, programme: str) -> pd.DataFrame:
     """Every city's total per year (for distribution charts)."""
-    return con.execute("""SELECT year, city, total, methodology FROM indices
+    return con.execute(
+        """SELECT year, city, total, methodology FROM indices
                           WHERE programme = ? AND total IS NOT NULL ORDER BY year, total""",
-                       [programme]).df()
+        [programme],
+    ).df()
 
 
 def year_on_year(con: duckdb.DuckDBPyConnection, programme: str, year: int) -> pd.DataFrame:
     """Each city's change in points and rank against its previous assessed year."""
-    return con.execute("""
+    return con.execute(
+        """
         SELECT city, total, prev_year, prev_total, change_points, rank, prev_rank, change_rank,
                across_break
         FROM indices WHERE programme = ? AND year = ? AND prev_total IS NOT NULL
-        ORDER BY change_points DESC""", [programme, year]).df()
+        ORDER BY change_points DESC""",
+        [programme, year],
+    ).df()
 
 
-def like_for_like(con: duckdb.DuckDBPyConnection, programme: str, year_a: int,
-                  year_b: int) -> pd.DataFrame:
+def like_for_like(
+    con: duckdb.DuckDBPyConnection, programme: str, year_a: int, year_b: int
+) -> pd.DataFrame:
     """Index of each city in two years computed only on what both years' methodologies share.
 
     Indicators are shared when they carry the same code in both methodologies; without
@@ -121,13 +154,18 @@ def like_for_like(con: duckdb.DuckDBPyConnection, programme: str, year_a: int,
     are used. Each city's like-for-like index is its points on the shared items as a share
     (0–100) of their maxima, applicable in both years.
     """
-    meth = dict(con.execute("""SELECT year, methodology FROM (SELECT DISTINCT year, methodology
+    meth = dict(
+        con.execute(
+            """SELECT year, methodology FROM (SELECT DISTINCT year, methodology
                                FROM indices WHERE programme = ? AND year IN (?, ?))""",
-                            [programme, year_a, year_b]).fetchall())
+            [programme, year_a, year_b],
+        ).fetchall()
+    )
     if year_a not in meth or year_b not in meth:
         raise ValueError(f"{programme} has no data for {year_a} or {year_b}")
     ma, mb = meth[year_a], meth[year_b]
-    ind = con.execute("""
+    ind = con.execute(
+        """
         WITH shared AS (
             SELECT a.code FROM indicators a JOIN indicators b USING (code)
             WHERE a.methodology = ? AND b.methodology = ?),
@@ -144,11 +182,14 @@ def like_for_like(con: duckdb.DuckDBPyConnection, programme: str, year_a: int,
         SELECT s.city, s.year, 100 * sum(s.score) / sum(s.max_points) AS total,
                count(*) AS items
         FROM s JOIN both_years USING (city, item)
-        GROUP BY s.city, s.year""", [ma, mb, year_a, ma, year_b, mb]).df()
+        GROUP BY s.city, s.year""",
+        [ma, mb, year_a, ma, year_b, mb],
+    ).df()
     basis = "indicators"
     if ind.empty:
         basis = "areas"
-        ind = con.execute("""
+        ind = con.execute(
+            """
             WITH pairs AS (
                 SELECT from_area AS area_a, to_area AS area_b FROM area_links
                 WHERE from_methodology = ? AND to_methodology = ?
@@ -167,13 +208,15 @@ def like_for_like(con: duckdb.DuckDBPyConnection, programme: str, year_a: int,
             FROM joined GROUP BY city
             UNION ALL
             SELECT city, ?, 100 * sum(pb) / sum(xb), count(*) FROM joined GROUP BY city""",
-            [ma, mb, ma, mb, ma, mb, year_a, ma, year_b, mb, year_a, year_b, year_a, year_b]
+            [ma, mb, ma, mb, ma, mb, year_a, ma, year_b, mb, year_a, year_b, year_a, year_b],
         ).df()
     if ind.empty:
         return pd.DataFrame(columns=["city", "total_a", "total_b", "change", "items", "basis"])
     wide = ind.pivot_table(index="city", columns="year", values="total")
     items = ind.groupby("city")["items"].max()
-    out = pd.DataFrame({"city": wide.index, "total_a": wide.get(year_a), "total_b": wide.get(year_b)})
+    out = pd.DataFrame(
+        {"city": wide.index, "total_a": wide.get(year_a), "total_b": wide.get(year_b)}
+    )
     out["change"] = out["total_b"] - out["total_a"]
     out["items"] = items.reindex(out["city"]).to_numpy()
     out["basis"] = basis

@@ -1,5 +1,6 @@
 """City profile: from a city's index down to single indicators, with what it would take to
 move up."""
+
 import pandas as pd
 import streamlit as st
 
@@ -15,15 +16,23 @@ lang = common.lang()
 choices = common.run(dashboard.city_choices, lang=lang)
 codes = list(choices["code"])
 label = dict(zip(choices["code"], choices["name"] + " (" + choices["country"] + ")"))
-city = st.selectbox(t("City"), codes, format_func=label.get,
-                    key=common.bind("city", codes, "ua-lviv" if "ua-lviv" in codes else codes[0]))
+city = st.selectbox(
+    t("City"),
+    codes,
+    format_func=label.get,
+    key=common.bind("city", codes, "ua-lviv" if "ua-lviv" in codes else codes[0]),
+)
 common.remember(city=city)
 info = common.run(dashboard.city_info, city, lang=lang)
 
 st.title(info["name"])
-facts = [info["country_name"], info["region_name"],
-         t("population {n}", n=common.fmt_int(info["population"])) if info["population"] else None,
-         t("capital") if info["capital"] else None, t("OGP Local member") if info["ogp_local"] else None]
+facts = [
+    info["country_name"],
+    info["region_name"],
+    t("population {n}", n=common.fmt_int(info["population"])) if info["population"] else None,
+    t("capital") if info["capital"] else None,
+    t("OGP Local member") if info["ogp_local"] else None,
+]
 if info["name_native"] and info["name_native"] != info["name"]:
     facts.insert(0, info["name_native"])
 st.caption(" · ".join(f for f in facts if f))
@@ -31,14 +40,18 @@ st.caption(" · ".join(f for f in facts if f))
 series = common.run(trends.city_series, programme, city)
 if series.empty:
     others = common.run(dashboard.city_programmes, city)
-    st.info(t("{city} has no results in {p}.", city=info["name"], p=prog["name"]),
-            icon=":material/info:")
+    st.info(
+        t("{city} has no results in {p}.", city=info["name"], p=prog["name"]),
+        icon=":material/info:",
+    )
     if not others.empty:
         st.write(t("Results exist in:"))
         for row in others.itertuples():
-            st.page_link("pages/city.py", label=f"{row.name_en} ({', '.join(map(str, row.years))})",
-                         query_params={"city": city, "programme": row.programme,
-                                       "year": str(row.years[-1])})
+            st.page_link(
+                "pages/city.py",
+                label=f"{row.name_en} ({', '.join(map(str, row.years))})",
+                query_params={"city": city, "programme": row.programme, "year": str(row.years[-1])},
+            )
     st.stop()
 
 common.synthetic_banner(prog["synthetic"])
@@ -50,36 +63,69 @@ row = series.loc[series["year"] == shown_year].iloc[0]
 methodology = row["methodology"]
 
 c = st.columns(4)
-c[0].metric(t("Index {y}", y=shown_year), common.fmt_points(row["total"]),
-            delta=None if pd.isna(row["change_points"]) or row["across_break"]
-            else common.fmt_num(row["change_points"], sign=True),
-            help=t("Source: {s}", s=common.label(row["source"]) or "—"))
-c[1].metric(t("Rank"), "—" if pd.isna(row["rank"]) else f"{int(row['rank'])}",
-            delta=None if pd.isna(row["change_rank"]) or row["across_break"]
-            else f"{int(row['change_rank']):+d}",
-            help=t("{src} rank among {n} cities with a total",
-                   src=common.label(row["rank_source"]) or "", n=int(row["ranked_cities"] or 0)))
-c[2].metric(t("Class"), common.label(row["class_name"]) if isinstance(row["class_name"], str)
-            else "—")
-c[3].metric(t("Coverage"), "—" if pd.isna(row["coverage"]) else common.fmt_pct(row["coverage"]),
-            help=t("Share of the applicable maximum that was assessed"))
+c[0].metric(
+    t("Index {y}", y=shown_year),
+    common.fmt_points(row["total"]),
+    delta=None
+    if pd.isna(row["change_points"]) or row["across_break"]
+    else common.fmt_num(row["change_points"], sign=True),
+    help=t("Source: {s}", s=common.label(row["source"]) or "—"),
+)
+c[1].metric(
+    t("Rank"),
+    "—" if pd.isna(row["rank"]) else f"{int(row['rank'])}",
+    delta=None
+    if pd.isna(row["change_rank"]) or row["across_break"]
+    else f"{int(row['change_rank']):+d}",
+    help=t(
+        "{src} rank among {n} cities with a total",
+        src=common.label(row["rank_source"]) or "",
+        n=int(row["ranked_cities"] or 0),
+    ),
+)
+c[2].metric(
+    t("Class"), common.label(row["class_name"]) if isinstance(row["class_name"], str) else "—"
+)
+c[3].metric(
+    t("Coverage"),
+    "—" if pd.isna(row["coverage"]) else common.fmt_pct(row["coverage"]),
+    help=t("Share of the applicable maximum that was assessed"),
+)
 
 sc = st.columns([3, 1, 1])
 sc[1].download_button(
-    t("Scorecard PDF"), lambda: scorecard.render(common.connection(), city, shown_year,
-                                                 lang=lang, programme=programme, fmt="pdf"),
-    f"scorecard-{city}-{shown_year}-{lang}.pdf", "application/pdf", key="scorecard_pdf",
-    icon=":material/picture_as_pdf:", on_click="ignore")
+    t("Scorecard PDF"),
+    lambda: scorecard.render(
+        common.connection(), city, shown_year, lang=lang, programme=programme, fmt="pdf"
+    ),
+    f"scorecard-{city}-{shown_year}-{lang}.pdf",
+    "application/pdf",
+    key="scorecard_pdf",
+    icon=":material/picture_as_pdf:",
+    on_click="ignore",
+)
 sc[2].download_button(
-    t("Scorecard PNG"), lambda: scorecard.render(common.connection(), city, shown_year,
-                                                 lang=lang, programme=programme, fmt="png"),
-    f"scorecard-{city}-{shown_year}-{lang}.png", "image/png", key="scorecard_png",
-    icon=":material/image:", on_click="ignore")
+    t("Scorecard PNG"),
+    lambda: scorecard.render(
+        common.connection(), city, shown_year, lang=lang, programme=programme, fmt="png"
+    ),
+    f"scorecard-{city}-{shown_year}-{lang}.png",
+    "image/png",
+    key="scorecard_png",
+    icon=":material/image:",
+    on_click="ignore",
+)
 near = common.run(compare.nearest_by_profile, methodology, shown_year, city, k=3)
-st.page_link("pages/compare.py", label=t("Compare with the most similar cities"),
-             icon=":material/compare_arrows:",
-             query_params={"programme": programme, "year": str(shown_year),
-                           "cities": [city, *list(near["city"])] if not near.empty else [city]})
+st.page_link(
+    "pages/compare.py",
+    label=t("Compare with the most similar cities"),
+    icon=":material/compare_arrows:",
+    query_params={
+        "programme": programme,
+        "year": str(shown_year),
+        "cities": [city, *list(near["city"])] if not near.empty else [city],
+    },
+)
 
 # ------------------------------------------------------------------------------ history
 st.subheader(t("History"))
@@ -88,8 +134,12 @@ breaks = pd.DataFrame(common.run(trends.breaks, programme))
 common.chart(charts.city_history, programme, city)
 notes = []
 if not breaks.empty and breaks["year"].isin(years).any():
-    notes.append(t("Dashed red lines: methodology changes; totals on either side are not "
-                   "directly comparable."))
+    notes.append(
+        t(
+            "Dashed red lines: methodology changes; totals on either side are not "
+            "directly comparable."
+        )
+    )
 if not projects.empty:
     notes.append(t("Shaded: years of EU-funded projects the city took part in."))
 if notes:
@@ -101,8 +151,13 @@ peers = common.run(compare.peer_group, methodology, shown_year, city)
 areas = common.run(dashboard.area_vs_peers, methodology, shown_year, city, peers, lang=lang)
 st.subheader(t("Areas against peers"))
 if areas["share"].notna().any():
-    st.caption(t("Share of each area's maximum; the tick is the median of {n} peer cities "
-                 "(same country and population band).", n=len(peers)))
+    st.caption(
+        t(
+            "Share of each area's maximum; the tick is the median of {n} peer cities "
+            "(same country and population band).",
+            n=len(peers),
+        )
+    )
     common.chart(charts.area_bars, methodology, shown_year, city, peers, lang)
     common.downloads(areas.drop(columns=["position"]), f"areas-{city}-{shown_year}", "areas")
 else:
@@ -115,64 +170,104 @@ if not indicators.empty and (indicators["state"] != "missing").any():
     state = indicators["state"].map(lambda s: t(common.STATE_LABELS[s]))
     counts = indicators["state"].value_counts()
     st.caption(" · ".join(f"{t(common.STATE_LABELS[k])}: {v}" for k, v in counts.items()))
-    per_area = indicators.assign(met=indicators["state"] == "met").groupby(
-        "area", sort=False).agg(name=("area_name", "first"), met=("met", "sum"),
-                                n=("code", "count"))
+    per_area = (
+        indicators.assign(met=indicators["state"] == "met")
+        .groupby("area", sort=False)
+        .agg(name=("area_name", "first"), met=("met", "sum"), n=("code", "count"))
+    )
     area_codes = ["all", *per_area.index]
     area = st.selectbox(
-        t("Area"), area_codes, key=common.bind("area", area_codes, "all"),
-        format_func=lambda a: t("All areas") if a == "all" else t(
-            "{name} — {m} of {n} met", name=per_area.at[a, "name"], m=int(per_area.at[a, "met"]),
-            n=int(per_area.at[a, "n"])))
+        t("Area"),
+        area_codes,
+        key=common.bind("area", area_codes, "all"),
+        format_func=lambda a: (
+            t("All areas")
+            if a == "all"
+            else t(
+                "{name} — {m} of {n} met",
+                name=per_area.at[a, "name"],
+                m=int(per_area.at[a, "met"]),
+                n=int(per_area.at[a, "n"]),
+            )
+        ),
+    )
     common.remember(area=None if area == "all" else area)
     shown_ind = indicators.assign(state_label=state)
     if area != "all":
         shown_ind = shown_ind[shown_ind["area"] == area]
-    st.dataframe(shown_ind, hide_index=True, width="stretch",
-                 height=min(38 + 35 * len(shown_ind), 560),
-                 column_order=["area_name", "code", "text", "score", "max_points", "state_label",
-                               "evidence_url", "comment"],
-                 column_config={
-                     "area_name": t("Area"), "code": t("Code"),
-                     "text": st.column_config.TextColumn(t("Indicator"), width="large"),
-                     "score": st.column_config.NumberColumn(t("Points"), format="%.2f"),
-                     "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
-                     "state_label": t("State"),
-                     "evidence_url": st.column_config.LinkColumn(t("Evidence")),
-                     "comment": t("Comment")})
+    st.dataframe(
+        shown_ind,
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(shown_ind), 560),
+        column_order=[
+            "area_name",
+            "code",
+            "text",
+            "score",
+            "max_points",
+            "state_label",
+            "evidence_url",
+            "comment",
+        ],
+        column_config={
+            "area_name": t("Area"),
+            "code": t("Code"),
+            "text": st.column_config.TextColumn(t("Indicator"), width="large"),
+            "score": st.column_config.NumberColumn(t("Points"), format="%.2f"),
+            "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
+            "state_label": t("State"),
+            "evidence_url": st.column_config.LinkColumn(t("Evidence")),
+            "comment": t("Comment"),
+        },
+    )
     common.downloads(indicators, f"indicators-{city}-{shown_year}", "indicators")
 
     # -------------------------------------------------------------------------- gap planner
     st.subheader(t("What it would take"))
     plan = common.run(compare.gap_plan, methodology, shown_year, city)
-    pointers = tuple(c for cs in plan["plan"]["met_by"] for c in cs[:5]) \
-        if not plan["plan"].empty else ()
+    pointers = (
+        tuple(c for cs in plan["plan"]["met_by"] for c in cs[:5]) if not plan["plan"].empty else ()
+    )
     names = common.run(dashboard.city_names, pointers, lang=lang)
     if plan.get("reason") and plan["plan"].empty:
         st.info(t(plan["reason"]), icon=":material/info:")
     else:
-        st.write(t("To reach **{target:.0f}** ({cls}) from {now:.1f}: meet these {k} "
-                   "indicator(s). Cities listed already meet them — peers first.",
-                   target=plan["target"],
-                   cls=common.label(plan.get("target_class")) or t("target"),
-                   now=plan["current"], k=len(plan["plan"])))
+        st.write(
+            t(
+                "To reach **{target:.0f}** ({cls}) from {now:.1f}: meet these {k} "
+                "indicator(s). Cities listed already meet them — peers first.",
+                target=plan["target"],
+                cls=common.label(plan.get("target_class")) or t("target"),
+                now=plan["current"],
+                k=len(plan["plan"]),
+            )
+        )
         gp = plan["plan"].assign(
             best_practice=plan["plan"]["met_by"].map(
-                lambda cs: ", ".join(names.get(c, c) for c in cs[:5])
-                + (f" +{len(cs) - 5}" if len(cs) > 5 else "")),
-            text=plan["plan"][f"text_{lang}"].fillna(plan["plan"]["text_en"]))
-        st.dataframe(gp, hide_index=True, width="stretch",
-                     column_order=["code", "text", "gain", "total_after", "peer_share",
-                                   "best_practice"],
-                     column_config={
-                         "code": t("Code"),
-                         "text": st.column_config.TextColumn(t("Indicator"), width="large"),
-                         "gain": st.column_config.NumberColumn(t("Adds"), format="+%.2f"),
-                         "total_after": st.column_config.NumberColumn(t("Index after"),
-                                                                      format="%.1f"),
-                         "peer_share": st.column_config.ProgressColumn(
-                             t("Peers meeting it"), min_value=0, max_value=1, format="percent"),
-                         "best_practice": t("Already met by")})
+                lambda cs: (
+                    ", ".join(names.get(c, c) for c in cs[:5])
+                    + (f" +{len(cs) - 5}" if len(cs) > 5 else "")
+                )
+            ),
+            text=plan["plan"][f"text_{lang}"].fillna(plan["plan"]["text_en"]),
+        )
+        st.dataframe(
+            gp,
+            hide_index=True,
+            width="stretch",
+            column_order=["code", "text", "gain", "total_after", "peer_share", "best_practice"],
+            column_config={
+                "code": t("Code"),
+                "text": st.column_config.TextColumn(t("Indicator"), width="large"),
+                "gain": st.column_config.NumberColumn(t("Adds"), format="+%.2f"),
+                "total_after": st.column_config.NumberColumn(t("Index after"), format="%.1f"),
+                "peer_share": st.column_config.ProgressColumn(
+                    t("Peers meeting it"), min_value=0, max_value=1, format="percent"
+                ),
+                "best_practice": t("Already met by"),
+            },
+        )
         common.downloads(gp.drop(columns=["met_by"]), f"gap-plan-{city}-{shown_year}", "gap")
 
     # -------------------------------------------------------------------------- robustness
@@ -183,14 +278,28 @@ if not indicators.empty and (indicators["state"] != "missing").any():
         st.caption(t("Not enough area data to test the rank."))
     else:
         r = mine.iloc[0]
-        st.write(t("With area weights varied around the methodology's own and scores added up or "
-                   "multiplied (1,000 draws), the rank stays between **{lo:.0f}** and "
-                   "**{hi:.0f}** in 90% of cases (median {med:.0f}; nominal {nom}).",
-                   lo=r["p05_rank"], hi=r["p95_rank"], med=r["median_rank"],
-                   nom=int(r["nominal_rank"])))
-        st.caption(t("Correlation of the varied rankings with the nominal one (Spearman, "
-                     "median): {rho:.3f}.", rho=mc.attrs.get("spearman_median", float("nan"))))
+        st.write(
+            t(
+                "With area weights varied around the methodology's own and scores added up or "
+                "multiplied (1,000 draws), the rank stays between **{lo:.0f}** and "
+                "**{hi:.0f}** in 90% of cases (median {med:.0f}; nominal {nom}).",
+                lo=r["p05_rank"],
+                hi=r["p95_rank"],
+                med=r["median_rank"],
+                nom=int(r["nominal_rank"]),
+            )
+        )
+        st.caption(
+            t(
+                "Correlation of the varied rankings with the nominal one (Spearman, "
+                "median): {rho:.3f}.",
+                rho=mc.attrs.get("spearman_median", float("nan")),
+            )
+        )
 elif not indicators.empty:
-    st.caption(t("No indicator-level scores for this city and year: the drill-down and the "
-                 "gap planner need them."))
-
+    st.caption(
+        t(
+            "No indicator-level scores for this city and year: the drill-down and the "
+            "gap planner need them."
+        )
+    )

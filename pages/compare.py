@@ -1,5 +1,6 @@
 """Compare 2 to 6 cities: areas side by side, who meets what, history, and transparency against
 accountability."""
+
 import streamlit as st
 
 from analytics import compare, dashboard
@@ -17,10 +18,14 @@ choices = common.run(dashboard.city_choices, programme, lang=lang)
 codes = list(choices["code"])
 label = dict(zip(choices["code"], choices["name"] + " (" + choices["country"] + ")"))
 default = [c for c in ("ua-lviv", "ua-kyiv", "ua-mariupol") if c in codes][:3] or codes[:2]
-cities = st.multiselect(t("Cities (2 to 6)"), codes, format_func=label.get,
-                        placeholder=t("Choose cities"),
-                        max_selections=compare.MAX_COMPARED,
-                        key=common.bind_list("cities", codes, default))
+cities = st.multiselect(
+    t("Cities (2 to 6)"),
+    codes,
+    format_func=label.get,
+    placeholder=t("Choose cities"),
+    max_selections=compare.MAX_COMPARED,
+    key=common.bind_list("cities", codes, default),
+)
 common.remember(cities=cities)
 if len(cities) < 2:
     st.info(t("Choose at least two cities."), icon=":material/info:")
@@ -56,23 +61,33 @@ else:
     matrix = common.run(compare.indicator_matrix, methodology, year, cities)
     if not matrix.empty and matrix[cities].notna().any().any():
         st.subheader(t("Who meets what"))
-        only_diff = st.toggle(t("Only indicators where the cities differ"), value=True,
-                              key="w_diff")
+        only_diff = st.toggle(
+            t("Only indicators where the cities differ"), value=True, key="w_diff"
+        )
         shown = matrix.copy()
         if only_diff:
             shown = shown[shown[cities].nunique(axis=1, dropna=False) > 1]
-        symbols = {"met": "● " + t("met"), "partly": "◐ " + t("partly"),
-                   "unmet": "○ " + t("unmet"), "not_applicable": "– " + t("n/a"),
-                   "not_assessed": "? " + t("not assessed")}
+        symbols = {
+            "met": "● " + t("met"),
+            "partly": "◐ " + t("partly"),
+            "unmet": "○ " + t("unmet"),
+            "not_applicable": "– " + t("n/a"),
+            "not_assessed": "? " + t("not assessed"),
+        }
         for c in cities:
             shown[c] = shown[c].map(lambda s: symbols.get(s, t("no data")))
-        st.dataframe(shown.rename(columns=names), hide_index=True, width="stretch",
-                     height=min(38 + 35 * len(shown), 600),
-                     column_config={"text_en": st.column_config.TextColumn(t("Indicator"),
-                                                                            width="large"),
-                                    "area": t("Area"), "code": t("Code"),
-                                    "max_points": st.column_config.NumberColumn(
-                                        t("Maximum"), format="%.2f")})
+        st.dataframe(
+            shown.rename(columns=names),
+            hide_index=True,
+            width="stretch",
+            height=min(38 + 35 * len(shown), 600),
+            column_config={
+                "text_en": st.column_config.TextColumn(t("Indicator"), width="large"),
+                "area": t("Area"),
+                "code": t("Code"),
+                "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
+            },
+        )
         common.downloads(matrix, f"compare-indicators-{programme}-{year}", "matrix")
 
 # ------------------------------------------------------------------------------ T vs A
@@ -80,8 +95,12 @@ tva = common.run(dashboard.transparency_vs_accountability, cities, lang=lang)
 all_tva = common.run(dashboard.transparency_vs_accountability, (), lang=lang)
 if not all_tva.empty:
     st.subheader(t("Transparency against accountability"))
-    st.caption(t("Published totals of TI Ukraine's two rankings, where a city has both "
-                 "(2020–2021); the chosen cities are highlighted."))
+    st.caption(
+        t(
+            "Published totals of TI Ukraine's two rankings, where a city has both "
+            "(2020–2021); the chosen cities are highlighted."
+        )
+    )
     common.chart(charts.tva_scatter, cities, lang)
     if tva.empty:
         st.caption(t("None of the chosen cities has both figures."))

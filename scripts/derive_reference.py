@@ -11,6 +11,7 @@ Outputs (all small, committed):
     data/reference/cities.csv          cities with GeoNames facts and names in en/uk/ru/native
     data/reference/published.csv       published figures mapped to city codes and programmes
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
 sys.path.insert(0, str(Path(__file__).parent))
-from translit import uk_to_latin  # noqa: E402
+from translit import uk_to_latin
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "reference"
@@ -40,61 +41,177 @@ CRIMEA_BOX = (32.0, 44.0, 37.0, 46.5)
 # when the ranking began (GeoNames names; city districts, which GeoNames lists as places of
 # their own, and cities occupied since 2014 are not candidates). The largest are taken.
 UA_FILLERS = [
-    "Kryvyy Rih", "Cherkasy", "Brovary", "Berdyansk", "Nikopol", "Pavlohrad", "Uman",
-    "Oleksandriya", "Shostka", "Izmayil", "Kovel", "Kostyantynivka", "Smila", "Kherson",
-    "Boryspil", "Pervomaysk", "Chornomors’k", "Zvyahel", "Enerhodar", "Nova Kakhovka", "Fastiv",
-    "Bucha", "Romny", "Novovolynsk", "Horishni Plavni", "Zhovti Vody", "Chortkiv", "Myrhorod",
-    "Obukhiv", "Kupyansk", "Chuhuyiv", "Izyum", "Voznesensk", "Zhmerynka",
-    "Khmilnyk", "Kakhovka", "Tokmak", "Vyshhorod", "Bilyayivka", "Avdiyivka", "Toretsk",
-    "Selydove", "Dobropillia", "Polohy", "Pereiaslav", "Ladyzhyn", "Sarny", "Berehove",
+    "Kryvyy Rih",
+    "Cherkasy",
+    "Brovary",
+    "Berdyansk",
+    "Nikopol",
+    "Pavlohrad",
+    "Uman",
+    "Oleksandriya",
+    "Shostka",
+    "Izmayil",
+    "Kovel",
+    "Kostyantynivka",
+    "Smila",
+    "Kherson",
+    "Boryspil",
+    "Pervomaysk",
+    "Chornomors’k",
+    "Zvyahel",
+    "Enerhodar",
+    "Nova Kakhovka",
+    "Fastiv",
+    "Bucha",
+    "Romny",
+    "Novovolynsk",
+    "Horishni Plavni",
+    "Zhovti Vody",
+    "Chortkiv",
+    "Myrhorod",
+    "Obukhiv",
+    "Kupyansk",
+    "Chuhuyiv",
+    "Izyum",
+    "Voznesensk",
+    "Zhmerynka",
+    "Khmilnyk",
+    "Kakhovka",
+    "Tokmak",
+    "Vyshhorod",
+    "Bilyayivka",
+    "Avdiyivka",
+    "Toretsk",
+    "Selydove",
+    "Dobropillia",
+    "Polohy",
+    "Pereiaslav",
+    "Ladyzhyn",
+    "Sarny",
+    "Berehove",
 ]
 # Published names that GeoNames spells or locates differently: published name → GeoNames id.
 GEONAMES_IDS = {
-    "Sloviansk": 693468, "Chervonohrad": 710554, "Sheptytskyi": 710554, "Dunaivtsi": 709429,
-    "Kamianske": 709932, "Mykolaiv": 700569, "Novomoskovsk": 699445, "Samar": 699445,
-    "Pivdenne": 687997, "Podilsk": 704679, "Zaporizhzhia": 687700, "Volodymyr": 689378,
-    "Volodymyr-Volynskyi": 689378, "Sievierodonetsk": 691999, "Kyiv": 703448,
+    "Sloviansk": 693468,
+    "Chervonohrad": 710554,
+    "Sheptytskyi": 710554,
+    "Dunaivtsi": 709429,
+    "Kamianske": 709932,
+    "Mykolaiv": 700569,
+    "Novomoskovsk": 699445,
+    "Samar": 699445,
+    "Pivdenne": 687997,
+    "Podilsk": 704679,
+    "Zaporizhzhia": 687700,
+    "Volodymyr": 689378,
+    "Volodymyr-Volynskyi": 689378,
+    "Sievierodonetsk": 691999,
+    "Kyiv": 703448,
 }
 # Former names in the published figures: they become aliases of the city's current name.
-RENAMED = {"Chervonohrad": "Sheptytskyi", "Volodymyr-Volynskyi": "Volodymyr",
-           "Novomoskovsk": "Samar"}
+RENAMED = {
+    "Chervonohrad": "Sheptytskyi",
+    "Volodymyr-Volynskyi": "Volodymyr",
+    "Novomoskovsk": "Samar",
+}
 
 # Cities outside Ukraine: capitals, OGP Local members and each country's next largest cities
 # (GeoNames ids). Districts of capitals are not cities of their own and are left out, and so
 # are cities not under the control of their country's government (Sukhumi, Tskhinvali,
 # Tiraspol, Bender), whose councils no assessment programme can reach.
 OTHER_CITIES = {
-    "AM": ["Yerevan", "Gyumri", "Vanadzor", "Armavir", "Vagharshapat", "Abovyan", "Kapan",
-           "Hrazdan"],
-    "AZ": ["Baku", "Ganja", "Sumgayit", "Mingachevir", "Lankaran", "Şirvan", "Sheki",
-           "Naxçıvan", "Yevlakh", "Khirdalan"],
-    "BY": ["Minsk", "Homyel'", "Hrodna", "Vitebsk", "Mahilyow", "Brest", "Bobruysk",
-           "Baranovichi"],
-    "GE": ["Tbilisi", "Batumi", "Kutaisi", "Rustavi", "Gori", "Poti", "Zugdidi", "Ozurgeti",
-           "Khoni", "Akhaltsikhe", "Telavi"],
+    "AM": [
+        "Yerevan",
+        "Gyumri",
+        "Vanadzor",
+        "Armavir",
+        "Vagharshapat",
+        "Abovyan",
+        "Kapan",
+        "Hrazdan",
+    ],
+    "AZ": [
+        "Baku",
+        "Ganja",
+        "Sumgayit",
+        "Mingachevir",
+        "Lankaran",
+        "Şirvan",
+        "Sheki",
+        "Naxçıvan",
+        "Yevlakh",
+        "Khirdalan",
+    ],
+    "BY": ["Minsk", "Homyel'", "Hrodna", "Vitebsk", "Mahilyow", "Brest", "Bobruysk", "Baranovichi"],
+    "GE": [
+        "Tbilisi",
+        "Batumi",
+        "Kutaisi",
+        "Rustavi",
+        "Gori",
+        "Poti",
+        "Zugdidi",
+        "Ozurgeti",
+        "Khoni",
+        "Akhaltsikhe",
+        "Telavi",
+    ],
     "MD": ["Chisinau", "Bălţi", "Cahul", "Ungheni", "Soroca", "Orhei", "Comrat"],
 }
-OGP_LOCAL = {("AM", n) for n in ("Yerevan", "Gyumri", "Vanadzor", "Armavir")} | {
-    ("GE", n) for n in ("Tbilisi", "Kutaisi", "Rustavi", "Ozurgeti", "Khoni", "Akhaltsikhe")} | {
-    ("UA", n) for n in ("Khmelnytskyi", "Vinnytsia", "Ternopil")}
-CAPITALS = {("AM", "Yerevan"), ("AZ", "Baku"), ("BY", "Minsk"), ("GE", "Tbilisi"),
-            ("MD", "Chisinau"), ("UA", "Kyiv")}
+OGP_LOCAL = (
+    {("AM", n) for n in ("Yerevan", "Gyumri", "Vanadzor", "Armavir")}
+    | {("GE", n) for n in ("Tbilisi", "Kutaisi", "Rustavi", "Ozurgeti", "Khoni", "Akhaltsikhe")}
+    | {("UA", n) for n in ("Khmelnytskyi", "Vinnytsia", "Ternopil")}
+)
+CAPITALS = {
+    ("AM", "Yerevan"),
+    ("AZ", "Baku"),
+    ("BY", "Minsk"),
+    ("GE", "Tbilisi"),
+    ("MD", "Chisinau"),
+    ("UA", "Kyiv"),
+}
 
 # Names GeoNames romanises in an older or non-English way.
 ENGLISH = {
-    "Homyel'": "Gomel", "Hrodna": "Grodno", "Mahilyow": "Mogilev", "Bobruysk": "Babruysk",
-    "Baranovichi": "Baranavichy", "Chisinau": "Chisinau", "Bălţi": "Balti",
-    "Naxçıvan": "Nakhchivan", "Şirvan": "Shirvan", "Sumgayit": "Sumgait",
+    "Homyel'": "Gomel",
+    "Hrodna": "Grodno",
+    "Mahilyow": "Mogilev",
+    "Bobruysk": "Babruysk",
+    "Baranovichi": "Baranavichy",
+    "Chisinau": "Chisinau",
+    "Bălţi": "Balti",
+    "Naxçıvan": "Nakhchivan",
+    "Şirvan": "Shirvan",
+    "Sumgayit": "Sumgait",
 }
 # Native names GeoNames lacks in its alternate names, or where its choice is ambiguous.
 NATIVE = {
-    "Gomel": "Гомель", "Grodno": "Гродна", "Mogilev": "Магілёў", "Babruysk": "Бабруйск",
-    "Baranavichy": "Баранавічы", "Minsk": "Мінск", "Vitebsk": "Віцебск", "Brest": "Брэст",
-    "Chisinau": "Chișinău", "Balti": "Bălți", "Cahul": "Cahul", "Ungheni": "Ungheni",
-    "Soroca": "Soroca", "Orhei": "Orhei", "Comrat": "Comrat",
-    "Baku": "Bakı", "Ganja": "Gəncə", "Sumgait": "Sumqayıt", "Mingachevir": "Mingəçevir",
-    "Lankaran": "Lənkəran", "Shirvan": "Şirvan", "Sheki": "Şəki", "Nakhchivan": "Naxçıvan",
-    "Yevlakh": "Yevlax", "Khirdalan": "Xırdalan",
+    "Gomel": "Гомель",
+    "Grodno": "Гродна",
+    "Mogilev": "Магілёў",
+    "Babruysk": "Бабруйск",
+    "Baranavichy": "Баранавічы",
+    "Minsk": "Мінск",
+    "Vitebsk": "Віцебск",
+    "Brest": "Брэст",
+    "Chisinau": "Chișinău",
+    "Balti": "Bălți",
+    "Cahul": "Cahul",
+    "Ungheni": "Ungheni",
+    "Soroca": "Soroca",
+    "Orhei": "Orhei",
+    "Comrat": "Comrat",
+    "Baku": "Bakı",
+    "Ganja": "Gəncə",
+    "Sumgait": "Sumqayıt",
+    "Mingachevir": "Mingəçevir",
+    "Lankaran": "Lənkəran",
+    "Shirvan": "Şirvan",
+    "Sheki": "Şəki",
+    "Nakhchivan": "Naxçıvan",
+    "Yevlakh": "Yevlax",
+    "Khirdalan": "Xırdalan",
 }
 
 # Hand-checked names where GeoNames' unlabelled alternate names lead the automatic choice
@@ -108,39 +225,67 @@ NAME_FIXES: dict[str, dict[str, str]] = {
     "Berdyansk": {"uk": "Бердянськ", "ru": "Бердянск"},
     "Pervomaysk": {"uk": "Первомайськ", "ru": "Первомайск"},
     "Samar": {"en": "Samar", "uk": "Самар", "ru": "Самар"},
-    "Kryvyy Rih": {"ru": "Кривой Рог"}, "Kyiv": {"ru": "Киев"}, "Lviv": {"ru": "Львов"},
-    "Dnipro": {"ru": "Днепр"}, "Zaporizhzhya": {"ru": "Запорожье"},
-    "Uzhhorod": {"ru": "Ужгород"}, "Poltava": {"ru": "Полтава"}, "Kherson": {"ru": "Херсон"},
-    "Bila Tserkva": {"ru": "Белая Церковь"}, "Hlukhiv": {"ru": "Глухов"},
-    "Fastiv": {"ru": "Фастов"}, "Pivdenne": {"ru": "Южное"}, "Rubizhne": {"ru": "Рубежное"},
-    "Horishni Plavni": {"ru": "Горишние Плавни"}, "Konotop": {"ru": "Конотоп"},
-    "Korosten": {"ru": "Коростень"}, "Mukachevo": {"ru": "Мукачево"},
-    "Zhytomyr": {"ru": "Житомир"}, "Slovyansk": {"ru": "Славянск"}, "Bakhmut": {"ru": "Бахмут"},
-    "Myrnohrad": {"ru": "Мирноград"}, "Varash": {"ru": "Вараш"},
-    "Zvyahel": {"ru": "Звягель"}, "Lyman": {"ru": "Лиман"}, "Siverskodonetsk": {"ru": "Северодонецк"}, "Volodymyr-Volynskyi": {"ru": "Владимир"},
+    "Kryvyy Rih": {"ru": "Кривой Рог"},
+    "Kyiv": {"ru": "Киев"},
+    "Lviv": {"ru": "Львов"},
+    "Dnipro": {"ru": "Днепр"},
+    "Zaporizhzhya": {"ru": "Запорожье"},
+    "Uzhhorod": {"ru": "Ужгород"},
+    "Poltava": {"ru": "Полтава"},
+    "Kherson": {"ru": "Херсон"},
+    "Bila Tserkva": {"ru": "Белая Церковь"},
+    "Hlukhiv": {"ru": "Глухов"},
+    "Fastiv": {"ru": "Фастов"},
+    "Pivdenne": {"ru": "Южное"},
+    "Rubizhne": {"ru": "Рубежное"},
+    "Horishni Plavni": {"ru": "Горишние Плавни"},
+    "Konotop": {"ru": "Конотоп"},
+    "Korosten": {"ru": "Коростень"},
+    "Mukachevo": {"ru": "Мукачево"},
+    "Zhytomyr": {"ru": "Житомир"},
+    "Slovyansk": {"ru": "Славянск"},
+    "Bakhmut": {"ru": "Бахмут"},
+    "Myrnohrad": {"ru": "Мирноград"},
+    "Varash": {"ru": "Вараш"},
+    "Zvyahel": {"ru": "Звягель"},
+    "Lyman": {"ru": "Лиман"},
+    "Siverskodonetsk": {"ru": "Северодонецк"},
+    "Volodymyr-Volynskyi": {"ru": "Владимир"},
     "Abovyan": {"ru": "Абовян", "native": "Աբովյան"},
     "Gyumri": {"uk": "Гюмрі", "ru": "Гюмри", "native": "Գյումրի"},
     "Hrazdan": {"uk": "Раздан", "ru": "Раздан"},
     "Vagharshapat": {"ru": "Вагаршапат", "native": "Վաղարշապատ"},
     "Vanadzor": {"ru": "Ванадзор", "native": "Վանաձոր"},
     "Yerevan": {"native": "Երևան"},
-    "Baku": {"ru": "Баку"}, "Ganja": {"uk": "Гянджа", "ru": "Гянджа"},
+    "Baku": {"ru": "Баку"},
+    "Ganja": {"uk": "Гянджа", "ru": "Гянджа"},
     "Khirdalan": {"uk": "Хирдалан", "ru": "Хырдалан"},
     "Lankaran": {"uk": "Ленкорань", "ru": "Ленкорань"},
     "Mingachevir": {"uk": "Мінгечевір", "ru": "Мингечевир"},
-    "Sheki": {"uk": "Шекі", "ru": "Шеки"}, "Şirvan": {"uk": "Ширван", "ru": "Ширван"},
-    "Sumgayit": {"uk": "Сумгаїт", "ru": "Сумгаит"}, "Yevlakh": {"uk": "Євлах", "ru": "Евлах"},
+    "Sheki": {"uk": "Шекі", "ru": "Шеки"},
+    "Şirvan": {"uk": "Ширван", "ru": "Ширван"},
+    "Sumgayit": {"uk": "Сумгаїт", "ru": "Сумгаит"},
+    "Yevlakh": {"uk": "Євлах", "ru": "Евлах"},
     "Bobruysk": {"uk": "Бобруйськ", "ru": "Бобруйск"},
     "Baranovichi": {"uk": "Барановичі", "ru": "Барановичи"},
-    "Brest": {"uk": "Брест", "ru": "Брест"}, "Homyel'": {"uk": "Гомель", "ru": "Гомель"},
-    "Hrodna": {"uk": "Гродно", "ru": "Гродно"}, "Minsk": {"uk": "Мінськ"},
+    "Brest": {"uk": "Брест", "ru": "Брест"},
+    "Homyel'": {"uk": "Гомель", "ru": "Гомель"},
+    "Hrodna": {"uk": "Гродно", "ru": "Гродно"},
+    "Minsk": {"uk": "Мінськ"},
     "Mahilyow": {"uk": "Могильов", "ru": "Могилёв"},
-    "Gori": {"uk": "Горі"}, "Poti": {"uk": "Поті"}, "Rustavi": {"uk": "Руставі"},
-    "Telavi": {"uk": "Телаві"}, "Zugdidi": {"uk": "Зугдіді"}, "Tbilisi": {"ru": "Тбилиси"},
+    "Gori": {"uk": "Горі"},
+    "Poti": {"uk": "Поті"},
+    "Rustavi": {"uk": "Руставі"},
+    "Telavi": {"uk": "Телаві"},
+    "Zugdidi": {"uk": "Зугдіді"},
+    "Tbilisi": {"ru": "Тбилиси"},
     "Ozurgeti": {"native": "ოზურგეთი"},
-    "Bălţi": {"uk": "Бєльці", "ru": "Бельцы"}, "Cahul": {"uk": "Кагул", "ru": "Кагул"},
-    "Chisinau": {"uk": "Кишинів", "ru": "Кишинёв"}, "Comrat": {"uk": "Комрат"},
-    "Orhei": {"uk": "Оргіїв", "ru": "Оргеев"}, "Soroca": {"uk": "Сороки", "ru": "Сороки"},
+    "Bălţi": {"uk": "Бєльці", "ru": "Бельцы"},
+    "Cahul": {"uk": "Кагул", "ru": "Кагул"},
+    "Chisinau": {"uk": "Кишинів", "ru": "Кишинёв"},
+    "Comrat": {"uk": "Комрат"},
+    "Orhei": {"uk": "Оргіїв", "ru": "Оргеев"},
+    "Soroca": {"uk": "Сороки", "ru": "Сороки"},
     "Ungheni": {"uk": "Унгени", "ru": "Унгены"},
 }
 # Former names, still seen in older reports and files (used to match imported rows).
@@ -185,8 +330,11 @@ def derive_outlines(shared: Path) -> None:
     by_a3 = {f["properties"]["ADM0_A3"]: f for f in src["features"]}
     x0, y0, x1, y1 = CRIMEA_BOX
     russia = shape(by_a3["RUS"]["geometry"])
-    crimea = [p for p in russia.geoms
-              if x0 <= p.bounds[0] and y0 <= p.bounds[1] and p.bounds[2] <= x1 and p.bounds[3] <= y1]
+    crimea = [
+        p
+        for p in russia.geoms
+        if x0 <= p.bounds[0] and y0 <= p.bounds[1] and p.bounds[2] <= x1 and p.bounds[3] <= y1
+    ]
     assert len(crimea) == 1, "expected exactly one Crimean polygon in Russia's geometry"
     features = []
     for iso2, a3 in EAP.items():
@@ -196,10 +344,12 @@ def derive_outlines(shared: Path) -> None:
         geom = geom.simplify(0.005, preserve_topology=True)
         gj = json.loads(json.dumps(mapping(geom)), parse_float=lambda v: round(float(v), 4))
         features.append({"type": "Feature", "properties": {"iso2": iso2}, "geometry": gj})
-    out = {"type": "FeatureCollection",
-           "source": "Natural Earth 1:50m admin-0 countries v4 (public domain); Crimea moved "
-                     "from Russia to Ukraine per UN GA resolution 68/262",
-           "features": features}
+    out = {
+        "type": "FeatureCollection",
+        "source": "Natural Earth 1:50m admin-0 countries v4 (public domain); Crimea moved "
+        "from Russia to Ukraine per UN GA resolution 68/262",
+        "features": features,
+    }
     (OUT / "countries.geojson").write_text(json.dumps(out, separators=(",", ":")))
 
 
@@ -221,12 +371,18 @@ def pick_ru(cands: list[str], uk: str | None) -> str | None:
     if not ok:
         return None
     ref = uk or ok[0]
-    return max(ok, key=lambda c: (fuzz.ratio(c.lower(), ref.lower()) if c != uk else -1,
-                                  1 if RU_ONLY.search(c) else 0))
+    return max(
+        ok,
+        key=lambda c: (
+            fuzz.ratio(c.lower(), ref.lower()) if c != uk else -1,
+            1 if RU_ONLY.search(c) else 0,
+        ),
+    )
 
 
-def city_record(city: dict, country: str, uk_hint: str | None = None,
-                en_hint: str | None = None) -> dict:
+def city_record(
+    city: dict, country: str, uk_hint: str | None = None, en_hint: str | None = None
+) -> dict:
     alts = [a for a in city["alternatenames"] if a]
     cyr = [a for a in alts if CYR.search(a) and not re.search(r"[a-z]", a, re.I)]
     latin = [city["name"]] + [a for a in alts if re.fullmatch(r"[A-Za-z'’\- ]+", a)][:20]
@@ -245,12 +401,20 @@ def city_record(city: dict, country: str, uk_hint: str | None = None,
     fix = NAME_FIXES.get(city["name"], {})
     en, uk, ru = fix.get("en", en), fix.get("uk", uk), fix.get("ru", ru)
     native = fix.get("native", uk if country == "UA" else native)
-    aliases = sorted({a for a in [city["name"], *FORMER_NAMES.get(en, [])]
-                      if a not in (en, uk, ru, native)})
+    aliases = sorted(
+        {a for a in [city["name"], *FORMER_NAMES.get(en, [])] if a not in (en, uk, ru, native)}
+    )
     return {
-        "geonameid": city["geonameid"], "country": country, "admin1": city["admin1code"],
-        "name_en": en, "name_uk": uk, "name_ru": ru, "name_native": native or en,
-        "aliases": aliases, "lat": round(city["latitude"], 5), "lon": round(city["longitude"], 5),
+        "geonameid": city["geonameid"],
+        "country": country,
+        "admin1": city["admin1code"],
+        "name_en": en,
+        "name_uk": uk,
+        "name_ru": ru,
+        "name_native": native or en,
+        "aliases": aliases,
+        "lat": round(city["latitude"], 5),
+        "lon": round(city["longitude"], 5),
         "population": city["population"],
     }
 
@@ -311,44 +475,70 @@ def derive_cities(shared: Path) -> dict[str, str]:
         rec["in_tc_ranking"] = True
     for country, names in OTHER_CITIES.items():
         for name in names:
-            city = max((c for c in allc.values()
-                        if c["countrycode"] == country and c["name"] == name),
-                       key=lambda c: c["population"])
+            city = max(
+                (c for c in allc.values() if c["countrycode"] == country and c["name"] == name),
+                key=lambda c: c["population"],
+            )
             gid = int(city["geonameid"])
             rec = city_record(city, country)
             rec["in_tc_ranking"] = False
             records[gid] = rec
 
-    fields = ["code", "country", "region", "name_en", "name_uk", "name_ru", "name_native",
-              "aliases", "lat", "lon", "population", "geonameid", "capital", "ogp_local",
-              "in_tc_ranking"]
+    fields = [
+        "code",
+        "country",
+        "region",
+        "name_en",
+        "name_uk",
+        "name_ru",
+        "name_native",
+        "aliases",
+        "lat",
+        "lon",
+        "population",
+        "geonameid",
+        "capital",
+        "ogp_local",
+        "in_tc_ranking",
+    ]
     codes: dict[int, str] = {}
     with (OUT / "cities.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=fields)
         w.writeheader()
-        for gid, rec in sorted(records.items(), key=lambda kv: (kv[1]["country"], kv[1]["name_en"])):
+        for gid, rec in sorted(
+            records.items(), key=lambda kv: (kv[1]["country"], kv[1]["name_en"])
+        ):
             code = f"{rec['country'].lower()}-{slug(rec['name_en'])}"
             assert code not in codes.values(), code
             codes[gid] = code
-            w.writerow({
-                "code": code, "country": rec["country"],
-                "region": f"{rec['country']}-{rec['admin1']}",
-                **{k: rec[k] for k in ("name_en", "name_uk", "name_ru", "name_native")},
-                "aliases": "|".join(rec["aliases"]), "lat": rec["lat"], "lon": rec["lon"],
-                "population": rec["population"], "geonameid": gid,
-                "capital": (rec["country"], rec["name_en"]) in CAPITALS,
-                "ogp_local": (rec["country"], rec["name_en"]) in OGP_LOCAL,
-                "in_tc_ranking": rec["in_tc_ranking"],
-            })
+            w.writerow(
+                {
+                    "code": code,
+                    "country": rec["country"],
+                    "region": f"{rec['country']}-{rec['admin1']}",
+                    **{k: rec[k] for k in ("name_en", "name_uk", "name_ru", "name_native")},
+                    "aliases": "|".join(rec["aliases"]),
+                    "lat": rec["lat"],
+                    "lon": rec["lon"],
+                    "population": rec["population"],
+                    "geonameid": gid,
+                    "capital": (rec["country"], rec["name_en"]) in CAPITALS,
+                    "ogp_local": (rec["country"], rec["name_en"]) in OGP_LOCAL,
+                    "in_tc_ranking": rec["in_tc_ranking"],
+                }
+            )
     return {en: codes[gid] for en, gid in name_to_id.items()}
 
 
 # Published datasets that fit the model: dataset → programme. Interim updates, pilots, sub-indices
 # and methodology facts do not (the last are in programmes.yaml).
 DATASETS = {
-    "transparency_ranking_100": "tc-transparency", "transparency_ranking_2024": "tc-transparency",
-    "transparency_area_score": "tc-transparency", "accountability_ranking_50": "tc-accountability",
-    "accountability_area_score": "tc-accountability", "wartime_transparency_study": "tc-wartime",
+    "transparency_ranking_100": "tc-transparency",
+    "transparency_ranking_2024": "tc-transparency",
+    "transparency_area_score": "tc-transparency",
+    "accountability_ranking_50": "tc-accountability",
+    "accountability_area_score": "tc-accountability",
+    "wartime_transparency_study": "tc-wartime",
     "transparency_ranking_100_average": "tc-transparency",
     "transparency_ranking_2024_average": "tc-transparency",
     "accountability_ranking_50_average": "tc-accountability",
@@ -380,7 +570,9 @@ def derive_published(shared: Path, name_to_code: dict[str, str]) -> None:
             meths[m["code"]] = {"programme": p["code"], "years": m["years"], "areas": areas}
 
     def methodology_of(programme: str, year: int) -> str:
-        return next(c for c, m in meths.items() if m["programme"] == programme and year in m["years"])
+        return next(
+            c for c, m in meths.items() if m["programme"] == programme and year in m["years"]
+        )
 
     def area_code(meth: str, label: str) -> str | None:
         name = re.sub(r"\s*\(.*\)\s*$", "", label.removeprefix("area:").strip())
@@ -400,14 +592,28 @@ def derive_published(shared: Path, name_to_code: dict[str, str]) -> None:
             programme = "tc-wartime"  # the ranking paused; those years' figures are the study's
         meth = methodology_of(programme, year)
         label = r["class"].strip()
-        base = {"dataset": r["dataset"], "programme": programme, "methodology": meth,
-                "year": year, "source_url": r["source_url"], "quote": r["quote"]}
+        base = {
+            "dataset": r["dataset"],
+            "programme": programme,
+            "methodology": meth,
+            "year": year,
+            "source_url": r["source_url"],
+            "quote": r["quote"],
+        }
         if r["dataset"].endswith("_average"):
             if r["score"]:
                 group = "" if r["city_en"].startswith("ALL_") else r["city_en"]
-                figures.append({**base, "city": "", "kind": "average", "level": "total",
-                                "item": "total", "value": r["score"],
-                                "text_value": "; ".join(x for x in (group, label) if x)})
+                figures.append(
+                    {
+                        **base,
+                        "city": "",
+                        "kind": "average",
+                        "level": "total",
+                        "item": "total",
+                        "value": r["score"],
+                        "text_value": "; ".join(x for x in (group, label) if x),
+                    }
+                )
             continue
         city = name_to_code[r["city_en"]]
         if r["dataset"].endswith("_area_score"):
@@ -416,36 +622,101 @@ def derive_published(shared: Path, name_to_code: dict[str, str]) -> None:
             item = area_code(meth, label)
             if item is None:
                 raise SystemExit(f"unknown area label {label!r} for {meth}")
-            figures.append({**base, "city": city, "kind": "score", "level": "area",
-                            "item": item, "value": r["score"], "text_value": ""})
+            figures.append(
+                {
+                    **base,
+                    "city": city,
+                    "kind": "score",
+                    "level": "area",
+                    "item": item,
+                    "value": r["score"],
+                    "text_value": "",
+                }
+            )
             continue
         if r["score"]:
-            figures.append({**base, "city": city, "kind": "score", "level": "total",
-                            "item": "total", "value": r["score"], "text_value": ""})
+            figures.append(
+                {
+                    **base,
+                    "city": city,
+                    "kind": "score",
+                    "level": "total",
+                    "item": "total",
+                    "value": r["score"],
+                    "text_value": "",
+                }
+            )
         if r["rank"]:
-            figures.append({**base, "city": city, "kind": "rank", "level": "total",
-                            "item": "total", "value": r["rank"], "text_value": ""})
+            figures.append(
+                {
+                    **base,
+                    "city": city,
+                    "kind": "rank",
+                    "level": "total",
+                    "item": "total",
+                    "value": r["rank"],
+                    "text_value": "",
+                }
+            )
         cls = re.sub(r"\s*\(.*\)$", "", label)
         if cls in CLASSES:
-            figures.append({**base, "city": city, "kind": "class", "level": "total",
-                            "item": "total", "value": "", "text_value": cls})
+            figures.append(
+                {
+                    **base,
+                    "city": city,
+                    "kind": "class",
+                    "level": "total",
+                    "item": "total",
+                    "value": "",
+                    "text_value": cls,
+                }
+            )
         elif label:
-            figures.append({**base, "city": city, "kind": "note", "level": "total",
-                            "item": "total", "value": "", "text_value": label})
+            figures.append(
+                {
+                    **base,
+                    "city": city,
+                    "kind": "note",
+                    "level": "total",
+                    "item": "total",
+                    "value": "",
+                    "text_value": label,
+                }
+            )
 
     # One preferred figure per city, year, kind and item; the rest are alternatives.
     best: dict[tuple, tuple[int, int]] = {}
     for i, f in enumerate(figures):
         if f["kind"] == "note":
             continue
-        key = (f["programme"], f["year"], f["city"], f["kind"], f["level"], f["item"],
-               f["text_value"] if f["kind"] == "average" else "")
+        key = (
+            f["programme"],
+            f["year"],
+            f["city"],
+            f["kind"],
+            f["level"],
+            f["item"],
+            f["text_value"] if f["kind"] == "average" else "",
+        )
         rank = (source_priority(f["source_url"]), i)
         if key not in best or rank < best[key]:
             best[key] = rank
     chosen = {i for _, i in best.values()}
-    fields = ["dataset", "programme", "methodology", "year", "city", "kind", "level", "item",
-              "value", "text_value", "preferred", "source_url", "quote"]
+    fields = [
+        "dataset",
+        "programme",
+        "methodology",
+        "year",
+        "city",
+        "kind",
+        "level",
+        "item",
+        "value",
+        "text_value",
+        "preferred",
+        "source_url",
+        "quote",
+    ]
     seen = set()
     with (OUT / "published.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=fields)

@@ -1,4 +1,5 @@
 """Shared fixtures: a database built once per test session, and fresh copies of it."""
+
 from __future__ import annotations
 
 import shutil

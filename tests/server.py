@@ -1,5 +1,6 @@
 """Starting the dashboard for tests and the load test: a Streamlit process on a free port of
 127.0.0.1, ready once ``/_stcore/health`` answers."""
+
 from __future__ import annotations
 
 import os
@@ -19,19 +20,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(db: Path, log: Path, secrets: Path | None = None,
-          env: dict | None = None) -> tuple[str, subprocess.Popen]:
+def start(
+    db: Path, log: Path, secrets: Path | None = None, env: dict | None = None
+) -> tuple[str, subprocess.Popen]:
     """Start the dashboard on the database ``db`` with only the secrets file ``secrets`` (none
     by default: a developer's own secrets.toml is not read); return its URL and process once
     it answers. Output goes to ``log``."""
     port = free_port()
     out = open(log, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--secrets.files", str(secrets or log.with_name("no-secrets.toml"))],
-        cwd=ROOT, env={**os.environ, "OCM_DB": str(db), **(env or {})}, stdout=out,
-        stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--secrets.files",
+            str(secrets or log.with_name("no-secrets.toml")),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "OCM_DB": str(db), **(env or {})},
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
     out.close()
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -44,8 +61,9 @@ def start(db: Path, log: Path, secrets: Path | None = None,
             pass
         if proc.poll() is not None or time.time() > deadline:
             proc.kill()
-            raise RuntimeError(f"the Streamlit server did not come up: "
-                               f"{Path(log).read_text()[-2000:]}")
+            raise RuntimeError(
+                f"the Streamlit server did not come up: {Path(log).read_text()[-2000:]}"
+            )
         time.sleep(0.3)
 
 

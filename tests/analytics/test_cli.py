@@ -1,4 +1,5 @@
 """The command line: every command, exit status 0 only on success."""
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,14 @@ from tests.conftest import ROOT
 
 
 def run(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "analytics", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "analytics", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
 
 
 def test_build_info_export_in_a_real_process(tmp_path):
@@ -35,21 +42,27 @@ def test_build_info_export_in_a_real_process(tmp_path):
 
 def test_build_demo_at_scale(tmp_path):
     db = tmp_path / "scale.duckdb"
-    assert main(["build", "--db", str(db), "--cities", "30", "--years", "3",
-                 "--indicators", "15"]) == 0
+    assert (
+        main(["build", "--db", str(db), "--cities", "30", "--years", "3", "--indicators", "15"])
+        == 0
+    )
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM cities WHERE synthetic").fetchall() == [(30,)]
 
 
 def test_import_success_and_refusal(db, tmp_path, capsys):
     good = tmp_path / "good.csv"
-    good.write_text("programme,year,city,level,code,score\n"
-                    "tc-transparency,2021,Konotop,area,info,4.3\n", encoding="utf-8")
+    good.write_text(
+        "programme,year,city,level,code,score\ntc-transparency,2021,Konotop,area,info,4.3\n",
+        encoding="utf-8",
+    )
     assert main(["import", "--db", str(db), str(good)]) == 0
     assert "imported 1 rows" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
-    bad.write_text("programme,year,city,level,code,score\n"
-                   "tc-transparency,2021,Konotopp,area,info,4.3\n", encoding="utf-8")
+    bad.write_text(
+        "programme,year,city,level,code,score\ntc-transparency,2021,Konotopp,area,info,4.3\n",
+        encoding="utf-8",
+    )
     before = storage.file_sha256(db)
     assert main(["import", "--db", str(db), str(bad)]) == 1
     err = capsys.readouterr().err
@@ -70,13 +83,26 @@ def test_export_parquet_and_errors(db, tmp_path, capsys):
 
 def test_every_table_is_exportable(db, tmp_path):
     for table in storage.TABLES:
-        assert main(["export", "--db", str(db), "--table", table,
-                     "--out", str(tmp_path / f"{table}.csv")]) == 0
+        assert (
+            main(
+                [
+                    "export",
+                    "--db",
+                    str(db),
+                    "--table",
+                    table,
+                    "--out",
+                    str(tmp_path / f"{table}.csv"),
+                ]
+            )
+            == 0
+        )
 
 
 def test_import_projects(db, tmp_path, capsys):
     f = tmp_path / "p.yaml"
-    f.write_text("""projects:
+    f.write_text(
+        """projects:
   - code: new-project
     title_en: A new project
     start: 2025-01-01
@@ -85,11 +111,14 @@ def test_import_projects(db, tmp_path, capsys):
     countries: [UA, MD]
     cities: [{city: ua-lviv, year_from: 2025, year_to: 2026}]
     targets: [{indicator_en: Cities, target: 10}]
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     assert main(["import-projects", "--db", str(db), str(f)]) == 0
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT status, countries FROM project_overview WHERE code = 'new-project'"
-                       ).fetchall() == [("ongoing", ["UA", "MD"])]
+    assert con.execute(
+        "SELECT status, countries FROM project_overview WHERE code = 'new-project'"
+    ).fetchall() == [("ongoing", ["UA", "MD"])]
     con.close()
     f.write_text("projects:\n  - code: x\n    start: soon\n    countries: [XX]\n")
     before = storage.file_sha256(db)
@@ -112,10 +141,27 @@ def test_export_indices(db, tmp_path):
     out = tmp_path / "indices.csv"
     assert main(["export", "--db", str(db), "--table", "indices", "--out", str(out)]) == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0]) == ["city", "city_name", "country", "programme", "year", "methodology",
-                             "total", "rank", "rank_source", "class", "coverage", "source"]
-    mariupol = [r for r in rows if r["city"] == "ua-mariupol" and r["year"] == "2021"
-                and r["programme"] == "tc-transparency"]
+    assert list(rows[0]) == [
+        "city",
+        "city_name",
+        "country",
+        "programme",
+        "year",
+        "methodology",
+        "total",
+        "rank",
+        "rank_source",
+        "class",
+        "coverage",
+        "source",
+    ]
+    mariupol = [
+        r
+        for r in rows
+        if r["city"] == "ua-mariupol"
+        and r["year"] == "2021"
+        and r["programme"] == "tc-transparency"
+    ]
     assert mariupol[0]["total"] == "91.0" and mariupol[0]["rank"] == "1"
     assert mariupol[0]["class"] == "transparent" and mariupol[0]["source"] == "published"
     demo = [r for r in rows if r["programme"] == "demo-index"]

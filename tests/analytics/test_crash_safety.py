@@ -1,4 +1,5 @@
 """Imports that are killed, and imports while others read: the database is always whole."""
+
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -36,16 +37,20 @@ def _write_csv(db, path, rows: int) -> int:
 def _marked(db) -> int:
     con = storage.connect_read_only(db)
     try:
-        return con.execute("SELECT count(*) FROM current_scores WHERE comment = ?",
-                           [MARK]).fetchall()[0][0]
+        return con.execute(
+            "SELECT count(*) FROM current_scores WHERE comment = ?", [MARK]
+        ).fetchall()[0][0]
     finally:
         con.close()
 
 
 def _import_process(db, csv):
-    return subprocess.Popen([sys.executable, "-m", "analytics", "import", str(csv),
-                             "--db", str(db)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "analytics", "import", str(csv), "--db", str(db)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_sigkill_at_20_moments_leaves_all_or_nothing(db, tmp_path):
@@ -91,7 +96,7 @@ def _reader(db: str, stop, errors, reads) -> None:
             con.execute("SELECT count(*) FROM current_scores WHERE city = 'ua-lviv'").fetchall()
             con.close()
             reads.value += 1
-        except Exception as e:  # noqa: BLE001 - any error at all is a failure here
+        except Exception as e:
             errors.append(f"{type(e).__name__}: {e}")
 
 

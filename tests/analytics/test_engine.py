@@ -1,4 +1,5 @@
 """Trends, comparison, gap planner, rank robustness and project impact, by hand."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,15 +13,18 @@ FULL = {"a1": 20, "a2": 20, "a3": 20, "b1": 20, "b2": 20}
 
 # ---------------------------------------------------------------------------- trends
 
+
 def test_breaks_are_data(tmp_path):
     con = make(tmp_path / "t.duckdb", [])
     assert trends.breaks(con, "t") == [{"year": 2022, "methodology": "t-2", "previous": "t-1"}]
 
 
 def test_slope_within_methodology(tmp_path):
-    rows = (ind("x", 2020, {**FULL, "a1": 0, "a2": 0})      # 60
-            + ind("x", 2021, {**FULL, "a1": 0})              # 80
-            + ind("x", 2022, {"a1": 0, "a2": 0, "c1": 0}, "t-2"))  # 0
+    rows = (
+        ind("x", 2020, {**FULL, "a1": 0, "a2": 0})  # 60
+        + ind("x", 2021, {**FULL, "a1": 0})  # 80
+        + ind("x", 2022, {"a1": 0, "a2": 0, "c1": 0}, "t-2")
+    )  # 0
     con = make(tmp_path / "t.duckdb", rows)
     within = trends.slopes(con, "t", min_years=2)
     assert within[["city", "methodology", "slope"]].values.tolist() == [["x", "t-1", 20.0]]
@@ -30,10 +34,12 @@ def test_slope_within_methodology(tmp_path):
 
 
 def test_year_on_year(tmp_path):
-    rows = (ind("x", 2020, {**FULL, "a1": 0, "a2": 0})        # 60, rank 2
-            + ind("y", 2020, FULL)                             # 100, rank 1
-            + ind("x", 2021, FULL)                             # 100, rank 1 (tie)
-            + ind("y", 2021, {**FULL, "b1": 0}))               # 80, rank 2
+    rows = (
+        ind("x", 2020, {**FULL, "a1": 0, "a2": 0})  # 60, rank 2
+        + ind("y", 2020, FULL)  # 100, rank 1
+        + ind("x", 2021, FULL)  # 100, rank 1 (tie)
+        + ind("y", 2021, {**FULL, "b1": 0})
+    )  # 80, rank 2
     con = make(tmp_path / "t.duckdb", rows)
     yoy = trends.year_on_year(con, "t", 2021).set_index("city")
     assert yoy.loc["x", ["change_points", "change_rank"]].tolist() == [40.0, 1]
@@ -42,10 +48,12 @@ def test_year_on_year(tmp_path):
 
 
 def test_aggregates_by_country(tmp_path):
-    rows = (ind("x", 2020, {**FULL, "a1": 0, "a2": 0})       # 60 fair
-            + ind("y", 2020, FULL)                            # 100 good
-            + ind("z", 2020, {**FULL, "b1": 0, "b2": 0, "a1": 0, "a2": 0})  # 20 poor
-            + ind("g", 2020, FULL))                           # GE 100
+    rows = (
+        ind("x", 2020, {**FULL, "a1": 0, "a2": 0})  # 60 fair
+        + ind("y", 2020, FULL)  # 100 good
+        + ind("z", 2020, {**FULL, "b1": 0, "b2": 0, "a1": 0, "a2": 0})  # 20 poor
+        + ind("g", 2020, FULL)
+    )  # GE 100
     con = make(tmp_path / "t.duckdb", rows)
     agg = trends.aggregate(con, "t", by="country").set_index("country")
     assert agg.loc["UA", "mean"] == pytest.approx(60.0)
@@ -56,25 +64,40 @@ def test_aggregates_by_country(tmp_path):
         trends.aggregate(con, "t", by="planet")
 
 
-@pytest.mark.parametrize("population, band", [(49_999, "under 50k"), (50_000, "50–100k"),
-                                              (1_000_000, "1M and more"), (None, None)])
+@pytest.mark.parametrize(
+    "population, band",
+    [(49_999, "under 50k"), (50_000, "50–100k"), (1_000_000, "1M and more"), (None, None)],
+)
 def test_population_bands(population, band):
     assert trends.population_band(population) == band
 
 
 def test_like_for_like_on_shared_indicators(tmp_path):
-    rows = (ind("x", 2021, {"a1": 10, "a2": 20, "a3": 0, "b1": 20, "b2": 20})
-            + ind("x", 2022, {"a1": 20, "a2": 15, "c1": 0}, "t-2"))
+    rows = ind("x", 2021, {"a1": 10, "a2": 20, "a3": 0, "b1": 20, "b2": 20}) + ind(
+        "x", 2022, {"a1": 20, "a2": 15, "c1": 0}, "t-2"
+    )
     con = make(tmp_path / "t.duckdb", rows)
     lfl = trends.like_for_like(con, "t", 2021, 2022)
     # shared: a1 (max 20 in 2021, 20 in 2022) and a2 (20 → 30): 2021 30/40, 2022 35/50
-    assert lfl.to_dict("records") == [{"city": "x", "total_a": 75.0, "total_b": 70.0,
-                                       "change": -5.0, "items": 2, "basis": "indicators"}]
+    assert lfl.to_dict("records") == [
+        {
+            "city": "x",
+            "total_a": 75.0,
+            "total_b": 70.0,
+            "change": -5.0,
+            "items": 2,
+            "basis": "indicators",
+        }
+    ]
 
 
 def test_like_for_like_on_linked_areas(tmp_path):
-    rows = [("x", 2021, "t-1", "area", "A", 30.0, "scored"), ("x", 2021, "t-1", "area", "B", 40.0, "scored"),
-            ("x", 2022, "t-2", "area", "A", 40.0, "scored"), ("x", 2022, "t-2", "area", "C", 0.0, "scored")]
+    rows = [
+        ("x", 2021, "t-1", "area", "A", 30.0, "scored"),
+        ("x", 2021, "t-1", "area", "B", 40.0, "scored"),
+        ("x", 2022, "t-2", "area", "A", 40.0, "scored"),
+        ("x", 2022, "t-2", "area", "C", 0.0, "scored"),
+    ]
     con = make(tmp_path / "t.duckdb", rows)
     lfl = trends.like_for_like(con, "t", 2021, 2022)
     # linked area A: 30/60 = 50 → 40/50 = 80
@@ -83,9 +106,11 @@ def test_like_for_like_on_linked_areas(tmp_path):
 
 # ---------------------------------------------------------------------------- comparison
 
+
 def test_indicator_matrix_and_area_profiles(tmp_path):
-    rows = (ind("x", 2020, {"a1": 20, "a2": 10, "a3": 0, "b1": "na", "b2": "nx"})
-            + ind("y", 2020, FULL))
+    rows = ind("x", 2020, {"a1": 20, "a2": 10, "a3": 0, "b1": "na", "b2": "nx"}) + ind(
+        "y", 2020, FULL
+    )
     con = make(tmp_path / "t.duckdb", rows)
     m = compare.indicator_matrix(con, "t-1", 2020, ["x", "y", "z"])
     assert m["code"].tolist() == ["a1", "a2", "a3", "b1", "b2"]
@@ -99,8 +124,12 @@ def test_indicator_matrix_and_area_profiles(tmp_path):
 
 
 def test_peers_and_nearest_profile(tmp_path):
-    rows = (ind("x", 2020, {**FULL, "a1": 0}) + ind("y", 2020, {**FULL, "a2": 0})
-            + ind("z", 2020, {**FULL, "b1": 0}) + ind("g", 2020, {**FULL, "a3": 0}))
+    rows = (
+        ind("x", 2020, {**FULL, "a1": 0})
+        + ind("y", 2020, {**FULL, "a2": 0})
+        + ind("z", 2020, {**FULL, "b1": 0})
+        + ind("g", 2020, {**FULL, "a3": 0})
+    )
     con = make(tmp_path / "t.duckdb", rows)
     # x: UA, 100k–250k band; y and z share both; g is in Georgia
     assert compare.peer_group(con, "t-1", 2020, "x") == ["y", "z"]
@@ -111,12 +140,15 @@ def test_peers_and_nearest_profile(tmp_path):
 
 # ---------------------------------------------------------------------------- gap planner
 
+
 def _gap_db(tmp_path):
-    rows = (ind("x", 2020, {"a1": 20, "a2": 10, "a3": 0, "b1": 20, "b2": 20})   # 70
-            + ind("y", 2020, {"a1": 20, "a2": "na", "a3": 10, "b1": 0, "b2": 20})  # 65
-            # peers (same country and band as x): z and w meet a2; only w meets a3
-            + ind("z", 2020, {"a1": 0, "a2": 20, "a3": 0, "b1": 0, "b2": 0})
-            + ind("w", 2020, {"a1": 0, "a2": 20, "a3": 20, "b1": 0, "b2": 0}))
+    rows = (
+        ind("x", 2020, {"a1": 20, "a2": 10, "a3": 0, "b1": 20, "b2": 20})  # 70
+        + ind("y", 2020, {"a1": 20, "a2": "na", "a3": 10, "b1": 0, "b2": 20})  # 65
+        # peers (same country and band as x): z and w meet a2; only w meets a3
+        + ind("z", 2020, {"a1": 0, "a2": 20, "a3": 0, "b1": 0, "b2": 0})
+        + ind("w", 2020, {"a1": 0, "a2": 20, "a3": 20, "b1": 0, "b2": 0})
+    )
     return make(tmp_path / "t.duckdb", rows)
 
 
@@ -155,9 +187,14 @@ def test_gap_planner_without_indicator_data(tmp_path):
 
 # ---------------------------------------------------------------------------- robustness
 
+
 def test_competition_ranks_by_hand():
-    assert robustness.competition_ranks(np.array([3.0, 1.0, 3.0, 2.0])).ravel().tolist() == \
-        [1, 4, 1, 3]
+    assert robustness.competition_ranks(np.array([3.0, 1.0, 3.0, 2.0])).ravel().tolist() == [
+        1,
+        4,
+        1,
+        3,
+    ]
 
 
 def test_cronbach_alpha_by_hand():
@@ -184,8 +221,9 @@ def test_monte_carlo_is_reproducible_with_a_seed():
     b = robustness.monte_carlo(shares, w, n=200, seed=11)
     c = robustness.monte_carlo(shares, w, n=200, seed=12)
     assert np.array_equal(a["p95_rank"], b["p95_rank"]) and a["spearman_p05"] == b["spearman_p05"]
-    assert not np.array_equal(a["p95_rank"], c["p95_rank"]) or \
-        a["spearman_p05"] != c["spearman_p05"]
+    assert (
+        not np.array_equal(a["p95_rank"], c["p95_rank"]) or a["spearman_p05"] != c["spearman_p05"]
+    )
     assert (a["p05_rank"] <= a["median_rank"]).all() and (a["median_rank"] <= a["p95_rank"]).all()
     assert 0.5 < a["spearman_median"] <= 1.0
 
@@ -201,15 +239,21 @@ def test_rank_intervals_and_coherence_from_the_database(ro):
 
 # ---------------------------------------------------------------------------- impact
 
+
 def _did_db(tmp_path, post_t, post_c):
     """Treated t1..t3 (x, y, z) and controls (w, v): 50 points in 2020, then post values
     in 2022 (methodology t-1 only has 2020–2021, so use 2020 and 2021: project starts 2020.5)."""
     rows = []
     for city, post in zip(["x", "y", "z", "w", "v"], post_t + post_c):
-        rows += [(city, 2020, "t-1", "total", "total", 50.0, "scored"),
-                 (city, 2022, "t-2", "total", "total", 50.0 + post, "scored")]
-    return make(tmp_path / "t.duckdb", rows,
-                projects=[("p", [("x", 2021, 2022), ("y", 2021, 2022), ("z", 2021, 2022)])])
+        rows += [
+            (city, 2020, "t-1", "total", "total", 50.0, "scored"),
+            (city, 2022, "t-2", "total", "total", 50.0 + post, "scored"),
+        ]
+    return make(
+        tmp_path / "t.duckdb",
+        rows,
+        projects=[("p", [("x", 2021, 2022), ("y", 2021, 2022), ("z", 2021, 2022)])],
+    )
 
 
 def test_did_recovers_a_planted_effect(tmp_path):

@@ -1,4 +1,5 @@
 """Downloads: formula injection is neutralised, numbers untouched, Cyrillic survives."""
+
 from __future__ import annotations
 
 import io
@@ -10,11 +11,19 @@ import pytest
 from analytics import exports
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1", "'+1"), ("-1", "'-1"),
-    ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("Львів", "Львів"),
-    ("a=b", "a=b"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Львів", "Львів"),
+        ("a=b", "a=b"),
+    ],
+)
 def test_text_cells(text, expected):
     assert exports.neutralise(pd.DataFrame({"c": [text]}))["c"][0] == expected
 

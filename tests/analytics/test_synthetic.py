@@ -1,4 +1,5 @@
 """The synthetic demo programme."""
+
 from __future__ import annotations
 
 import duckdb
@@ -27,12 +28,15 @@ def test_same_seed_same_data(tmp_path):
 
 
 def test_demo_is_flagged_synthetic_everywhere(ro):
-    assert ro.execute("SELECT synthetic FROM programmes WHERE code = 'demo-index'"
-                      ).fetchall() == [(True,)]
-    assert ro.execute("SELECT synthetic FROM projects WHERE code = 'demo-project'"
-                      ).fetchall() == [(True,)]
-    assert ro.execute("SELECT DISTINCT source FROM scores WHERE methodology LIKE 'demo-%'"
-                      ).fetchall() == [(synthetic.SOURCE,)]
+    assert ro.execute("SELECT synthetic FROM programmes WHERE code = 'demo-index'").fetchall() == [
+        (True,)
+    ]
+    assert ro.execute("SELECT synthetic FROM projects WHERE code = 'demo-project'").fetchall() == [
+        (True,)
+    ]
+    assert ro.execute(
+        "SELECT DISTINCT source FROM scores WHERE methodology LIKE 'demo-%'"
+    ).fetchall() == [(synthetic.SOURCE,)]
     # every demo project city is a real city code, but its scores are demo scores only
     assert ro.execute("""SELECT count(*) FROM project_cities WHERE project = 'demo-project'
                          AND city NOT IN (SELECT code FROM cities)""").fetchall() == [(0,)]
@@ -72,9 +76,11 @@ def test_demo_methodologies_break_with_shared_indicators(ro):
 
 
 def test_scores_improve_over_time(ro):
-    by_year = dict(ro.execute("""SELECT year, avg(score) FROM current_scores
+    by_year = dict(
+        ro.execute("""SELECT year, avg(score) FROM current_scores
                                  WHERE methodology = 'demo-index-2017' AND status = 'scored'
-                                 GROUP BY year""").fetchall())
+                                 GROUP BY year""").fetchall()
+    )
     assert by_year[2020] > by_year[2017]
 
 
@@ -82,10 +88,15 @@ def test_scale_invents_synthetic_cities(tmp_path):
     con = fresh(tmp_path)
     n = synthetic.generate(con, synthetic.DemoSpec(cities=50, years=2, indicators=20))
     assert con.execute("SELECT count(*) FROM cities WHERE synthetic").fetchall() == [(50,)]
-    assert con.execute("SELECT count(DISTINCT city) FROM scores WHERE methodology LIKE 'demo-%'"
-                       ).fetchall() == [(50,)]
-    assert n == con.execute("SELECT count(*) FROM scores WHERE methodology LIKE 'demo-%'"
-                            ).fetchall()[0][0]
+    assert con.execute(
+        "SELECT count(DISTINCT city) FROM scores WHERE methodology LIKE 'demo-%'"
+    ).fetchall() == [(50,)]
+    assert (
+        n
+        == con.execute("SELECT count(*) FROM scores WHERE methodology LIKE 'demo-%'").fetchall()[0][
+            0
+        ]
+    )
     assert 50 * 2 * 20 * 0.9 < n <= 50 * 2 * 20
 
 
@@ -93,5 +104,6 @@ def test_scale_invents_synthetic_cities(tmp_path):
 def test_number_of_methodologies(tmp_path, years, expected):
     con = fresh(tmp_path)
     synthetic.generate(con, synthetic.DemoSpec(cities=5, years=years, indicators=30))
-    assert con.execute("SELECT count(*) FROM methodologies WHERE programme = 'demo-index'"
-                       ).fetchall() == [(expected,)]
+    assert con.execute(
+        "SELECT count(*) FROM methodologies WHERE programme = 'demo-index'"
+    ).fetchall() == [(expected,)]

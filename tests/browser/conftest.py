@@ -1,4 +1,5 @@
 """A real Streamlit server on 127.0.0.1 and headless Debian Chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,14 @@ from tests.conftest import ROOT
 from tests.server import start, stop
 
 CHROMIUM = os.environ.get("OCM_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = ROOT / "screenshots"
 
 
@@ -38,8 +45,10 @@ def _serve(db: Path, secrets: Path | None = None, env: dict | None = None):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium "
-                    "(apt-get install -y chromium) — .ci/run does this")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium "
+            "(apt-get install -y chromium) — .ci/run does this"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

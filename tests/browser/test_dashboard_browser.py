@@ -1,5 +1,6 @@
 """The dashboard in real Chromium: every page, the map, and the click path
 ranking → city profile → compare."""
+
 from __future__ import annotations
 
 import io
@@ -17,7 +18,7 @@ PAGES = {
     "rankings": "rankings?programme=demo-index&year=2025",
     "city": "city?city=ua-lviv&programme=demo-index&year=2025",
     "compare": "compare?programme=demo-index&year=2025&cities=ua-lviv&cities=ua-kyiv"
-               "&cities=ge-tbilisi",
+    "&cities=ge-tbilisi",
     "trends": "trends?programme=demo-index&year=2025&by=country",
     "methodology": "methodology?programme=tc-transparency&year=2021",
     "projects": "projects?project=demo-project",
@@ -33,13 +34,15 @@ def settle(page, timeout=60_000):
     """Wait until the app has finished running (no spinner, a title on the page)."""
     page.locator("h1").first.wait_for(timeout=timeout)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=timeout)
+        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=timeout
+    )
     time.sleep(1.0)
 
 
 def no_exception(page):
-    assert page.locator("[data-testid=stException]").count() == 0, \
-        page.locator("[data-testid=stException]").first.inner_text()
+    assert page.locator("[data-testid=stException]").count() == 0, page.locator(
+        "[data-testid=stException]"
+    ).first.inner_text()
     assert page.get_by_text("Page not found").count() == 0
 
 

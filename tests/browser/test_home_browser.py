@@ -1,4 +1,5 @@
 """First start in a real browser: the database is built, with progress, and the app opens."""
+
 from __future__ import annotations
 
 import pytest

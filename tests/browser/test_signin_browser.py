@@ -1,6 +1,7 @@
 """Sign-in and roles in real Chromium against a local OpenID Connect provider
 (oidc-provider-mock on 127.0.0.1): viewers never reach the import, a coordinator imports a
 file and sees the new figures, an admin rolls the database back."""
+
 from __future__ import annotations
 
 import json
@@ -15,12 +16,13 @@ import pytest
 
 from analytics import storage
 from tests.browser.conftest import _serve, screenshot
-from tests.server import free_port
 from tests.browser.test_dashboard_browser import no_exception, settle
+from tests.server import free_port
 
 pytestmark = pytest.mark.browser
 
 COORDINATOR, ADMIN, VIEWER = "coordinator@example.org", "admin@example.org", "viewer@example.org"
+
 
 def corrected_konotop(db) -> tuple[bytes, int]:
     """Konotop's 2021 transparency areas as loaded, with one point more in its weakest area:
@@ -29,16 +31,22 @@ def corrected_konotop(db) -> tuple[bytes, int]:
     rows = con.execute(
         """SELECT s.item, s.score FROM current_scores s
            WHERE s.city = 'ua-konotop' AND s.year = 2021 AND s.level = 'area'
-             AND s.methodology = 'tc-transparency-2019' ORDER BY s.score, s.item""").fetchall()
+             AND s.methodology = 'tc-transparency-2019' ORDER BY s.score, s.item"""
+    ).fetchall()
     con.close()
     lines = ["programme,year,city,level,code,score"]
-    lines += [f"tc-transparency,2021,Konotop,area,{item},{score + (1 if i == 0 else 0):.2f}"
-              for i, (item, score) in enumerate(rows)]
+    lines += [
+        f"tc-transparency,2021,Konotop,area,{item},{score + (1 if i == 0 else 0):.2f}"
+        for i, (item, score) in enumerate(rows)
+    ]
     return ("\n".join(lines) + "\n").encode(), len(rows)
 
-BAD = ("programme,year,city,level,code,score\n"
-       "tc-transparency,2021,Konotopp,area,info,4.2\n"
-       "tc-transparency,2021,Konotop,area,access,-5\n").encode()
+
+BAD = (
+    b"programme,year,city,level,code,score\n"
+    b"tc-transparency,2021,Konotopp,area,info,4.2\n"
+    b"tc-transparency,2021,Konotop,area,access,-5\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +56,21 @@ def oidc(tmp_path_factory):
     port = free_port()
     log = open(tmp_path_factory.mktemp("oidc") / "oidc.log", "w")
     unverified = json.dumps({"sub": "unverified", "email": ADMIN, "email_verified": False})
-    proc = subprocess.Popen([sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1",
-                             "--port", str(port), "--user-claims", unverified],
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "oidc_provider_mock",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--user-claims",
+            unverified,
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while True:
@@ -163,7 +183,8 @@ def test_coordinator_imports_and_admin_rolls_back(auth_server, browser):
     open_page(page, auth_server, "/upload")
     sha = storage.file_sha256(db)
     page.locator("input[type=file]").set_input_files(
-        files=[{"name": "konotop.csv", "mimeType": "text/csv", "buffer": BAD}])
+        files=[{"name": "konotop.csv", "mimeType": "text/csv", "buffer": BAD}]
+    )
     page.get_by_text("refused, 2 problem(s)").wait_for(timeout=30_000)
     settle(page)
     grid = page.get_by_test_id("stDataFrame").first
@@ -190,7 +211,8 @@ def test_coordinator_imports_and_admin_rolls_back(auth_server, browser):
     # A good file: the check, the preview, then the import on confirmation.
     good, n = corrected_konotop(db)
     page.locator("input[type=file]").set_input_files(
-        files=[{"name": "konotop-fixed.csv", "mimeType": "text/csv", "buffer": good}])
+        files=[{"name": "konotop-fixed.csv", "mimeType": "text/csv", "buffer": good}]
+    )
     page.get_by_text(f"{n} rows checked, no problems").wait_for(timeout=30_000)
     settle(page)
     assert storage.file_sha256(db) == sha  # checking changes nothing

@@ -16,6 +16,7 @@ year in the sidebar — with a think time between actions (exponentially distrib
 errors (exceptions drawn by the app, unknown pages, time-outs, dropped connections) and each
 server process's memory (RSS) before and after.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,12 +45,28 @@ RERUN_TIMEOUT = 60.0
 
 PROGRAMME = "demo-index"
 YEARS = [2021, 2022, 2023, 2024, 2025]
-CITIES = ["ua-kyiv", "ua-lviv", "ua-kharkiv", "ua-odesa", "ua-dnipro", "ua-konotop",
-          "ge-tbilisi", "ge-batumi", "md-chisinau", "am-yerevan", "az-baku", "by-minsk",
-          "ua-vinnytsia", "ua-poltava", "ua-chernihiv", "ua-zhytomyr"]
+CITIES = [
+    "ua-kyiv",
+    "ua-lviv",
+    "ua-kharkiv",
+    "ua-odesa",
+    "ua-dnipro",
+    "ua-konotop",
+    "ge-tbilisi",
+    "ge-batumi",
+    "md-chisinau",
+    "am-yerevan",
+    "az-baku",
+    "by-minsk",
+    "ua-vinnytsia",
+    "ua-poltava",
+    "ua-chernihiv",
+    "ua-zhytomyr",
+]
 
 
 # ------------------------------------------------------------------------------ one session
+
 
 @dataclass
 class Stats:
@@ -80,8 +97,9 @@ class Session:
 
     async def open(self) -> None:
         ws_url = self.url.replace("http://", "ws://") + "/_stcore/stream"
-        self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"],
-                                           max_size=None, open_timeout=RERUN_TIMEOUT)
+        self.ws = await websockets.connect(
+            ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=RERUN_TIMEOUT
+        )
 
     async def close(self) -> None:
         if self.ws is not None:
@@ -105,7 +123,9 @@ class Session:
         await self.ws.send(msg.SerializeToString())
         deadline = started + RERUN_TIMEOUT
         while True:
-            raw = await asyncio.wait_for(self.ws.recv(), timeout=max(0.1, deadline - time.perf_counter()))
+            raw = await asyncio.wait_for(
+                self.ws.recv(), timeout=max(0.1, deadline - time.perf_counter())
+            )
             fwd = ForwardMsg()
             fwd.ParseFromString(raw)
             kind = fwd.WhichOneof("type")
@@ -124,8 +144,7 @@ class Session:
                 if etype == "exception":
                     self.stats.error("exception", f"{path}?{query}: {el.exception.message}")
                 elif etype == "selectbox":
-                    self.widgets[el.selectbox.label] = (el.selectbox.id,
-                                                        list(el.selectbox.options))
+                    self.widgets[el.selectbox.label] = (el.selectbox.id, list(el.selectbox.options))
             elif kind == "script_finished":
                 status = fwd.script_finished
                 # 0 finished successfully, 1 with a compile error, 2 rerun requested by the
@@ -159,11 +178,16 @@ async def viewer(url: str, stats: Stats, think: float, until: float, seed: int) 
                 if wid is None:
                     stats.error("no year widget", "the rankings page drew no Year selectbox")
                     continue
-                await s.rerun("year widget", "rankings", f"programme={PROGRAMME}",
-                              widget=(wid[0], rnd.choice(wid[1])))
+                await s.rerun(
+                    "year widget",
+                    "rankings",
+                    f"programme={PROGRAMME}",
+                    widget=(wid[0], rnd.choice(wid[1])),
+                )
             elif kind == 2:
-                await s.rerun("city", "city",
-                              f"city={rnd.choice(CITIES)}&programme={PROGRAMME}&year={year}")
+                await s.rerun(
+                    "city", "city", f"city={rnd.choice(CITIES)}&programme={PROGRAMME}&year={year}"
+                )
             elif kind == 3:
                 three = "&".join(f"cities={c}" for c in rnd.sample(CITIES, 3))
                 await s.rerun("compare", "compare", f"programme={PROGRAMME}&year={year}&{three}")
@@ -172,7 +196,7 @@ async def viewer(url: str, stats: Stats, think: float, until: float, seed: int) 
                 await s.rerun("trends", "trends", f"programme={PROGRAMME}&year={year}&by={by}")
             else:
                 await s.rerun("overview", "", f"programme={PROGRAMME}&year={year}")
-    except asyncio.TimeoutError:
+    except TimeoutError:
         stats.error("time-out", f"no end of run within {RERUN_TIMEOUT:.0f} s")
     except (OSError, websockets.WebSocketException) as e:
         stats.error("connection", repr(e))
@@ -181,6 +205,7 @@ async def viewer(url: str, stats: Stats, think: float, until: float, seed: int) 
 
 
 # ------------------------------------------------------------------------------ servers
+
 
 def rss_mb(pid: int) -> float | None:
     try:
@@ -206,13 +231,18 @@ def percentile(values: list[float], q: float) -> float:
 def summary(values: list[float]) -> dict:
     if not values:
         return {"n": 0}
-    return {"n": len(values), "p50_s": round(percentile(values, 0.5), 3),
-            "p95_s": round(percentile(values, 0.95), 3), "max_s": round(max(values), 3),
-            "mean_s": round(statistics.fmean(values), 3)}
+    return {
+        "n": len(values),
+        "p50_s": round(percentile(values, 0.5), 3),
+        "p95_s": round(percentile(values, 0.95), 3),
+        "max_s": round(max(values), 3),
+        "mean_s": round(statistics.fmean(values), 3),
+    }
 
 
-async def drive(urls: list[str], sessions: int, think: float, duration: float,
-                ramp: float) -> Stats:
+async def drive(
+    urls: list[str], sessions: int, think: float, duration: float, ramp: float
+) -> Stats:
     stats = Stats()
     until = time.time() + duration
     tasks = []
@@ -276,18 +306,29 @@ def run(args: argparse.Namespace) -> dict:
             server.stop(proc)
     every = [v for vs in stats.latencies.values() for v in vs]
     report = {
-        "sessions": args.sessions, "think_s": args.think, "duration_s": args.duration,
-        "processes": len(urls), "cpu_cores": os.cpu_count(),
-        "reruns": len(every), "reruns_per_s": round(len(every) / elapsed, 2),
+        "sessions": args.sessions,
+        "think_s": args.think,
+        "duration_s": args.duration,
+        "processes": len(urls),
+        "cpu_cores": os.cpu_count(),
+        "reruns": len(every),
+        "reruns_per_s": round(len(every) / elapsed, 2),
         "latency": summary(every),
-        "latency_by_page": {k: {**summary(v), "elements_mean": round(
-            statistics.fmean(stats.elements[k]), 1)} for k, v in sorted(stats.latencies.items())},
-        "errors": sum(stats.errors.values()), "errors_by_kind": stats.errors,
+        "latency_by_page": {
+            k: {**summary(v), "elements_mean": round(statistics.fmean(stats.elements[k]), 1)}
+            for k, v in sorted(stats.latencies.items())
+        },
+        "errors": sum(stats.errors.values()),
+        "errors_by_kind": stats.errors,
         "error_examples": stats.error_examples,
-        "memory_mb": {str(pid): {"before": round(before[pid] or 0, 1),
-                                 "after": round(after[pid] or 0, 1),
-                                 "growth": round((after[pid] or 0) - (before[pid] or 0), 1)}
-                      for pid in pids},
+        "memory_mb": {
+            str(pid): {
+                "before": round(before[pid] or 0, 1),
+                "after": round(after[pid] or 0, 1),
+                "growth": round((after[pid] or 0) - (before[pid] or 0), 1),
+            }
+            for pid in pids
+        },
     }
     if own:
         shutil.rmtree(log_dir, ignore_errors=True)
@@ -295,20 +336,32 @@ def run(args: argparse.Namespace) -> dict:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m tests.load.loadtest", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m tests.load.loadtest",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--sessions", type=int, default=30, help="concurrent viewers (30)")
     p.add_argument("--think", type=float, default=5.0, help="mean think time, seconds (5)")
     p.add_argument("--duration", type=float, default=120.0, help="seconds of load (120)")
-    p.add_argument("--ramp", type=float, default=10.0,
-                   help="seconds over which the viewers arrive (10)")
-    p.add_argument("--processes", type=int, default=1,
-                   help="Streamlit processes to start over the same database (1)")
+    p.add_argument(
+        "--ramp", type=float, default=10.0, help="seconds over which the viewers arrive (10)"
+    )
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="Streamlit processes to start over the same database (1)",
+    )
     p.add_argument("--db", help="database file (default: $OCM_DB or data/transparency.duckdb)")
-    p.add_argument("--url", action="append",
-                   help="drive a running server instead (repeat for several processes)")
-    p.add_argument("--pid", type=int, action="append",
-                   help="with --url: process ids whose memory to report")
+    p.add_argument(
+        "--url",
+        action="append",
+        help="drive a running server instead (repeat for several processes)",
+    )
+    p.add_argument(
+        "--pid", type=int, action="append", help="with --url: process ids whose memory to report"
+    )
     p.add_argument("--out", help="also write the JSON report to this file")
     return p
 

@@ -1,5 +1,6 @@
 """The load-test tool itself works (two viewers for a few seconds); the real load test is
 run by hand (python -m tests.load.loadtest), not in the default test run."""
+
 from __future__ import annotations
 
 from tests.load import loadtest
@@ -7,8 +8,21 @@ from tests.load import loadtest
 
 def test_two_viewers_get_every_page_without_errors(built_db, tmp_path):
     args = loadtest.parser().parse_args(
-        ["--sessions", "2", "--think", "0.2", "--duration", "6", "--ramp", "0.5",
-         "--db", str(built_db), "--out", str(tmp_path / "report.json")])
+        [
+            "--sessions",
+            "2",
+            "--think",
+            "0.2",
+            "--duration",
+            "6",
+            "--ramp",
+            "0.5",
+            "--db",
+            str(built_db),
+            "--out",
+            str(tmp_path / "report.json"),
+        ]
+    )
     report = loadtest.run(args)
     assert report["errors"] == 0, report["error_examples"]
     pages = report["latency_by_page"]

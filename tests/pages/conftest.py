@@ -1,4 +1,5 @@
 """Run the app headless with AppTest against the session's built database."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,7 +29,15 @@ def app(monkeypatch, built_db):
 def texts(at) -> str:
     """All visible text of markdown, captions, titles and alerts, joined."""
     parts = []
-    for group in (at.title, at.header, at.subheader, at.markdown, at.caption, at.info,
-                  at.warning, at.error):
+    for group in (
+        at.title,
+        at.header,
+        at.subheader,
+        at.markdown,
+        at.caption,
+        at.info,
+        at.warning,
+        at.error,
+    ):
         parts += [str(e.value) for e in group]
     return "\n".join(parts)

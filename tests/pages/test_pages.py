@@ -1,18 +1,29 @@
 """Every page runs on the shipped database, shows its key elements, and takes its state from
 the URL."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.pages.conftest import texts
 
-PAGES = ["overview", "rankings", "city", "compare", "trends", "projects", "methodology", "data",
-         "present"]
+PAGES = [
+    "overview",
+    "rankings",
+    "city",
+    "compare",
+    "trends",
+    "projects",
+    "methodology",
+    "data",
+    "present",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)
-@pytest.mark.parametrize("programme, year", [("tc-transparency", "2021"),
-                                             ("demo-index", "2025"), ("tc-wartime", "2022")])
+@pytest.mark.parametrize(
+    "programme, year", [("tc-transparency", "2021"), ("demo-index", "2025"), ("tc-wartime", "2022")]
+)
 def test_every_page_runs(app, page, programme, year):
     at = app(page, programme=programme, year=year)
     assert at.title, page
@@ -79,8 +90,9 @@ def test_city_without_results_offers_other_programmes(app):
 
 
 def test_compare_from_the_url(app):
-    at = app("compare", programme="demo-index", year="2025",
-             cities=["ua-lviv", "ua-kyiv", "ge-tbilisi"])
+    at = app(
+        "compare", programme="demo-index", year="2025", cities=["ua-lviv", "ua-kyiv", "ge-tbilisi"]
+    )
     assert at.multiselect[0].value == ["ua-lviv", "ua-kyiv", "ge-tbilisi"]
     assert "Who meets what" in texts(at)
     assert "Transparency against accountability" in texts(at)
@@ -92,8 +104,13 @@ def test_compare_needs_two_cities(app):
 
 
 def test_trends_like_for_like(app):
-    at = app("trends", programme="demo-index", year="2025", by="population_band",
-             **{"from": "2019", "to": "2022"})
+    at = app(
+        "trends",
+        programme="demo-index",
+        year="2025",
+        by="population_band",
+        **{"from": "2019", "to": "2022"},
+    )
     t = texts(at)
     assert "Like-for-like" in t and "methodology changes (2021)" in t
     assert {m.label for m in at.metric} >= {"Cities compared", "Mean change, like-for-like"}
@@ -118,8 +135,14 @@ def test_charts_can_be_saved_as_svg(app):
     at = app("trends", programme="demo-index", year="2025")
     assert any(b.label == "SVG" for b in at.get("download_button"))
     from pages.common import _svg
-    svg = _svg({"mark": "bar", "data": {"values": [{"a": 1}]},
-                "encoding": {"x": {"field": "a", "type": "quantitative"}}})
+
+    svg = _svg(
+        {
+            "mark": "bar",
+            "data": {"values": [{"a": 1}]},
+            "encoding": {"x": {"field": "a", "type": "quantitative"}},
+        }
+    )
     assert svg.startswith(b"<svg")
 
 
@@ -158,8 +181,14 @@ def test_project_impact_with_its_caveat(app):
     assert labels["Difference in change, points"].startswith("+")
 
 
-@pytest.mark.parametrize("slide, heading", [("0", "Synthetic demo index (not real data)"),
-                                            ("2", "Biggest risers"), ("3", "Average index")])
+@pytest.mark.parametrize(
+    "slide, heading",
+    [
+        ("0", "Synthetic demo index (not real data)"),
+        ("2", "Biggest risers"),
+        ("3", "Average index"),
+    ],
+)
 def test_presentation_slides_from_the_url(app, slide, heading):
     at = app(None, present="1", programme="demo-index", year="2025", slide=slide)
     assert at.title[0].value == heading

@@ -1,4 +1,5 @@
 """The work pages (import, database versions) and who may open them."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,11 +8,16 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 from tests.pages.conftest import texts
 
-AUTH = {"auth": {"redirect_uri": "http://127.0.0.1:8501/oauth2callback",
-                 "cookie_secret": "a-test-cookie-secret-of-enough-length",
-                 "client_id": "ocm", "client_secret": "s",
-                 "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"},
-        "roles": {"coordinators": ["c@example.org"], "admins": ["a@example.org"]}}
+AUTH = {
+    "auth": {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "a-test-cookie-secret-of-enough-length",
+        "client_id": "ocm",
+        "client_secret": "s",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    },
+    "roles": {"coordinators": ["c@example.org"], "admins": ["a@example.org"]},
+}
 
 
 def run(page: str, user: dict | None, secrets: dict | None = AUTH) -> AppTest:
@@ -31,16 +37,28 @@ def _db(monkeypatch, db):
     monkeypatch.setenv("OCM_DB", str(db))
 
 
-@pytest.mark.parametrize("page, user, refusal", [
-    ("upload", {"is_logged_in": False}, "This page is for coordinators"),
-    ("versions", {"is_logged_in": False}, "This page is for coordinators"),
-    ("upload", {"is_logged_in": True, "email": "v@example.org"},
-     "Your account (v@example.org) has no rights"),
-    ("versions", {"is_logged_in": True, "email": "c@example.org"},
-     "Your account (c@example.org) has no rights"),
-    ("versions", {"is_logged_in": True, "email": "a@example.org", "email_verified": False},
-     "has no rights"),
-])
+@pytest.mark.parametrize(
+    "page, user, refusal",
+    [
+        ("upload", {"is_logged_in": False}, "This page is for coordinators"),
+        ("versions", {"is_logged_in": False}, "This page is for coordinators"),
+        (
+            "upload",
+            {"is_logged_in": True, "email": "v@example.org"},
+            "Your account (v@example.org) has no rights",
+        ),
+        (
+            "versions",
+            {"is_logged_in": True, "email": "c@example.org"},
+            "Your account (c@example.org) has no rights",
+        ),
+        (
+            "versions",
+            {"is_logged_in": True, "email": "a@example.org", "email_verified": False},
+            "has no rights",
+        ),
+    ],
+)
 def test_refused_by_url(page, user, refusal):
     at = run(page, user)
     assert at.title[0].value == "Not available"
@@ -64,11 +82,15 @@ def test_coordinator_sees_the_upload_form_and_history():
 def test_admin_sees_versions_and_the_rollback_needs_a_tick(db):
     from analytics.importer import import_bytes
 
-    import_bytes(db, b"programme,year,city,level,code,score\n"
-                     b"tc-transparency,2021,Konotop,total,,40\n", "k.csv")
+    import_bytes(
+        db,
+        b"programme,year,city,level,code,score\ntc-transparency,2021,Konotop,total,,40\n",
+        "k.csv",
+    )
     at = run("versions", {"is_logged_in": True, "email": "a@example.org"})
     assert at.title[0].value == "Database versions"
     assert len(at.dataframe[0].value) == 1
+
     def rollback():
         return next(b for b in at.button if b.label == "Roll back to the newest kept version")
 
@@ -90,5 +112,7 @@ def test_production_settings():
     from analytics.importer import UPLOAD_MAX_BYTES
 
     assert config["server"]["maxUploadSize"] * 1_000_000 >= UPLOAD_MAX_BYTES
-    assert not (ROOT / ".streamlit" / "secrets.toml").exists() or \
-        ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text()
+    assert (
+        not (ROOT / ".streamlit" / "secrets.toml").exists()
+        or ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text()
+    )
