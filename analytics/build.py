@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import reference, storage, synthetic
+from . import importer, reference, storage, synthetic
 from .paths import REFERENCE_DIR
 
 Progress = Callable[[float, str], None]
@@ -59,16 +59,21 @@ def build_database(
                 "shipped reference data",
             ],
         )
+        for score_file in reference.score_files():
+            say(0.9 * len(reference.LOADERS) / steps, f"Importing {score_file.name}")
+            importer.import_into(con, score_file.read_bytes(), score_file.name, "reference build")
         if demo:
             spec = spec or synthetic.DemoSpec()
             say(len(reference.LOADERS) / steps, "Generating the synthetic demo programme")
+            batch = con.execute("SELECT max(id) + 1 FROM import_batches").fetchall()[0][0]
             n = synthetic.generate(
-                con, spec, batch=2, progress=lambda m: say(len(reference.LOADERS) / steps, m)
+                con, spec, batch=batch, progress=lambda m: say(len(reference.LOADERS) / steps, m)
             )
             con.execute(
                 "INSERT INTO import_batches (id, file_name, sha256, rows, imported_by, outcome, "
-                "message) VALUES (2, ?, ?, ?, ?, 'imported', ?)",
+                "message) VALUES (?, ?, ?, ?, ?, 'imported', ?)",
                 [
+                    batch,
                     f"synthetic:seed={spec.seed}",
                     hashlib.sha256(repr(spec).encode()).hexdigest(),
                     n,

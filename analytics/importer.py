@@ -899,6 +899,33 @@ def check_bytes(
     return report, preview
 
 
+def import_into(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    name: str,
+    who: str,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> ImportReport:
+    """Check and apply a file on a connection that is already writing (all or nothing).
+
+    The same reading, checks and batch as ``import_bytes``, for a caller that holds the write
+    (the build imports the shipped score files with it, so real data proves the import).
+    Raises ``ImportRefused`` with the report when the file has a problem.
+    """
+    report = ImportReport(file_name=name, sha256=hashlib.sha256(data).hexdigest())
+    table = read_table(data, name, max_bytes)
+    report.dialect, report.rows = table.dialect, len(table.rows)
+    problems, total = validate(con, table)
+    if problems:
+        report.problems, report.problem_count = problems, total
+        raise ImportRefused(report)
+    try:
+        _apply(con, report, who)
+    except _Unchanged:
+        report.unchanged = True
+    return report
+
+
 def import_bytes(
     db: Path, data: bytes, name: str, who: str | None = None, max_bytes: int = MAX_FILE_BYTES
 ) -> ImportReport:

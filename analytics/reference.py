@@ -302,6 +302,17 @@ def upsert_projects(con: duckdb.DuckDBPyConnection, projects: list[dict]) -> int
     return len(projects)
 
 
+def score_files(ref: Path | None = None) -> list[Path]:
+    """The shipped score files (``scores/*.csv``, in the documented import format), in name order.
+
+    A build imports them after the loaders through the coordinators' own import
+    (``analytics.importer.import_into``), each as its own batch, so the real data also proves
+    the import.
+    """
+    folder = (ref or REFERENCE_DIR) / "scores"
+    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
+
+
 #: The loaders in the order a build runs them, with a label for progress reports.
 LOADERS = (
     ("countries and outlines", load_countries),
