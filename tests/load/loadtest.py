@@ -88,17 +88,28 @@ class Stats:
 class Session:
     """One viewer: a WebSocket connection to one server, like a browser tab."""
 
-    def __init__(self, url: str, stats: Stats):
+    def __init__(
+        self, url: str, stats: Stats, headers: dict | None = None, ssl: object | None = None
+    ):
         self.url = url
         self.stats = stats
         self.ws = None
+        self.headers = headers or {}  # e.g. the cookies a browser would send (a proxy's pin)
+        self.ssl = ssl  # an ssl.SSLContext for https:// (a proxy with a self-signed cert)
+        self.session_id = ""  # the server's id of this session (uploads name it)
         self.pages: dict[str, str] = {}  # url path -> page script hash
         self.widgets: dict[str, tuple[str, list[str]]] = {}  # label -> (id, options)
 
     async def open(self) -> None:
-        ws_url = self.url.replace("http://", "ws://") + "/_stcore/stream"
+        ws_url = self.url.replace("https://", "wss://").replace("http://", "ws://")
+        extra = {"ssl": self.ssl} if ws_url.startswith("wss://") else {}
         self.ws = await websockets.connect(
-            ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=RERUN_TIMEOUT
+            ws_url + "/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=RERUN_TIMEOUT,
+            additional_headers=self.headers,
+            **extra,
         )
 
     async def close(self) -> None:
@@ -130,6 +141,7 @@ class Session:
             fwd.ParseFromString(raw)
             kind = fwd.WhichOneof("type")
             if kind == "new_session":
+                self.session_id = fwd.new_session.initialize.session_id or self.session_id
                 for p in fwd.new_session.app_pages:
                     self.pages[p.url_pathname] = p.page_script_hash
             elif kind == "navigation":
