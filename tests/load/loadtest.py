@@ -5,6 +5,15 @@ Not part of the default test run (pytest collects only ``test_*.py``). Run it wi
     python -m tests.load.loadtest --sessions 30 --think 5 --duration 120 --processes 1
     python -m tests.load.loadtest --sessions 30 --think 5 --duration 120 --processes 2
 
+A forum's burst (a QR code shown, a room opening the link within seconds)::
+
+    python -m tests.load.loadtest --sessions 100 --ramp 10 --think 5 --duration 600 --processes 2
+    python -m tests.load.loadtest --sessions 100 --ramp 10 --think 5 --duration 600 --processes 2 --proxy
+
+``first_page`` in the report is the time from a viewer's arrival (with ``--proxy``: loading the
+page through deploy/nginx-ocm.conf for its cookies, as a phone would, all from one address) to
+its first page drawn by the server; ``latency`` is every page run after that.
+
 It starts the dashboard (one or more Streamlit processes on free ports of 127.0.0.1, over the
 same read-only database file; sessions are spread over them as sticky sessions behind a
 reverse proxy would be), or drives an already running one with ``--url`` (repeatable).
@@ -88,17 +97,28 @@ class Stats:
 class Session:
     """One viewer: a WebSocket connection to one server, like a browser tab."""
 
-    def __init__(self, url: str, stats: Stats):
+    def __init__(
+        self, url: str, stats: Stats, headers: dict | None = None, ssl: object | None = None
+    ):
         self.url = url
         self.stats = stats
         self.ws = None
+        self.headers = headers or {}  # e.g. the cookies a browser would send (a proxy's pin)
+        self.ssl = ssl  # an ssl.SSLContext for https:// (a proxy with a self-signed cert)
+        self.session_id = ""  # the server's id of this session (uploads name it)
         self.pages: dict[str, str] = {}  # url path -> page script hash
         self.widgets: dict[str, tuple[str, list[str]]] = {}  # label -> (id, options)
 
     async def open(self) -> None:
-        ws_url = self.url.replace("http://", "ws://") + "/_stcore/stream"
+        ws_url = self.url.replace("https://", "wss://").replace("http://", "ws://")
+        extra = {"ssl": self.ssl} if ws_url.startswith("wss://") else {}
         self.ws = await websockets.connect(
-            ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=RERUN_TIMEOUT
+            ws_url + "/_stcore/stream",
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=RERUN_TIMEOUT,
+            additional_headers=self.headers,
+            **extra,
         )
 
     async def close(self) -> None:
@@ -129,40 +149,60 @@ class Session:
             fwd = ForwardMsg()
             fwd.ParseFromString(raw)
             kind = fwd.WhichOneof("type")
-            if kind == "new_session":
-                for p in fwd.new_session.app_pages:
-                    self.pages[p.url_pathname] = p.page_script_hash
-            elif kind == "navigation":
-                for p in fwd.navigation.app_pages:
-                    self.pages[p.url_pathname] = p.page_script_hash
-            elif kind == "page_not_found":
-                self.stats.error("page not found", f"{path}?{query}")
-            elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                elements += 1
-                el = fwd.delta.new_element
-                etype = el.WhichOneof("type")
-                if etype == "exception":
-                    self.stats.error("exception", f"{path}?{query}: {el.exception.message}")
-                elif etype == "selectbox":
-                    self.widgets[el.selectbox.label] = (el.selectbox.id, list(el.selectbox.options))
-            elif kind == "script_finished":
-                status = fwd.script_finished
+            if kind == "script_finished":
                 # 0 finished successfully, 1 with a compile error, 2 rerun requested by the
                 # script (st.switch_page / st.rerun): the run goes on, keep waiting.
-                if status == 2:
+                if fwd.script_finished == 2:
                     continue
                 self.stats.add(name, time.perf_counter() - started, elements)
-                if status == 1:
+                if fwd.script_finished == 1:
                     self.stats.error("compile error", path)
                 return
+            elements += self._take(fwd, kind, f"{path}?{query}")
+
+    def _take(self, fwd: ForwardMsg, kind: str | None, where: str) -> int:
+        """Note what one message tells (pages, session id, widgets, errors); 1 for an element."""
+        if kind == "new_session":
+            self.session_id = fwd.new_session.initialize.session_id or self.session_id
+            for p in fwd.new_session.app_pages:
+                self.pages[p.url_pathname] = p.page_script_hash
+        elif kind == "navigation":
+            for p in fwd.navigation.app_pages:
+                self.pages[p.url_pathname] = p.page_script_hash
+        elif kind == "page_not_found":
+            self.stats.error("page not found", where)
+        elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+            el = fwd.delta.new_element
+            etype = el.WhichOneof("type")
+            if etype == "exception":
+                self.stats.error("exception", f"{where}: {el.exception.message}")
+            elif etype == "selectbox":
+                self.widgets[el.selectbox.label] = (el.selectbox.id, list(el.selectbox.options))
+            return 1
+        return 0
+
+
+async def _browser_cookies(url: str) -> dict:
+    """What a browser holds after loading the page through a proxy: its pin and XSRF cookies."""
+    import httpx
+
+    async with httpx.AsyncClient(verify=False, timeout=RERUN_TIMEOUT) as client:
+        await client.get(url + "/")
+        await client.get(url + "/_stcore/health")
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in client.cookies.items())}
 
 
 async def viewer(url: str, stats: Stats, think: float, until: float, seed: int) -> None:
     rnd = random.Random(seed)
+    arrived = time.perf_counter()
     s = Session(url, stats)
     try:
+        if url.startswith("https://"):  # through the reverse proxy: load the page first
+            s.headers, s.ssl = await _browser_cookies(url), _insecure()
         await s.open()
         await s.rerun("overview", "", f"programme={PROGRAMME}&year=2025")
+        # The first page as a phone gets it: from arrival (page, cookies, WebSocket) to drawn.
+        stats.add("first page", time.perf_counter() - arrived, stats.elements["overview"][-1])
         step = 0
         while time.time() < until:
             await asyncio.sleep(min(rnd.expovariate(1 / think), 4 * think))
@@ -205,6 +245,14 @@ async def viewer(url: str, stats: Stats, think: float, until: float, seed: int) 
 
 
 # ------------------------------------------------------------------------------ servers
+
+
+def _insecure():
+    import ssl
+
+    ctx = ssl.create_default_context()
+    ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE  # the test proxy's own cert
+    return ctx
 
 
 def rss_mb(pid: int) -> float | None:
@@ -282,6 +330,7 @@ def _in_own_loop(coro):
 
 def run(args: argparse.Namespace) -> dict:
     own = []
+    front = None
     log_dir = Path(tempfile.mkdtemp(prefix="ocm-load-"))
     urls = list(args.url or [])
     if not urls:
@@ -292,9 +341,16 @@ def run(args: argparse.Namespace) -> dict:
         ensure_database(db, demo=True)
         own = start_servers(args.processes, db, log_dir)
         urls = [u for u, _ in own]
+        _in_own_loop(warm_up(urls))  # each process directly, before any proxy
+        if args.proxy:  # every viewer through deploy/nginx-ocm.conf, all from 127.0.0.1
+            from tests.proxy import nginx
+
+            front = nginx.start([int(u.rsplit(":", 1)[1]) for u in urls], log_dir / "nginx")
+            urls = [front.url]
     pids = [p.pid for _, p in own] + list(args.pid or [])
     try:
-        _in_own_loop(warm_up(urls))
+        if not own:
+            _in_own_loop(warm_up(urls))
         before = {pid: rss_mb(pid) for pid in pids}
         started = time.perf_counter()
         stats = _in_own_loop(drive(urls, args.sessions, args.think, args.duration, args.ramp))
@@ -302,9 +358,12 @@ def run(args: argparse.Namespace) -> dict:
         time.sleep(2)
         after = {pid: rss_mb(pid) for pid in pids}
     finally:
+        if front is not None:
+            front.stop()
         for _, proc in own:
             server.stop(proc)
-    every = [v for vs in stats.latencies.values() for v in vs]
+    first = stats.latencies.get("first page", [])
+    every = [v for k, vs in stats.latencies.items() if k != "first page" for v in vs]
     report = {
         "sessions": args.sessions,
         "think_s": args.think,
@@ -313,6 +372,8 @@ def run(args: argparse.Namespace) -> dict:
         "cpu_cores": os.cpu_count(),
         "reruns": len(every),
         "reruns_per_s": round(len(every) / elapsed, 2),
+        "through_proxy": bool(args.proxy),
+        "first_page": summary(first),
         "latency": summary(every),
         "latency_by_page": {
             k: {**summary(v), "elements_mean": round(statistics.fmean(stats.elements[k]), 1)}
@@ -361,6 +422,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--pid", type=int, action="append", help="with --url: process ids whose memory to report"
+    )
+    p.add_argument(
+        "--proxy",
+        action="store_true",
+        help="put deploy/nginx-ocm.conf in front of the processes and send every viewer "
+        "through it from one client address, as a venue's NAT would",
     )
     p.add_argument("--out", help="also write the JSON report to this file")
     return p

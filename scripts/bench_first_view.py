@@ -1,0 +1,196 @@
+"""First-view benchmark (not a test): what a phone on a slow venue link downloads and waits
+for when it opens each page for the first time.
+
+    python scripts/bench_first_view.py [--db PATH] [--out docs/first-view.json] [--pages overview,rankings]
+
+For every page: a fresh Chromium profile (empty cache), a 390×844 phone window, the link
+emulated at 10 Mbit/s down, 2 Mbit/s up and 100 ms round trip (Chrome DevTools protocol).
+Reported: bytes on the wire (HTTP responses as transferred, headers included, plus WebSocket
+frames), decoded bytes, requests, and the time from navigation until the page is fully drawn
+(the script run finished, every chart has drawn its canvas or SVG, the map its canvas).
+Then a second page in the same visit (cache warm). Once directly against Streamlit and once
+through the reverse proxy exactly as docs/deploy.md configures it (deploy/nginx-ocm.conf
+in front of two Streamlit processes; tests/proxy/nginx.py starts it). Prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--ignore-certificate-errors",  # the proxy's self-signed certificate
+]
+LINK = {"latency": 100, "downloadThroughput": 10e6 / 8, "uploadThroughput": 2e6 / 8}
+PAGES = {
+    "overview": "",
+    "rankings": "rankings",
+    "city": "city",
+    "compare": "compare",
+    "trends": "trends",
+    "projects": "projects",
+    "methodology": "methodology",
+    "data": "data",
+}
+SECOND = ("overview", "rankings")  # first page, then this one in the same visit
+
+DRAWN = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-testid=stStatusWidget]')) return false;
+  if (!document.querySelector('[data-testid=stMain] [data-testid=stElementContainer]')) return false;
+  for (const c of document.querySelectorAll('[data-testid=stVegaLiteChart]'))
+    if (!c.querySelector('canvas, svg')) return false;
+  for (const m of document.querySelectorAll('[data-testid=stDeckGlJsonChart]'))
+    if (!m.querySelector('canvas')) return false;
+  return true;
+}"""
+
+
+class Traffic:
+    """Bytes and requests seen by one tab, from the DevTools protocol's network events."""
+
+    def __init__(self, cdp) -> None:
+        self.wire = 0
+        self.decoded = 0
+        self.requests = 0
+        self.ws_bytes = 0
+        self.inflight: set[str] = set()
+        self.last_done = 0.0  # perf_counter of the last finished response
+        cdp.on("Network.loadingFailed", self._failed)
+        cdp.on("Network.requestWillBeSent", self._request)
+        cdp.on("Network.loadingFinished", self._finished)
+        cdp.on("Network.dataReceived", self._data)
+        cdp.on("Network.webSocketFrameReceived", self._frame)
+
+    def _request(self, e) -> None:
+        self.requests += 1
+        self.inflight.add(e["requestId"])
+
+    def _finished(self, e) -> None:
+        self.wire += int(e.get("encodedDataLength", 0))
+        self.inflight.discard(e["requestId"])
+        self.last_done = time.perf_counter()
+
+    def _failed(self, e) -> None:
+        self.inflight.discard(e["requestId"])
+
+    def _data(self, e) -> None:
+        self.decoded += int(e.get("dataLength", 0))
+
+    def _frame(self, e) -> None:
+        payload = e["response"].get("payloadData", "")
+        n = len(base64.b64decode(payload)) if e["response"].get("opcode") == 2 else len(payload)
+        self.ws_bytes += n
+
+    def snapshot(self) -> dict:
+        return {
+            "http_wire_bytes": self.wire,
+            "websocket_bytes": self.ws_bytes,
+            "wire_bytes": self.wire + self.ws_bytes,
+            "wire_mb": round((self.wire + self.ws_bytes) / 1e6, 3),
+            "decoded_mb": round((self.decoded + self.ws_bytes) / 1e6, 3),
+            "requests": self.requests,
+        }
+
+
+def _drawn_at(page, traffic: Traffic, started: float, quiet_s: float = 1.0) -> float:
+    """Seconds from ``started`` until the page is drawn and the network has gone quiet (a
+    lazily loaded chart or map component still counts: the page is not drawn before it)."""
+    while True:
+        page.wait_for_function(DRAWN, timeout=120_000, polling=50)
+        drawn = time.perf_counter()
+        page.wait_for_timeout(quiet_s * 1000)  # lets the protocol's events arrive
+        if not traffic.inflight and traffic.last_done < time.perf_counter() - quiet_s + 0.05:
+            if page.evaluate(DRAWN):
+                return round(max(drawn, traffic.last_done) - started, 2)
+
+
+def first_view(browser, base: str, path: str, second: str | None = None) -> dict:
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, **LINK})
+    traffic = Traffic(cdp)
+    started = time.perf_counter()
+    page.goto(f"{base}/{path}", wait_until="commit")
+    result = {"drawn_s": _drawn_at(page, traffic, started), **traffic.snapshot()}
+    if second is not None:
+        before = traffic.snapshot()
+        started = time.perf_counter()
+        page.goto(f"{base}/{second}", wait_until="commit")
+        drawn = _drawn_at(page, traffic, started)
+        after = traffic.snapshot()
+        result["second_page"] = {
+            "page": second,
+            "drawn_s": drawn,
+            "wire_mb": round(after["wire_mb"] - before["wire_mb"], 3),
+            "requests": after["requests"] - before["requests"],
+        }
+    ctx.close()
+    return result
+
+
+def run(db: Path, pages: list[str]) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from tests import server
+    from tests.proxy import nginx
+
+    report: dict = {"link": "10 Mbit/s down, 2 Mbit/s up, 100 ms round trip", "window": "390x844"}
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        scratch = Path(tmp)
+        backends = [server.start(db, scratch / f"streamlit-{i}.log") for i in range(2)]
+        front = nginx.start([int(u.rsplit(":", 1)[1]) for u, _ in backends], scratch / "nginx")
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            for mode, base in (("direct", backends[0][0]), ("proxy", front.url)):
+                first_view(browser, base, "")  # warm the server's caches (not the browser's)
+                report[mode] = {}
+                for name in pages:
+                    second = PAGES[SECOND[1]] if name == SECOND[0] else None
+                    report[mode][name] = first_view(browser, base, PAGES[name], second)
+        finally:
+            browser.close()
+            front.stop()
+            for _, proc in backends:
+                server.stop(proc)
+    return report
+
+
+def main() -> None:
+    from analytics.build import ensure_database
+    from analytics.paths import db_path
+
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--db", type=Path, default=None)
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--pages", default=",".join(PAGES))
+    args = ap.parse_args()
+    db = args.db or db_path()
+    ensure_database(db)
+    report = run(db, [p for p in args.pages.split(",") if p])
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
