@@ -7,6 +7,7 @@ import json
 import duckdb
 import pandas as pd
 
+from . import search
 from .catalog import name_match_sql
 from .trends import POPULATION_BANDS, _band_sql
 
@@ -486,3 +487,15 @@ def contribution_by(con: duckdb.DuckDBPyConnection, field: str) -> pd.DataFrame:
                bool_or(synthetic) AS synthetic
         FROM (SELECT unnest({field}) AS item, eu_contribution_eur, synthetic FROM projects)
         GROUP BY item ORDER BY eu_contribution_eur DESC NULLS LAST, item""").df()
+
+
+def city_search_index(con: duckdb.DuckDBPyConnection) -> search.NameIndex:
+    """Every spelling of every real city that search should find (names, aliases, GeoNames'
+    alternate names)."""
+    rows = con.execute(
+        """SELECT code, unnest([name_en, name_uk, name_ru, name_native]) FROM cities
+           WHERE NOT synthetic
+           UNION ALL SELECT code, unnest(aliases) FROM cities WHERE NOT synthetic
+           UNION ALL SELECT n.city, n.name FROM city_names n"""
+    ).fetchall()
+    return search.build_index([(c, n) for c, n in rows if n])

@@ -92,6 +92,17 @@ def load_cities(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> in
     return len(rows)
 
 
+def load_city_names(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
+    """Spellings that city search finds (city_names.csv), for the cities that are loaded."""
+    path = ref / "city_names.csv"
+    if not path.exists():
+        return 0
+    known = {r[0] for r in con.execute("SELECT code FROM cities").fetchall()}
+    rows = [[r["city"], r["name"]] for r in _read_csv(path) if r["city"] in known]
+    con.executemany("INSERT OR IGNORE INTO city_names VALUES (?, ?)", rows)
+    return len(rows)
+
+
 def load_programmes(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
     """Programmes, methodologies, class thresholds, areas and area links (programmes.yaml)."""
     doc = yaml.safe_load((ref / "programmes.yaml").read_text(encoding="utf-8"))
@@ -318,6 +329,7 @@ LOADERS = (
     ("countries and outlines", load_countries),
     ("regions", load_regions),
     ("cities", load_cities),
+    ("city names for search", load_city_names),
     ("programmes and methodologies", load_programmes),
     ("published results", load_published),
     ("projects", load_projects),

@@ -2,7 +2,7 @@
 -- This file always describes the newest schema; its version is the number below. A database
 -- of an older version is brought up to date by the files in analytics/migrations/
 -- (NNN_description.sql, applied in order, each in the transaction that records it).
--- schema_version: 2
+-- schema_version: 6
 
 CREATE TABLE schema_migrations (
     version     INTEGER PRIMARY KEY,
@@ -52,6 +52,14 @@ CREATE TABLE cities (
     ogp_local     BOOLEAN NOT NULL DEFAULT false,
     in_tc_ranking BOOLEAN NOT NULL DEFAULT false,
     synthetic     BOOLEAN NOT NULL DEFAULT false
+);
+
+-- Every spelling of a city that search should find: its names and aliases, and GeoNames'
+-- alternate names (transliterations, historic forms), see scripts/derive_names.py.
+CREATE TABLE city_names (
+    city VARCHAR NOT NULL,
+    name VARCHAR NOT NULL,
+    PRIMARY KEY (city, name)
 );
 
 -- An assessment series (a ranking or study repeated over years).

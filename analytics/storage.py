@@ -29,6 +29,7 @@ TABLES = (
     "countries",
     "regions",
     "cities",
+    "city_names",
     "programmes",
     "methodologies",
     "class_thresholds",

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare, dashboard, robustness, scorecard, trends
-from pages import charts, common
+from pages import charts, common, search_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -16,6 +16,7 @@ lang = common.lang()
 choices = common.run(dashboard.city_choices, lang=lang)
 codes = list(choices["code"])
 label = dict(zip(choices["code"], choices["name"] + " (" + choices["country"] + ")"))
+search_ui.find_box("w_city", codes, label)
 city = st.selectbox(
     t("City"),
     codes,

@@ -4,7 +4,7 @@ accountability."""
 import streamlit as st
 
 from analytics import compare, dashboard
-from pages import charts, common
+from pages import charts, common, search_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -18,6 +18,7 @@ choices = common.run(dashboard.city_choices, programme, lang=lang)
 codes = list(choices["code"])
 label = dict(zip(choices["code"], choices["name"] + " (" + choices["country"] + ")"))
 default = [c for c in ("ua-lviv", "ua-kyiv", "ua-mariupol") if c in codes][:3] or codes[:2]
+search_ui.find_box("w_cities", codes, label, multi=True)
 cities = st.multiselect(
     t("Cities (2 to 6)"),
     codes,

