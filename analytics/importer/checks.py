@@ -100,6 +100,33 @@ SELECT DISTINCT methodology, level, {_norm("k")} AS key, item, display, max_poin
 ) WHERE k IS NOT NULL;
 """
 
+# Exactly the numbers a score may be written as: digits with at most one decimal point (a
+# decimal comma is turned into a point first), an optional plus sign. Anything else is refused
+# with the reason, never rounded or read as some other number: DuckDB's own casts would turn
+# "2021.5" into the year 2022, "0x10" into 16, "1_000" into 1000, and "1e1" is 10.
+_UNSIGNED = r"([0-9]+\.?[0-9]*|\.[0-9]+)"
+_DECIMAL = r"\+?" + _UNSIGNED
+# Thousands grouped by a space, no-break space, comma, point or apostrophe (1 000; 1,000.5).
+_THOUSANDS = r"^[+-]?[0-9]{1,3}([ ,.''’\x{a0}\x{202f}][0-9]{3})+([.,][0-9]+)?$"
+# How a score is written; each form but "plain" (and "empty") is refused by a check below.
+_SCORE_FORM = f"""CASE
+    WHEN coalesce(b.score_text, '') = '' THEN 'empty'
+    WHEN regexp_matches(trim(b.score), '^[+-]?[0-9]{{1,3}},[0-9]{{3}}$') THEN 'ambiguous'
+    WHEN regexp_matches(b.score_text, '^{_DECIMAL}$') THEN 'plain'
+    WHEN regexp_matches(b.score_text, '^-{_UNSIGNED}$') THEN 'negative'
+    WHEN regexp_matches(b.score_text, '^[+-]?{_UNSIGNED}[eE][+-]?[0-9]+$') THEN 'exponent'
+    WHEN regexp_matches(lower(b.score_text), '^[+-]?(nan|inf|infinity)$') THEN 'not finite'
+    WHEN regexp_matches(trim(b.score), '{_THOUSANDS}') THEN 'thousands'
+    ELSE 'other' END"""
+# Significant digits of a plain score. The shortest text that reads back as a given double has
+# at most 17, so a longer one is certainly rounded when stored (a workbook's numbers never are).
+_SIGNIFICANT = (
+    "length(ltrim(regexp_replace(CASE WHEN contains(score_text, '.') THEN rtrim(score_text, '0') "
+    "ELSE score_text END, '[^0-9]', '', 'g'), '0'))"
+)
+# Characters nobody types: a pasted terminal or binary text (tab and line breaks are fine).
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
 _RESOLVE = f"""
 CREATE OR REPLACE TEMP TABLE imp_resolved AS
 WITH base AS (
@@ -110,7 +137,8 @@ WITH base AS (
            lower(trim(i.level)) AS level_key,
            {_norm("i.code")} AS code_key,
            replace(replace(lower(trim(i.status)), ' ', '_'), '-', '_') AS status_key,
-           TRY_CAST(trim(i.year) AS INTEGER) AS year_int,
+           CASE WHEN regexp_matches(trim(i.year), '^[0-9]{{4}}$')
+                THEN CAST(trim(i.year) AS INTEGER) END AS year_int,
            CASE WHEN regexp_matches(trim(i.score), '^[+-]?[0-9]+,[0-9]+$')
                 THEN replace(trim(i.score), ',', '.') ELSE trim(i.score) END AS score_text
     FROM imp_incoming i
@@ -141,7 +169,9 @@ SELECT b.*, prog.programme AS programme_code, meth.methodology, meth.total_max,
        END AS city_code,
        CASE WHEN b.level_key = 'total' THEN 'total' ELSE it.item END AS item,
        CASE WHEN b.level_key = 'total' THEN meth.total_max ELSE it.max_points END AS item_max,
-       TRY_CAST(b.score_text AS DOUBLE) AS score_value,
+       CASE WHEN regexp_matches(b.score_text, '^{_DECIMAL}$')
+            THEN CAST(b.score_text AS DOUBLE) END AS score_value,
+       {_SCORE_FORM} AS score_form,
        CASE WHEN coalesce(b.status_key, '') = '' THEN 'scored' ELSE b.status_key END AS status_value
 FROM base b
 LEFT JOIN prog ON prog.row_no = b.row_no
@@ -158,7 +188,13 @@ _CHECKS = [
     ("programme", "coalesce(trim(programme), '') = ''", "'required'"),
     ("programme", "trim(programme) <> '' AND programme_code IS NULL", "'unknown programme'"),
     ("year", "coalesce(trim(year), '') = ''", "'required'"),
-    ("year", "trim(year) <> '' AND year_int IS NULL", "'not a whole number'"),
+    (
+        "year",
+        "trim(year) <> '' AND year_int IS NULL",
+        f"CASE WHEN NOT regexp_matches(trim(year), '^[+-]?{_UNSIGNED}([eE][+-]?[0-9]+)?$') "
+        "THEN 'not a whole number' "
+        "ELSE 'not a year: write four digits, e.g. 2021 (a year is never rounded)' END",
+    ),
     (
         "year",
         "year_int IS NOT NULL AND programme_code IS NOT NULL AND methodology IS NULL",
@@ -217,13 +253,30 @@ _CHECKS = [
         "status_value IN ('not_applicable', 'not_assessed') AND coalesce(score_text, '') <> ''",
         "'must be empty when the status is ' || status_value",
     ),
-    ("score", "coalesce(score_text, '') <> '' AND score_value IS NULL", "'not a number'"),
+    ("score", "score_form = 'other'", "'not a number'"),
+    ("score", "score_form = 'not finite'", "'not a finite number'"),
+    ("score", "score_form = 'negative'", "'negative'"),
     (
         "score",
-        "score_value IS NOT NULL AND (isnan(score_value) OR isinf(score_value))",
-        "'not a finite number'",
+        "score_form = 'exponent'",
+        "'a number with an exponent; write it in plain digits (e.g. 0.005)'",
     ),
-    ("score", "score_value < 0", "'negative'"),
+    (
+        "score",
+        "score_form = 'thousands'",
+        "'thousands separators are not allowed; write digits only, with one decimal point or comma'",
+    ),
+    (
+        "score",
+        "score_form = 'ambiguous'",
+        "'ambiguous: a comma before three digits may separate thousands; write the decimal "
+        "with a point (e.g. 1.250)'",
+    ),
+    (
+        "score",
+        f"score_form = 'plain' AND {_SIGNIFICANT} > 17",
+        "'more than 17 significant digits cannot be stored exactly'",
+    ),
     (
         "score",
         "score_value IS NOT NULL AND NOT isinf(score_value) AND item_max IS NOT NULL "
@@ -244,6 +297,14 @@ _CHECKS = [
     ),
     ("comment", f"length(comment) > {MAX_TEXT}", f"'longer than {MAX_TEXT} characters'"),
     ("source", f"length(source) > {MAX_TEXT}", f"'longer than {MAX_TEXT} characters'"),
+    *(
+        (
+            col,
+            f"regexp_matches(coalesce({col}, ''), '{_CONTROL}')",
+            "'holds control characters (invisible codes such as escape); write plain text'",
+        )
+        for col in ("evidence_url", "comment", "source")
+    ),
     # Text is shown as text; markup in it is a pasted web page or an attack, never data.
     *(
         (

@@ -66,6 +66,13 @@ MESSAGES: tuple[str, ...] = (
     "required for a scored item",
     "must be empty when the status is {status}",
     "not a number",
+    "not a year: write four digits, e.g. 2021 (a year is never rounded)",
+    "a number with an exponent; write it in plain digits (e.g. 0.005)",
+    "thousands separators are not allowed; write digits only, with one decimal point or comma",
+    "ambiguous: a comma before three digits may separate thousands; write the decimal with a "
+    "point (e.g. 1.250)",
+    "more than 17 significant digits cannot be stored exactly",
+    "holds control characters (invisible codes such as escape); write plain text",
     "not a finite number",
     "negative",
     "above the maximum of {maximum} points for this item",

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import decimal
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass
@@ -146,13 +148,18 @@ def _check_xlsx_zip(data: bytes, name: str) -> None:
         )
 
 
-def _cell_text(v) -> str:
+def _cell_text(v: object) -> str:
+    """A workbook cell as the text a person sees: a number in plain digits (the shortest that
+    reads back as the same number, never with an exponent), so the checks see its exact value."""
     if v is None:
         return ""
     if isinstance(v, bool):
         return str(v).lower()
     if isinstance(v, float):
-        return repr(v) if v != int(v) or abs(v) > 1e15 else str(int(v))
+        if not math.isfinite(v):
+            return repr(v)
+        text = format(decimal.Decimal(repr(v)), "f")
+        return text[:-2] if text.endswith(".0") else text
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
     return str(v)
