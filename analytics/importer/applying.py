@@ -17,7 +17,7 @@ import duckdb
 from .. import storage
 from .checks import validate
 from .log import write_log
-from .messages import ImportRefused, ImportReport
+from .messages import ImportRefused, ImportReport, Problem
 from .reading import MAX_FILE_BYTES, UPLOAD_MAX_BYTES, read_table
 
 
@@ -184,6 +184,12 @@ def import_bytes(
         raise ImportRefused(r) from None
     except _Unchanged:
         report.unchanged = True
+    except (storage.NotEnoughSpace, storage.WriteLocked, storage.DatabaseDamaged) as e:
+        # Refused for the database's sake, not the file's: logged, and raised as it is.
+        report.problems, report.problem_count = [Problem(None, None, None, str(e))], 1
+        report.seconds = round(time.perf_counter() - started, 3)
+        write_log(Path(db), report, who)
+        raise
     report.seconds = round(time.perf_counter() - started, 3)
     write_log(Path(db), report, who)
     return report
