@@ -1,18 +1,38 @@
 """Command line: ``python -m analytics COMMAND`` (``--help`` lists the commands).
 
 Every command takes ``--db PATH`` (default: ``$OCM_DB`` or ``data/transparency.duckdb``) and
-exits with status 0 only on success.
+exits with status 0 only on success. An expected failure is one line on stderr and its own
+exit status (``EXIT``, documented in the README), never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
+import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from . import catalog, storage
 from .paths import db_path
+
+#: Exit statuses, one per kind of failure (the README's "Command line" lists each; a test
+#: checks that it does).
+EXIT = {
+    0: "success",
+    1: "the file given was refused (its problems are listed; nothing was changed)",
+    2: "wrong arguments (an unknown command, option, table or output format)",
+    3: "a file is missing: the database (run `build`) or the file given",
+    4: "the database is damaged or unreadable, or `check` found it wrong (run `rollback`)",
+    5: "not enough free space beside the database for a write (nothing was changed)",
+    6: "permission denied: the database, its folder or the file given",
+    7: "another import, build or rollback holds the database (waited `OCM_LOCK_WAIT_S` s)",
+    70: "an unexpected error (a bug: the message says where; `OCM_DEBUG=1` shows the traceback)",
+}
 
 
 def _progress(fraction: float, message: str) -> None:
@@ -94,6 +114,14 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .health import verify
+
+    found = verify(args.db, deep=not args.quick)
+    print(found.to_text(), file=sys.stdout if found.ok else sys.stderr)
+    return 0 if found.ok else 4
+
+
 def cmd_rollback(args: argparse.Namespace) -> int:
     if args.list:
         for v in storage.versions(args.db):
@@ -102,8 +130,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     try:
         restored = storage.rollback(args.db)
     except FileNotFoundError as e:
-        print(e, file=sys.stderr)
-        return 1
+        _say(args, f"{e}; build anew with `python -m analytics build`")
+        return 3
     print(f"restored {restored.name}; {len(storage.versions(args.db))} earlier version(s) left")
     return 0
 
@@ -115,15 +143,23 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """Wrong arguments are one line (and the hint to ``--help``), not the usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="python -m analytics",
         description=__doc__,
+        epilog="exit statuses:\n" + "\n".join(f"  {k:>2}  {v}" for k, v in EXIT.items()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    def add(name: str, func, help_: str) -> argparse.ArgumentParser:
+    def add(name: str, func: Callable, help_: str) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_, description=help_)
         sp.add_argument(
             "--db",
@@ -131,7 +167,8 @@ def parser() -> argparse.ArgumentParser:
             default=None,
             help="database file (default: $OCM_DB or data/transparency.duckdb)",
         )
-        sp.set_defaults(func=func)
+        # Commands that read the database check it first, so none works on a damaged file.
+        sp.set_defaults(func=func, reads=name not in ("build", "check", "bench", "rollback"))
         return sp
 
     b = add("build", cmd_build, "build the database anew from the shipped reference data")
@@ -184,6 +221,18 @@ def parser() -> argparse.ArgumentParser:
     )
     rb.add_argument("--list", action="store_true", help="only list the kept versions")
 
+    ck = add(
+        "check",
+        cmd_check,
+        "verify the database (opens, schema version, row counts, results agree with a "
+        "recompute); exit status 0 when it is usable, 4 when not — for health checks",
+    )
+    ck.add_argument(
+        "--quick",
+        action="store_true",
+        help="skip the recompute of the results (reads every table; for frequent probes)",
+    )
+
     k = add("bench", cmd_bench, "benchmarks (not tests): print a JSON report of timings")
     k.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     k.add_argument("--rows", type=int, default=1_000_000, help="rows for the import benchmark")
@@ -191,11 +240,70 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as e:  # --help (0) or wrong arguments (2), already printed
+        return e.code if isinstance(e.code, int) else 2
     if getattr(args, "db", None) is None:
         args.db = db_path()
     try:
+        if args.reads:
+            _refuse_damaged(args.db)
         return args.func(args)
-    except storage.DatabaseMissing as e:  # every command that needs a database
-        print(e, file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        _say(args, "interrupted; nothing was changed by an unfinished write")
+        return 130
+    except Exception as e:
+        status, message = failure(e, Path(args.db))
+        _say(args, message)
+        if status == 70 and os.environ.get("OCM_DEBUG"):
+            traceback.print_exc()
+        return status
+
+
+def _refuse_damaged(db: Path) -> None:
+    from .health import verify
+
+    if Path(db).exists():
+        found = verify(db, current=False)
+        if not found.ok:
+            raise storage.DatabaseDamaged(db, found.problem or "unreadable")
+
+
+def _say(args: argparse.Namespace, message: str) -> None:
+    print(f"python -m analytics {args.command}: {message}", file=sys.stderr)
+
+
+def failure(error: BaseException, db: Path) -> tuple[int, str]:
+    """The exit status and the one-line message for a failed command."""
+    if isinstance(error, storage.DatabaseMissing):
+        return 3, str(error)
+    damaged = storage.damage(error, db)
+    if damaged is not None:
+        return 4, str(damaged)
+    for kind, status in (
+        (storage.NotEnoughSpace, 5),
+        (storage.WriteLocked, 7),
+    ):
+        if isinstance(error, kind):
+            return status, str(error)
+    if isinstance(error, OSError):
+        return _os_failure(error)
+    where = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+    first = str(error).splitlines()[0] if str(error) else ""
+    return 70, f"unexpected {type(error).__name__}{at}: {first} (OCM_DEBUG=1 shows the details)"
+
+
+def _os_failure(error: OSError) -> tuple[int, str]:
+    name = error.filename or ""
+    what = f"{name}: " if name else ""
+    if error.errno == errno.ENOENT:
+        return 3, f"{what}no such file"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return 6, f"{what}permission denied ({error.strerror or error})"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return 5, f"{what}no space left on the device; nothing was changed"
+    if error.errno == errno.EISDIR:
+        return 3, f"{what}is a folder, not a file"
+    return 70, f"{what}{error.strerror or error}"

@@ -9,6 +9,7 @@ still hold the old file keep reading it unharmed; new connections see the new fi
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import os
@@ -22,7 +23,9 @@ import duckdb
 
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-SCHEMA_VERSION = int(re.search(r"schema_version:\s*(\d+)", SCHEMA_FILE.read_text()).group(1))
+_VERSION_MARK = re.search(r"schema_version:\s*(\d+)", SCHEMA_FILE.read_text())
+assert _VERSION_MARK, "schema.sql must say its schema_version"
+SCHEMA_VERSION = int(_VERSION_MARK.group(1))
 
 #: Tables in the order they are listed to users.
 TABLES = (
@@ -51,8 +54,82 @@ TABLES = (
 KEEP_VERSIONS = int(os.environ.get("OCM_KEEP_VERSIONS", "5"))
 
 
+#: Free space a write needs beside the database besides a copy of it (its journal, the
+#: computed results, the next version's growth): 10 % of the file, at least this many bytes.
+SPACE_MARGIN = int(os.environ.get("OCM_SPACE_MARGIN_BYTES", str(32 * 1024 * 1024)))
+#: How long a write waits for another write of the same database before giving up.
+LOCK_WAIT_S = float(os.environ.get("OCM_LOCK_WAIT_S", "600"))
+
+
 class DatabaseMissing(FileNotFoundError):
     """The database file does not exist (build it with ``python -m analytics build``)."""
+
+
+class DatabaseDamaged(Exception):
+    """The file at ``path`` is not a readable database of this schema; ``reason`` says why."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(
+            f"{path}: the database is damaged or unreadable: {reason}; put the last good "
+            f"version back with `python -m analytics rollback --db {path}` "
+            "(or build anew with `python -m analytics build`)"
+        )
+        self.path, self.reason = Path(path), reason
+
+
+class NotEnoughSpace(OSError):
+    """Too little free space beside the database for a write (nothing was changed)."""
+
+    def __init__(self, path: Path, free: int, needed: int):
+        super().__init__(
+            errno.ENOSPC,
+            f"not enough free space beside {path}: {free / 1e6:.1f} MB free, {needed / 1e6:.1f} MB "
+            "needed (a copy of the database plus a margin); nothing was changed — free some "
+            "space and try again",
+        )
+        self.path, self.free, self.needed = Path(path), free, needed
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+class WriteLocked(Exception):
+    """Another write (an import, a build, a rollback) holds the database for too long."""
+
+    def __init__(self, path: Path, waited: float):
+        super().__init__(
+            f"another import, build or rollback is writing {path} (waited {waited:.0f} s for "
+            "it to finish); nothing was changed — try again when it is done"
+        )
+        self.path = Path(path)
+
+
+_KNOWN_DAMAGE = (
+    ("not a valid DuckDB database file", "not a DuckDB database file"),
+    ("Could not read enough bytes", "the file is cut short (truncated by a crash or a full disk)"),
+    ("checksum", "a block of the file does not match its checksum (the file is corrupted)"),
+)
+
+
+def damage(error: BaseException, path: Path) -> DatabaseDamaged | None:
+    """``error`` as ``DatabaseDamaged`` when it says the file at ``path`` is damaged, else None."""
+    if isinstance(error, DatabaseDamaged):
+        return error
+    if isinstance(error, duckdb.Error) and any(
+        m.lower() in str(error).lower() for m, _ in _KNOWN_DAMAGE
+    ):
+        return DatabaseDamaged(Path(path), _damage_reason(error))
+    return None
+
+
+def _damage_reason(error: BaseException) -> str:
+    """A one-line reason from a DuckDB error about a file, in plain words where it is known."""
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    for marker, reason in _KNOWN_DAMAGE:
+        if marker.lower() in text.lower():
+            return reason
+    text = re.sub(r'(?:[Tt]he )?file "[^"]*"', "the file", text)
+    return text.removeprefix("IO Error: ").strip()
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -123,6 +200,11 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
         con.execute(f"USE {_ALIAS}")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
+    except duckdb.Error as e:
+        con.close()
+        if "permission denied" in str(e).lower():
+            raise PermissionError(errno.EACCES, f"no permission to read {path}") from None
+        raise DatabaseDamaged(Path(path), _damage_reason(e)) from None
     except BaseException:
         con.close()
         raise
@@ -168,15 +250,57 @@ def _clean_leftovers(path: Path) -> list[Path]:
 
 
 @contextlib.contextmanager
-def write_lock(path: Path) -> Iterator[None]:
-    """Serialise writers of one database: an exclusive lock on ``<db>.lock``."""
+def write_lock(path: Path, wait: float | None = None) -> Iterator[None]:
+    """Serialise writers of one database: an exclusive lock on ``<db>.lock``, waited for at most
+    ``wait`` seconds (default ``LOCK_WAIT_S``), then ``WriteLocked``."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    wait = LOCK_WAIT_S if wait is None else wait
     with open(path.with_name(path.name + ".lock"), "a+") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        started = time.monotonic()
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() - started >= wait:
+                    raise WriteLocked(path, time.monotonic() - started) from None
+                time.sleep(0.05)
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def space_needed(path: Path) -> int:
+    """Free bytes a write of the database at ``path`` needs beside it: a copy plus a margin."""
+    size = Path(path).stat().st_size if Path(path).exists() else 0
+    return size + max(SPACE_MARGIN, size // 10)
+
+
+def check_space(path: Path) -> None:
+    """Refuse a write up front (``NotEnoughSpace``) when the file system of ``path`` lacks the
+    room for a copy of it plus a margin."""
+    free = shutil.disk_usage(Path(path).parent).free
+    needed = space_needed(path)
+    if free < needed:
+        raise NotEnoughSpace(Path(path), free, needed)
+
+
+def _remove_partial(nxt: Path) -> None:
+    for p in (nxt, Path(str(nxt) + ".wal"), Path(str(nxt) + ".tmp")):
+        p.unlink(missing_ok=True)
+
+
+def _as_no_space(error: BaseException, path: Path) -> BaseException:
+    """A write that ran out of room (an OSError, or DuckDB's IO error) as ``NotEnoughSpace``."""
+    if isinstance(error, NotEnoughSpace):
+        return error
+    no_room = (isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)) or (
+        isinstance(error, duckdb.Error) and "no space left" in str(error).lower()
+    )
+    if not no_room:
+        return error
+    return NotEnoughSpace(path, shutil.disk_usage(path.parent).free, space_needed(path))
 
 
 @contextlib.contextmanager
@@ -193,25 +317,26 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
         _clean_leftovers(path)
         nxt = _next_name(path)
         if not fresh:
-            if not path.exists():
-                raise DatabaseMissing(f"no database at {path}: run `python -m analytics build`")
-            shutil.copyfile(path, nxt)
-        con = duckdb.connect(str(nxt))
+            _require_healthy(path)
+        check_space(path)
         try:
-            migrate(con)
-            yield con
-            from . import results  # computed results follow every write
+            if not fresh:
+                shutil.copyfile(path, nxt)
+            with _connected(nxt) as con:
+                migrate(con)
+                yield con
+                from . import results  # computed results follow every write
 
-            results.refresh(con)
-            con.execute("CHECKPOINT")
-            con.close()
-        except BaseException:
-            con.close()
-            nxt.unlink(missing_ok=True)
-            Path(str(nxt) + ".wal").unlink(missing_ok=True)
-            raise
-        with open(nxt, "rb") as fh:
-            os.fsync(fh.fileno())
+                results.refresh(con)
+                con.execute("CHECKPOINT")
+            with open(nxt, "rb") as fh:
+                os.fsync(fh.fileno())
+        except BaseException as e:
+            _remove_partial(nxt)  # at once: a partial copy would eat the space that is left
+            converted = damage(e, path) or _as_no_space(e, path)
+            if converted is e:
+                raise
+            raise converted from e
         _keep_version(path)
         os.replace(nxt, path)
         dir_fd = os.open(path.parent, os.O_RDONLY)
@@ -219,6 +344,27 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+def _require_healthy(path: Path) -> None:
+    """Refuse to write on top of a missing or damaged file (a copy would carry the damage into
+    the next version, and the damaged file into the kept versions)."""
+    from . import health
+
+    if not path.exists():
+        raise DatabaseMissing(f"no database at {path}: run `python -m analytics build`")
+    found = health.verify(path, current=False)
+    if not found.ok:
+        raise DatabaseDamaged(path, found.problem or "unreadable")
+
+
+@contextlib.contextmanager
+def _connected(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(path))
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def versions_dir(path: Path) -> Path:
@@ -277,9 +423,16 @@ def rollback(path: Path) -> Path:
             raise FileNotFoundError(f"no earlier version of {path} is kept")
         chosen = kept[0]
         nxt = _next_name(path)
-        shutil.copyfile(chosen, nxt)
-        with open(nxt, "rb") as fh:
-            os.fsync(fh.fileno())
+        free, needed = shutil.disk_usage(path.parent).free, chosen.stat().st_size + SPACE_MARGIN
+        if free < needed:
+            raise NotEnoughSpace(path, free, needed)
+        try:
+            shutil.copyfile(chosen, nxt)
+            with open(nxt, "rb") as fh:
+                os.fsync(fh.fileno())
+        except BaseException as e:
+            _remove_partial(nxt)
+            raise _as_no_space(e, path) from None
         if path.exists():
             aside = versions_dir(path) / f"{chosen.stem}.rolled-back"
             aside.unlink(missing_ok=True)
@@ -289,10 +442,12 @@ def rollback(path: Path) -> Path:
         return chosen
 
 
-def table_checksums(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+def table_checksums(
+    con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] = TABLES
+) -> dict[str, str]:
     """A content checksum per table (order-independent), to prove that nothing changed."""
     out = {}
-    for table in TABLES:
+    for table in tables:
         rows = con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} t").fetchall()[
             0
         ]

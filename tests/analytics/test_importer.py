@@ -176,6 +176,85 @@ REFUSED = [
     ),
     ("year outside programme", csv_of(row(year="2027")), "no methodology for this year"),
     ("year not a number", csv_of(row(year="twenty")), "not a whole number"),
+    # Issue 12 item 12: a value that is not exactly what the column allows is refused, never
+    # rounded or read as another value (DuckDB's own cast makes "2021.5" the year 2022).
+    ("year with a fraction", csv_of(row(year="2021.5")), "not a year: write four digits"),
+    ("year with .0", csv_of(row(year="2021.0")), "not a year: write four digits"),
+    ("year with an exponent", csv_of(row(year="2.021e3")), "not a year"),
+    ("year with a sign", csv_of(row(year="+2021")), "not a year"),
+    ("year with a leading zero", csv_of(row(year="02021")), "not a year"),
+    ("year in hexadecimal", csv_of(row(year="0x7E5")), "not a whole number"),
+    ("year with underscores", csv_of(row(year="2_021")), "not a whole number"),
+    ("year with a decimal comma", csv_of(row(year='"2021,0"')), "not a whole number"),
+    ("year in full-width digits", csv_of(row(year="２０２１")), "not a whole number"),
+    (
+        "xlsx year with a fraction",
+        xlsx_bytes(
+            [HEADER.split(","), ["tc-transparency", 2021.5, "Konotop", "", "area", "info", 1]]
+        ),
+        "not a year",
+    ),
+    (
+        "xlsx year as a date",
+        xlsx_bytes(
+            [
+                HEADER.split(","),
+                [
+                    "tc-transparency",
+                    __import__("datetime").date(2021, 1, 1),
+                    "Konotop",
+                    "",
+                    "area",
+                    "info",
+                    1,
+                ],
+            ]
+        ),
+        "not a whole number",
+    ),
+    ("score with an exponent", csv_of(row(score="4.2e0")), "a number with an exponent"),
+    ("score with an exponent that overflows", csv_of(row(score="1e400")), "exponent"),
+    ("score in hexadecimal", csv_of(row(score="0x4")), "not a number"),
+    ("score with underscores", csv_of(row(score="4_2")), "not a number"),
+    ("negative zero", csv_of(row(score="-0")), "negative"),
+    ("negative zero with decimal comma", csv_of(row(score='"-0,0"')), "negative"),
+    ("score with space thousands", csv_of(row(score="1 000")), "thousands separators"),
+    (
+        "score with no-break space thousands",
+        csv_of(row(score='"1\u00a0000,5"')),
+        "thousands separators",
+    ),
+    ("score with comma thousands", csv_of(row(score='"1,000.5"')), "thousands separators"),
+    ("score with point thousands", csv_of(row(score='"1.000,5"')), "thousands separators"),
+    ("comma before three digits", csv_of(row(score='"1,000"')), "ambiguous: a comma before three"),
+    ("two decimal points", csv_of(row(score="4.2.1")), "not a number"),
+    ("score with a unit", csv_of(row(score="4.2 points")), "not a number"),
+    ("score as a percentage", csv_of(row(score="42%")), "not a number"),
+    ("score in words", csv_of(row(score="true")), "not a number"),
+    (
+        "xlsx boolean score",
+        xlsx_bytes(
+            [HEADER.split(","), ["tc-transparency", 2021, "Konotop", "", "area", "info", True]]
+        ),
+        "not a number",
+    ),
+    ("NaN with a sign", csv_of(row(score="-nan")), "not a finite number"),
+    ("Infinity", csv_of(row(score="Infinity")), "not a finite number"),
+    ("minus infinity", csv_of(row(score="-inf")), "not a finite number"),
+    (
+        "score beyond a double's digits",
+        csv_of(row(score="4.123456789012345678")),
+        "more than 17 significant digits",
+    ),
+    ("status with inner spaces", csv_of(row(score="", status="not  assessed")), "must be scored"),
+    ("level with inner space", csv_of(row(level="ar ea")), "must be indicator, area or total"),
+    ("control character in comment", csv_of(row(comment="ok\x1b[31m")), "control characters"),
+    (
+        "control character in evidence_url",
+        csv_of(row(evidence_url="https://x.example/\x07")),
+        "control characters",
+    ),
+    ("Cyrillic look-alike in code", csv_of(row(code="іnfo")), "unknown area"),
     ("unknown area", csv_of(row(code="Procurment")), "closest known: Procurement"),
     (
         "unknown indicator",
@@ -447,3 +526,23 @@ def test_check_changes_nothing_and_previews_the_import(db):
     report, _ = check_bytes(db, b"x" * (UPLOAD_MAX_BYTES + 1), "big.csv")
     assert "the limit is 20 MB" in report.problems[0].message
     assert storage.file_sha256(db) == before
+
+
+def test_numbers_written_exactly_are_kept_exactly(db):
+    """Plain forms of a number are accepted and stored as that number (by hand: +4.2 is 4.2,
+    "4." is 4, ".5" is 0.5, "1,5" is 1.5; a workbook's 0.00001 is 1e-05, not refused as an
+    exponent)."""
+    data = csv_of(
+        row(score="+4.2"),
+        row(code="access", score="4."),
+        row(code="procurement", score=".5"),
+        row(code="housing", score='"1,5"'),
+    )
+    assert import_bytes(db, data, "plain.csv").ok
+    got = scores_of(db, "ua-konotop", 2021)
+    assert (got["info"], got["access"], got["procurement"], got["housing"]) == (4.2, 4.0, 0.5, 1.5)
+    sheet = xlsx_bytes(
+        [HEADER.split(","), ["tc-transparency", 2021.0, "Konotop", "", "area", "info", 0.00001]]
+    )
+    assert import_bytes(db, sheet, "tiny.xlsx").ok
+    assert scores_of(db, "ua-konotop", 2021)["info"] == 0.00001

@@ -1,0 +1,178 @@
+"""Is a database file usable? The checks behind the dashboard's fallback and ``check``.
+
+``verify(path)`` opens the file read-only, checks its schema version and tables, and reads every
+table through (a file truncated by a crash or a full disk opens, but fails on the first block
+past the cut). With ``deep`` it also recomputes the results tables (area results, indices) from
+the scores in memory and compares them with the stored ones. ``usable(path)`` picks what the
+dashboard can serve: the live file, else the newest kept version that passes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from . import storage
+
+#: The results tables a deep check recomputes and compares.
+RESULTS_TABLES = ("area_results", "indices")
+# Stored and recomputed doubles may differ in the last bits (the order of parallel sums).
+_DECIMALS = 6
+
+
+@dataclass
+class Health:
+    """What ``verify`` found: ``problem`` is None for a usable file."""
+
+    path: str
+    problem: str | None = None
+    schema_version: int | None = None
+    rows: dict[str, int] = field(default_factory=dict)
+    results_checked: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def to_text(self) -> str:
+        if not self.ok:
+            return f"{self.path}: NOT OK — {self.problem}"
+        total = sum(self.rows.values())
+        what = "; results agree with a recompute" if self.results_checked else ""
+        return (
+            f"{self.path}: OK — schema version {self.schema_version}, {len(self.rows)} tables, "
+            f"{total} rows{what} ({self.seconds:.2f} s)"
+        )
+
+
+def verify(path: Path, *, deep: bool = False, current: bool = True) -> Health:
+    """Check the database at ``path``; never raises for a bad file (the problem is reported).
+
+    With ``current`` the file must hold this program's schema version and every table; without,
+    an older schema passes as long as what it holds reads (a write migrates it).
+
+    A missing file raises ``storage.DatabaseMissing``, a file that may not be read
+    ``PermissionError``: neither says anything about the file's health.
+    """
+    started = time.perf_counter()
+    health = Health(path=str(path))
+    try:
+        con = storage.connect_read_only(Path(path))
+    except storage.DatabaseDamaged as e:
+        health.problem = e.reason
+        return _timed(health, started)
+    try:
+        health.problem = _check(con, health, deep, current)
+    except duckdb.Error as e:
+        health.problem = storage._damage_reason(e)
+    finally:
+        con.close()
+    return _timed(health, started)
+
+
+def _timed(health: Health, started: float) -> Health:
+    health.seconds = round(time.perf_counter() - started, 3)
+    return health
+
+
+def _check(con: duckdb.DuckDBPyConnection, health: Health, deep: bool, current: bool) -> str | None:
+    health.schema_version = storage.schema_version(con)
+    if current and health.schema_version < storage.SCHEMA_VERSION:
+        return (
+            f"schema version {health.schema_version}, this program needs "
+            f"{storage.SCHEMA_VERSION}; build it anew with `python -m analytics build`"
+        )
+    present = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database()"
+        ).fetchall()
+    }
+    missing = [t for t in storage.TABLES if t not in present]
+    if missing and current:
+        return f"tables missing: {', '.join(missing)}"
+    tables = tuple(t for t in storage.TABLES if t in present)
+    for table, checksum in storage.table_checksums(con, tables).items():  # reads every row
+        health.rows[table] = int(checksum.split(":")[0])
+    if deep:
+        differing = results_differ(con)
+        if differing:
+            return f"stored results differ from a recompute: {', '.join(differing)}"
+        health.results_checked = True
+    return None
+
+
+def results_differ(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The results tables whose stored rows differ from a recompute (``[]``: they agree).
+
+    The recompute runs in memory over the read-only file: the results SQL's unqualified table
+    names find empty in-memory results tables first and the stored inputs second.
+    """
+    from . import results
+
+    work = duckdb.connect(":memory:")
+    try:
+        db = con.execute("SELECT current_database()").fetchall()[0][0]
+        files = con.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = ?", [db]
+        ).fetchall()
+        work.execute(f"ATTACH '{_sql(files[0][0])}' AS stored (READ_ONLY)")
+        for table in RESULTS_TABLES:
+            work.execute(f"CREATE TABLE memory.main.{table} AS FROM stored.{table} LIMIT 0")
+        work.execute("SET search_path = 'memory.main,stored.main'")
+        results.refresh(work)
+        return [t for t in RESULTS_TABLES if _differs(work, t)]
+    finally:
+        work.close()
+
+
+def _sql(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def _differs(work: duckdb.DuckDBPyConnection, table: str) -> bool:
+    columns = work.execute(
+        "SELECT column_name, data_type FROM duckdb_columns() "
+        "WHERE database_name = 'stored' AND table_name = ? ORDER BY column_index",
+        [table],
+    ).fetchall()
+    select = ", ".join(
+        f"round({name}, {_DECIMALS}) AS {name}" if kind in ("DOUBLE", "FLOAT") else name
+        for name, kind in columns
+    )
+    sql = (
+        f"SELECT count(*) FROM ((SELECT {select} FROM memory.main.{table} EXCEPT ALL "
+        f"SELECT {select} FROM stored.main.{table}) UNION ALL (SELECT {select} FROM "
+        f"stored.main.{table} EXCEPT ALL SELECT {select} FROM memory.main.{table}))"
+    )
+    return work.execute(sql).fetchall()[0][0] > 0
+
+
+@dataclass(frozen=True)
+class Usable:
+    """What to serve for the database at ``live``: ``path`` (the live file itself when it is
+    healthy), what is wrong with the live file, and the kept version served instead."""
+
+    live: Path
+    path: Path | None
+    problem: str | None = None
+    version: str | None = None
+    version_time_utc: str | None = None
+
+
+def usable(live: Path) -> Usable:
+    """The live file when it passes ``verify``; else the newest kept version that does (``path``
+    None when there is none). Only reads."""
+    live = Path(live)
+    health = verify(live)
+    if health.ok:
+        return Usable(live, live)
+    for kept in storage.version_list(live):
+        candidate = storage.versions_dir(live) / kept["version"]
+        if verify(candidate).ok:
+            return Usable(live, candidate, health.problem, kept["version"], kept["replaced_at_utc"])
+    return Usable(live, None, health.problem)
