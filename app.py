@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics.roles import may
-from pages import common
+from pages import common, share_ui
 from pages.common import t
 
 PRESENT = st.query_params.get("present") == "1"
@@ -78,4 +78,5 @@ if PRESENT:
     common.present(page, PRESENTATION)
 else:
     common.sidebar()
+    share_ui.sidebar_share(page.url_path)
 page.run()
