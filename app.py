@@ -32,6 +32,12 @@ PAGES = [
     st.Page(
         "pages/compare.py", title=t("Compare"), icon=":material/compare_arrows:", url_path="compare"
     ),
+    st.Page(
+        "pages/indicator.py",
+        title=t("Indicator"),
+        icon=":material/checklist:",
+        url_path="indicator",
+    ),
     st.Page("pages/trends.py", title=t("Trends"), icon=":material/trending_up:", url_path="trends"),
     st.Page(
         "pages/projects.py", title=t("Projects"), icon=":material/handshake:", url_path="projects"

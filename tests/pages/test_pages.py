@@ -17,6 +17,7 @@ PAGES = [
     "methodology",
     "data",
     "present",
+    "indicator",
 ]
 
 
@@ -205,3 +206,16 @@ def test_city_offers_the_scorecard(app):
     at = app("city", city="ua-lviv", programme="demo-index", year="2025")
     labels = {b.label for b in at.get("download_button")}
     assert {"Scorecard PDF", "Scorecard PNG"} <= labels
+
+
+def test_indicator_page_shows_who_meets_it(app):
+    at = app("indicator", programme="demo-index", year="2025", indicator="info-02")
+    assert at.selectbox(key="w_indicator").value == "info-02"
+    labels = {m.label for m in at.metric}
+    assert {"Cities assessed", "Meet it fully", "Meet it partly", "Do not meet it"} <= labels
+    assert at.query_params["indicator"] in ("info-02", ["info-02"])
+
+
+def test_indicator_page_explains_a_programme_without_indicators(app):
+    at = app("indicator", programme="tc-wartime", year="2022")
+    assert "no indicator-level results" in texts(at)
