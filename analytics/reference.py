@@ -170,7 +170,7 @@ def load_programme_document(con: duckdb.DuckDBPyConnection, doc: dict) -> None:
                     )
             for pos, ind in enumerate(m.get("indicators") or [], start=1):
                 con.execute(
-                    "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         m["code"],
                         ind["code"],
@@ -181,6 +181,7 @@ def load_programme_document(con: duckdb.DuckDBPyConnection, doc: dict) -> None:
                         ind.get("ru"),
                         ind["max"],
                         ind.get("kind"),
+                        ind.get("text_source"),
                     ],
                 )
 
@@ -191,6 +192,58 @@ def _previous_methodology(doc: dict, programme: str, methodology: str) -> str:
     if idx == 0:
         raise ValueError(f"{methodology} links areas but has no earlier methodology")
     return meths[idx - 1]["code"]
+
+
+def load_indicators(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
+    """Indicators with their texts (indicators.csv): Ukrainian as the publisher wrote it,
+    English and Russian our translations (``text_source`` says so)."""
+    path = ref / "indicators.csv"
+    if not path.exists():
+        return 0
+    rows = _read_csv(path)
+    con.executemany(
+        "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+        [
+            [
+                r["methodology"],
+                r["code"],
+                r["area"],
+                int(r["position"]),
+                r["text_en"],
+                _none(r["text_uk"]),
+                _none(r["text_ru"]),
+                float(r["max_points"]),
+                _none(r["text_source"]),
+            ]
+            for r in rows
+        ],
+    )
+    return len(rows)
+
+
+def load_indicator_notes(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
+    """Analysts' working notes beside the scores (indicator_notes.csv): context, never a score."""
+    path = ref / "indicator_notes.csv"
+    if not path.exists():
+        return 0
+    rows = _read_csv(path)
+    con.executemany(
+        "INSERT INTO indicator_notes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            [
+                r["methodology"],
+                int(r["year"]),
+                r["city"],
+                _none(r["indicator"]),
+                r["kind"],
+                _none(r["text"]),
+                _none(r["url"]),
+                r["source"],
+            ]
+            for r in rows
+        ],
+    )
+    return len(rows)
 
 
 def load_published(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
@@ -319,6 +372,8 @@ LOADERS = (
     ("regions", load_regions),
     ("cities", load_cities),
     ("programmes and methodologies", load_programmes),
+    ("indicators", load_indicators),
+    ("analysts' working notes", load_indicator_notes),
     ("published results", load_published),
     ("projects", load_projects),
 )
