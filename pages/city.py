@@ -189,6 +189,7 @@ def working_notes(df: pd.DataFrame) -> pd.Series:
 
 
 indicators = common.run(dashboard.indicator_table, methodology, shown_year, city, lang=lang)
+working_comments = indicators["comment"].str.startswith(WORKING_PREFIX, na=False).any()
 indicators["comment"] = indicators["comment"].str.removeprefix(WORKING_PREFIX)
 for note in common.run(dashboard.city_notes, methodology, shown_year, city).itertuples():
     if note.kind == "no_reply":
@@ -227,10 +228,16 @@ if not indicators.empty and (indicators["state"] != "missing").any():
         ),
     )
     common.remember(area=None if area == "all" else area)
-    shown_ind = indicators.assign(state_label=state, working_note=working_notes(indicators))
+    text_cols = ["evidence_url", "comment", "recommendation"]
+    shown_ind = indicators.assign(
+        state_label=state,
+        working_note=working_notes(indicators).fillna(""),
+        # an empty cell, never "None": no link, comment or note for that indicator
+        **{c: indicators[c].fillna("") for c in text_cols},
+    )
     if area != "all":
         shown_ind = shown_ind[shown_ind["area"] == area]
-    has_notes = shown_ind[["recommendation", "working_note"]].notna().any().any()
+    has_notes = (shown_ind[["recommendation", "working_note"]] != "").any().any()
     st.dataframe(
         shown_ind,
         hide_index=True,
@@ -255,7 +262,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
             "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
             "state_label": t("State"),
             "evidence_url": st.column_config.LinkColumn(t("Evidence")),
-            "comment": t("Analysts' working note") if has_notes else t("Comment"),
+            "comment": t("Analysts' working note") if working_comments else t("Comment"),
             "recommendation": st.column_config.TextColumn(
                 t("Recommendation (analysts' working note)"), width="medium"
             ),
@@ -270,7 +277,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
                 "English and Russian are our translations."
             )
         )
-    if has_notes or indicators["comment"].notna().any():
+    if has_notes or working_comments:
         captions.append(
             t(
                 "Comments, recommendations and working-sheet values are the analysts' working "
