@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import yaml
 
 from .paths import REFERENCE_DIR
@@ -26,6 +27,20 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 def _none(v: Any) -> Any:
     return None if v in ("", None) else v
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[list[Any]]) -> None:
+    """Insert rows (one value per column, in the table's order) in one statement: DuckDB's
+    executemany runs one statement per row, seconds for a few thousand rows."""
+    if not rows:
+        return
+    names = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    arrow = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+    con.register("_rows", arrow)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
+    finally:
+        con.unregister("_rows")
 
 
 def load_countries(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
@@ -201,8 +216,9 @@ def load_indicators(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -
     if not path.exists():
         return 0
     rows = _read_csv(path)
-    con.executemany(
-        "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+    _insert(
+        con,
+        "indicators",
         [
             [
                 r["methodology"],
@@ -213,6 +229,7 @@ def load_indicators(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -
                 _none(r["text_uk"]),
                 _none(r["text_ru"]),
                 float(r["max_points"]),
+                None,
                 _none(r["text_source"]),
             ]
             for r in rows
@@ -227,8 +244,9 @@ def load_indicator_notes(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_D
     if not path.exists():
         return 0
     rows = _read_csv(path)
-    con.executemany(
-        "INSERT INTO indicator_notes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    _insert(
+        con,
+        "indicator_notes",
         [
             [
                 r["methodology"],
@@ -249,8 +267,9 @@ def load_indicator_notes(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_D
 def load_published(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
     """Published figures (published.csv); preferred scores also become scores of batch 1."""
     rows = _read_csv(ref / "published.csv")
-    con.executemany(
-        "INSERT INTO published_figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    _insert(
+        con,
+        "published_figures",
         [
             [
                 r["dataset"],
