@@ -72,13 +72,19 @@ def programmes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                      string_agg(CASE WHEN year_from = year_to THEN year_from::VARCHAR
                                      ELSE year_from || '–' || year_to END, ', '
                                 ORDER BY year_from) AS years
-              FROM methodologies GROUP BY programme)
+              FROM methodologies GROUP BY programme),
+        i AS (SELECT m.programme, count(*) AS indicators,
+                     count(*) FILTER (WHERE i.text_source IS NOT NULL) AS translated_indicators
+              FROM indicators i JOIN methodologies m ON m.code = i.methodology
+              GROUP BY m.programme)
         SELECT p.code, p.name_en, p.name_uk, p.name_ru, p.organisation, p.synthetic,
                m.years, m.methodologies, coalesce(s.cities, 0) AS cities,
                coalesce(s.scores, 0) AS scores, coalesce(f.published_figures, 0)
-                   AS published_figures
+                   AS published_figures, coalesce(i.indicators, 0) AS indicators,
+               coalesce(i.translated_indicators, 0) AS translated_indicators
         FROM programmes p LEFT JOIN m ON m.programme = p.code
         LEFT JOIN s ON s.programme = p.code LEFT JOIN f ON f.programme = p.code
+        LEFT JOIN i ON i.programme = p.code
         ORDER BY p.synthetic, p.code""").df()
 
 

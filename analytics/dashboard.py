@@ -23,7 +23,12 @@ def programmes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("""
         SELECT p.code, p.name_en, p.name_uk, p.name_ru, p.synthetic,
                list(DISTINCT i.year ORDER BY i.year) AS years,
-               count(i.total) AS totals
+               count(i.total) AS totals,
+               -- the year to open on: most totals, then most computed from indicators, latest
+               (SELECT j.year FROM indices j WHERE j.programme = p.code GROUP BY j.year
+                ORDER BY count(j.total) DESC,
+                         count(*) FILTER (WHERE j.computed_from = 'indicators') DESC,
+                         j.year DESC LIMIT 1) AS richest_year
         FROM programmes p JOIN indices i ON i.programme = p.code
         GROUP BY ALL ORDER BY p.synthetic, totals DESC""").df()
 
@@ -274,10 +279,22 @@ def indicator_table(
     con: duckdb.DuckDBPyConnection, methodology: str, year: int, city: str, lang: str = "en"
 ) -> pd.DataFrame:
     """Every indicator of the methodology with the city's result: points, maximum, state
-    (met / partly / unmet / not_applicable / not_assessed / missing), evidence and comment."""
+    (met / partly / unmet / not_applicable / not_assessed / missing), evidence and comment,
+    and the analysts' working notes beside it (recommendation, a value the publisher's total
+    did not count, the working sheet's value where it differs); ``text_source`` says whose
+    the text is."""
     lang = _lang(lang)
     return con.execute(
         f"""
+        WITH notes AS (
+            SELECT indicator,
+                   string_agg(text, ' | ') FILTER (WHERE kind = 'recommendation')
+                       AS recommendation,
+                   any_value(text) FILTER (WHERE kind = 'uncounted') AS uncounted_value,
+                   any_value(text) FILTER (WHERE kind = 'sheet_value') AS sheet_value
+            FROM indicator_notes
+            WHERE methodology = ? AND year = ? AND city = ? AND indicator IS NOT NULL
+            GROUP BY indicator)
         SELECT i.area, coalesce(a.name_{lang}, a.name_en) AS area_name, i.code,
                coalesce(i.text_{lang}, i.text_en) AS text, i.kind, s.score, i.max_points,
                CASE WHEN s.status IS NULL THEN 'missing'
@@ -285,12 +302,26 @@ def indicator_table(
                         CASE WHEN s.score >= i.max_points - 1e-9 THEN 'met'
                              WHEN s.score > 0 THEN 'partly' ELSE 'unmet' END
                     ELSE s.status::VARCHAR END AS state,
-               s.evidence_url, s.comment
+               s.evidence_url, s.comment, n.recommendation, n.uncounted_value, n.sheet_value,
+               i.text_source
         FROM indicators i JOIN areas a ON a.methodology = i.methodology AND a.code = i.area
         LEFT JOIN current_scores s ON s.methodology = i.methodology AND s.item = i.code
              AND s.level = 'indicator' AND s.year = ? AND s.city = ?
+        LEFT JOIN notes n ON n.indicator = i.code
         WHERE i.methodology = ? ORDER BY a.position, i.position""",
-        [year, city, methodology],
+        [methodology, year, city, year, city, methodology],
+    ).df()
+
+
+def city_notes(
+    con: duckdb.DuckDBPyConnection, methodology: str, year: int, city: str
+) -> pd.DataFrame:
+    """Working notes about a city-year as a whole (e.g. ``no_reply``), with their source."""
+    return con.execute(
+        """SELECT kind, text, url, source FROM indicator_notes
+           WHERE methodology = ? AND year = ? AND city = ? AND indicator IS NULL
+           ORDER BY kind""",
+        [methodology, year, city],
     ).df()
 
 
@@ -386,7 +417,8 @@ def methodology_detail(con: duckdb.DuckDBPyConnection, methodology: str, lang: s
     indicators = con.execute(
         f"""
         SELECT i.code, coalesce(a.name_{lang}, a.name_en) AS area,
-               coalesce(i.text_{lang}, i.text_en) AS text, i.max_points, i.kind::VARCHAR AS kind
+               coalesce(i.text_{lang}, i.text_en) AS text, i.max_points, i.kind::VARCHAR AS kind,
+               i.text_source
         FROM indicators i JOIN areas a ON a.methodology = i.methodology AND a.code = i.area
         WHERE i.methodology = ? ORDER BY a.position, i.position""",
         [methodology],

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import yaml
 
 from .paths import REFERENCE_DIR
@@ -26,6 +27,20 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 def _none(v: Any) -> Any:
     return None if v in ("", None) else v
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[list[Any]]) -> None:
+    """Insert rows (one value per column, in the table's order) in one statement: DuckDB's
+    executemany runs one statement per row, seconds for a few thousand rows."""
+    if not rows:
+        return
+    names = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+    arrow = pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+    con.register("_rows", arrow)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
+    finally:
+        con.unregister("_rows")
 
 
 def load_countries(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
@@ -181,7 +196,7 @@ def load_programme_document(con: duckdb.DuckDBPyConnection, doc: dict) -> None:
                     )
             for pos, ind in enumerate(m.get("indicators") or [], start=1):
                 con.execute(
-                    "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         m["code"],
                         ind["code"],
@@ -192,6 +207,7 @@ def load_programme_document(con: duckdb.DuckDBPyConnection, doc: dict) -> None:
                         ind.get("ru"),
                         ind["max"],
                         ind.get("kind"),
+                        ind.get("text_source"),
                     ],
                 )
 
@@ -204,11 +220,67 @@ def _previous_methodology(doc: dict, programme: str, methodology: str) -> str:
     return meths[idx - 1]["code"]
 
 
+def load_indicators(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
+    """Indicators with their texts (indicators.csv): Ukrainian as the publisher wrote it,
+    English and Russian our translations (``text_source`` says so)."""
+    path = ref / "indicators.csv"
+    if not path.exists():
+        return 0
+    rows = _read_csv(path)
+    _insert(
+        con,
+        "indicators",
+        [
+            [
+                r["methodology"],
+                r["code"],
+                r["area"],
+                int(r["position"]),
+                r["text_en"],
+                _none(r["text_uk"]),
+                _none(r["text_ru"]),
+                float(r["max_points"]),
+                None,
+                _none(r["text_source"]),
+            ]
+            for r in rows
+        ],
+    )
+    return len(rows)
+
+
+def load_indicator_notes(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
+    """Analysts' working notes beside the scores (indicator_notes.csv): context, never a score."""
+    path = ref / "indicator_notes.csv"
+    if not path.exists():
+        return 0
+    rows = _read_csv(path)
+    _insert(
+        con,
+        "indicator_notes",
+        [
+            [
+                r["methodology"],
+                int(r["year"]),
+                r["city"],
+                _none(r["indicator"]),
+                r["kind"],
+                _none(r["text"]),
+                _none(r["url"]),
+                r["source"],
+            ]
+            for r in rows
+        ],
+    )
+    return len(rows)
+
+
 def load_published(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
     """Published figures (published.csv); preferred scores also become scores of batch 1."""
     rows = _read_csv(ref / "published.csv")
-    con.executemany(
-        "INSERT INTO published_figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    _insert(
+        con,
+        "published_figures",
         [
             [
                 r["dataset"],
@@ -331,6 +403,8 @@ LOADERS = (
     ("cities", load_cities),
     ("city names for search", load_city_names),
     ("programmes and methodologies", load_programmes),
+    ("indicators", load_indicators),
+    ("analysts' working notes", load_indicator_notes),
     ("published results", load_published),
     ("projects", load_projects),
 )

@@ -17,12 +17,17 @@ The rules (see also docs/methodology.md):
 * **Index shown.** A total given as such (published, or imported at total level) is shown
   where it exists, else the computed total; both are kept (``published_total``,
   ``computed_total``) so they can be compared.
-* **Ranks.** Competition ranking with ties ("1, 2, 2, 4") of the totals rounded to 0.01, within
-  the methodology-year, the country and the region. Where a published rank exists it is shown
-  instead of a rank computed among an incomplete set of cities (``rank_source``).
+* **Ranks.** Competition ranking with ties ("1, 2, 2, 4": tied cities share the better rank) of
+  the totals rounded to 0.01 in decimal, half up (57.675 → 57.68), within the methodology-year,
+  the country and the region. When every city of the methodology-year has a computed total
+  (the whole field, e.g. the 100 cities of 2017 and 2018), the rank is computed; otherwise a
+  published rank is shown instead of one computed among an incomplete set (``rank_source``).
+  The published rank is kept beside it (``published_rank``).
 * **Change.** Against the programme's previous assessed year of the city; ``across_break`` is
   true when the two years fall under different methodologies (not comparable as such).
-* **Class.** The best class whose threshold the total reaches; else a published class.
+* **Class.** The class the publisher gave where it published one (e.g. TI's 2017 letter
+  bands, which no threshold reproduces for every city); else the best class whose threshold
+  the total reaches (``class_source``).
 """
 
 from __future__ import annotations
@@ -47,7 +52,8 @@ FROM indicators i JOIN _nominal n ON n.methodology = i.methodology AND n.area = 
 DELETE FROM area_results;
 INSERT INTO area_results
 SELECT methodology, year, city, area, 'indicators',
-       points / assessed_max * nominal, nominal, points / assessed_max,
+       -- rounded to 1e-9: sums of binary fractions (0.1 + 0.2) carry noise, not information
+       round(points / assessed_max * nominal, 9), nominal, round(points / assessed_max, 9),
        coalesce(assessed_max / nullif(applicable_max, 0), 0),
        coalesce(applicable_max, 0) = 0
 FROM (
@@ -117,7 +123,7 @@ WITH m AS (
     UNION SELECT methodology, year, city FROM pub_rank
 ), base AS (
     SELECT m.programme, methodology, year, city, c.country, c.region,
-           CASE WHEN coalesce(comp.coverage, 0) >= $min_coverage THEN comp.total END
+           CASE WHEN coalesce(comp.coverage, 0) >= $min_coverage THEN round(comp.total, 9) END
                AS computed_total,
            comp.computed_from, comp.coverage, p.total AS published_total,
            pr.rank AS published_rank, pc.class_name AS published_class
@@ -131,7 +137,8 @@ WITH m AS (
     SELECT *, coalesce(published_total, computed_total) AS total,
            CASE WHEN published_total IS NOT NULL THEN 'published'
                 WHEN computed_total IS NOT NULL THEN 'computed' END AS source,
-           round(coalesce(published_total, computed_total), 2) AS rank_key
+           -- decimal rounding, half up: 57.675 (a binary 57.67499…) ranks as 57.68
+           round(coalesce(published_total, computed_total)::DECIMAL(18, 6), 2) AS rank_key
     FROM base
 ), ranked AS (
     SELECT *,
@@ -143,7 +150,9 @@ WITH m AS (
            CASE WHEN total IS NOT NULL THEN rank() OVER (
                PARTITION BY methodology, year, region, total IS NULL ORDER BY rank_key DESC)
            END AS r_region,
-           count(total) OVER (PARTITION BY methodology, year) AS n_ranked
+           count(total) OVER (PARTITION BY methodology, year) AS n_ranked,
+           count(computed_total) OVER (PARTITION BY methodology, year)
+               = count(*) OVER (PARTITION BY methodology, year) AS field_complete
     FROM shown
 ), classed AS (
     SELECT r.*, c.class_name AS computed_class
@@ -153,7 +162,10 @@ WITH m AS (
                                               AND r2.total >= t.min_score - 1e-9
         GROUP BY ALL) c USING (methodology, year, city)
 ), with_rank AS (
-    SELECT *, coalesce(published_rank, r_all) AS rank_shown FROM classed
+    SELECT *, CASE WHEN field_complete THEN r_all ELSE coalesce(published_rank, r_all) END
+               AS rank_shown,
+           coalesce(published_class, computed_class) AS class_shown
+    FROM classed
 ), lagged AS (
     SELECT *,
            lag(year) OVER w AS prev_year, lag(total) OVER w AS prev_total,
@@ -164,19 +176,19 @@ WITH m AS (
 SELECT l.programme, l.methodology, l.year, l.city, l.country, l.region, l.total, l.source,
        l.coverage, l.computed_total, l.computed_from, l.published_total,
        l.rank_shown,
-       CASE WHEN l.published_rank IS NOT NULL THEN 'published'
+       CASE WHEN l.published_rank IS NOT NULL AND NOT l.field_complete THEN 'published'
             WHEN l.r_all IS NOT NULL THEN 'computed' END,
        l.n_ranked, l.r_country, l.r_region,
        l.prev_year, l.prev_total, l.prev_rank,
-       l.total - l.prev_total, l.prev_rank - l.rank_shown,
+       round(l.total - l.prev_total, 9), l.prev_rank - l.rank_shown,
        l.prev_methodology IS NOT NULL AND l.prev_methodology <> l.methodology,
-       coalesce(l.computed_class, l.published_class),
+       l.class_shown,
        t.position,
-       CASE WHEN l.computed_class IS NOT NULL THEN 'computed'
-            WHEN l.published_class IS NOT NULL THEN 'published' END
+       CASE WHEN l.published_class IS NOT NULL THEN 'published'
+            WHEN l.computed_class IS NOT NULL THEN 'computed' END,
+       l.published_rank
 FROM lagged l LEFT JOIN class_thresholds t
-     ON t.methodology = l.methodology AND t.class_name = coalesce(l.computed_class,
-                                                                   l.published_class);
+     ON t.methodology = l.methodology AND t.class_name = l.class_shown;
 """
 
 
@@ -196,10 +208,29 @@ def compare_totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY abs(computed_total - published_total) DESC""").df()
 
 
+def published_vs_computed(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every published total (preferred or alternative, with its source) that differs from the
+    total computed from the scores, both rounded half up to 0.01."""
+    return con.execute("""
+        SELECT i.programme, i.year, i.city, f.value AS published_total,
+               round(i.computed_total::DECIMAL(18, 6), 2)::DOUBLE AS computed_total,
+               i.computed_from, f.preferred, f.source_url AS published_source
+        FROM published_figures f JOIN indices i ON i.methodology = f.methodology
+             AND i.year = f.year AND i.city = f.city
+        WHERE f.kind = 'score' AND f.level = 'total' AND f.value IS NOT NULL
+          AND i.computed_total IS NOT NULL
+          AND round(f.value::DECIMAL(18, 6), 2) <> round(i.computed_total::DECIMAL(18, 6), 2)
+        ORDER BY i.programme, i.year, i.city, NOT f.preferred, f.source_url""").df()
+
+
 EXPORT_INDICES = """
 SELECT c.code AS city, c.name_en AS city_name, i.country, i.programme, i.year, i.methodology,
-       round(i.total, 2) AS total, i.rank, i.rank_source, i.class_name AS class,
-       round(i.coverage, 4) AS coverage, i.source
+       round(i.total::DECIMAL(18, 6), 2)::DOUBLE AS total, i.source,
+       round(i.published_total::DECIMAL(18, 6), 2)::DOUBLE AS published_total,
+       round(i.computed_total::DECIMAL(18, 6), 2)::DOUBLE AS computed_total,
+       i.computed_from, i.rank, i.rank_source, i.published_rank, i.class_name AS class,
+       i.class_source, round(i.coverage, 4) AS coverage,
+       round(i.change_points::DECIMAL(18, 6), 2)::DOUBLE AS change_points, i.prev_year
 FROM indices i JOIN cities c ON c.code = i.city
 ORDER BY i.programme, i.year, i.rank NULLS LAST, c.name_en
 """

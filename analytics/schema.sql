@@ -133,7 +133,24 @@ CREATE TABLE indicators (
     text_ru     VARCHAR,
     max_points  DOUBLE NOT NULL,
     kind        indicator_kind,
+    -- where the texts come from, e.g. "uk: TI Ukraine's wording; en, ru: our translation"
+    text_source VARCHAR,
     PRIMARY KEY (methodology, code)
+);
+
+-- Analysts' working notes beside the scores: context, never a score. kind: recommendation,
+-- evidence (all links and remarks of the analyst), sheet_value (the working sheet's value where
+-- it differs from the final score), uncounted (a value the publisher's total did not count; the
+-- score is what the total counted), no_reply (indicator NULL: the city did not answer).
+CREATE TABLE indicator_notes (
+    methodology VARCHAR NOT NULL,
+    year        SMALLINT NOT NULL,
+    city        VARCHAR NOT NULL,
+    indicator   VARCHAR,
+    kind        VARCHAR NOT NULL,
+    text        VARCHAR,
+    url         VARCHAR,
+    source      VARCHAR NOT NULL
 );
 
 -- One imported file (or the reference build). Refused files never reach the database; they
@@ -279,7 +296,8 @@ CREATE TABLE indices (
     across_break    BOOLEAN,
     class_name      VARCHAR,
     class_position  SMALLINT,
-    class_source    VARCHAR
+    class_source    VARCHAR,
+    published_rank  INTEGER
 );
 
 -- Scores that are in force (not superseded).

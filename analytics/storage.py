@@ -39,6 +39,7 @@ TABLES = (
     "areas",
     "area_links",
     "indicators",
+    "indicator_notes",
     "scores",
     "published_figures",
     "import_batches",

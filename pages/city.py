@@ -165,7 +165,43 @@ else:
     st.caption(t("No area scores for this city and year."))
 
 # ------------------------------------------------------------------------------ indicators
+WORKING_PREFIX = "Analysts' working note: "
+
+
+def working_notes(df: pd.DataFrame) -> pd.Series:
+    """One line per indicator from the notes that have no column of their own."""
+
+    def line(r) -> str | None:
+        parts = []
+        if isinstance(r.uncounted_value, str):
+            parts.append(
+                t(
+                    "{v} recorded as text; the publisher's total did not count it, so the "
+                    "official score is {s}",
+                    v=r.uncounted_value,
+                    s=common.fmt_num(r.score, 2),
+                )
+            )
+        if isinstance(r.sheet_value, str):
+            parts.append(t("working sheet: {v}", v=r.sheet_value))
+        return "; ".join(parts) or None
+
+    return df.apply(line, axis=1)
+
+
 indicators = common.run(dashboard.indicator_table, methodology, shown_year, city, lang=lang)
+working_comments = indicators["comment"].str.startswith(WORKING_PREFIX, na=False).any()
+indicators["comment"] = indicators["comment"].str.removeprefix(WORKING_PREFIX)
+for note in common.run(dashboard.city_notes, methodology, shown_year, city).itertuples():
+    if note.kind == "no_reply":
+        st.info(
+            t(
+                "{city} did not answer the information requests: every indicator is 0, as "
+                "published (no reply, not an assessed zero).",
+                city=info["name"],
+            ),
+            icon=":material/mark_email_unread:",
+        )
 if not indicators.empty and (indicators["state"] != "missing").any():
     st.subheader(t("Indicators"))
     state = indicators["state"].map(lambda s: t(common.STATE_LABELS[s]))
@@ -193,9 +229,16 @@ if not indicators.empty and (indicators["state"] != "missing").any():
         ),
     )
     common.remember(area=None if area == "all" else area)
-    shown_ind = indicators.assign(state_label=state)
+    text_cols = ["evidence_url", "comment", "recommendation"]
+    shown_ind = indicators.assign(
+        state_label=state,
+        working_note=working_notes(indicators).fillna(""),
+        # an empty cell, never "None": no link, comment or note for that indicator
+        **{c: indicators[c].fillna("") for c in text_cols},
+    )
     if area != "all":
         shown_ind = shown_ind[shown_ind["area"] == area]
+    has_notes = (shown_ind[["recommendation", "working_note"]] != "").any().any()
     st.dataframe(
         shown_ind,
         hide_index=True,
@@ -210,6 +253,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
             "state_label",
             "evidence_url",
             "comment",
+            *(["recommendation", "working_note"] if has_notes else []),
         ],
         column_config={
             "area_name": t("Area"),
@@ -219,9 +263,30 @@ if not indicators.empty and (indicators["state"] != "missing").any():
             "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
             "state_label": t("State"),
             "evidence_url": st.column_config.LinkColumn(t("Evidence")),
-            "comment": t("Comment"),
+            "comment": t("Analysts' working note") if working_comments else t("Comment"),
+            "recommendation": st.column_config.TextColumn(
+                t("Recommendation (analysts' working note)"), width="medium"
+            ),
+            "working_note": st.column_config.TextColumn(t("Working sheet"), width="medium"),
         },
     )
+    captions = []
+    if indicators["text_source"].notna().any():
+        captions.append(
+            t(
+                "Indicator texts: Ukrainian as Transparency International Ukraine wrote them; "
+                "English and Russian are our translations."
+            )
+        )
+    if has_notes or working_comments:
+        captions.append(
+            t(
+                "Comments, recommendations and working-sheet values are the analysts' working "
+                "notes, shown as context: the points are the final scores and no note changes them."
+            )
+        )
+    if captions:
+        st.caption(" ".join(captions))
     common.downloads(indicators, f"indicators-{city}-{shown_year}", "indicators")
 
     # -------------------------------------------------------------------------- gap planner
@@ -252,12 +317,23 @@ if not indicators.empty and (indicators["state"] != "missing").any():
                 )
             ),
             text=plan["plan"][f"text_{lang}"].fillna(plan["plan"]["text_en"]),
+            recommendation=plan["plan"]["code"].map(
+                dict(zip(indicators["code"], indicators["recommendation"]))
+            ),
         )
         st.dataframe(
             gp,
             hide_index=True,
             width="stretch",
-            column_order=["code", "text", "gain", "total_after", "peer_share", "best_practice"],
+            column_order=[
+                "code",
+                "text",
+                "gain",
+                "total_after",
+                "peer_share",
+                "best_practice",
+                *(["recommendation"] if gp["recommendation"].notna().any() else []),
+            ],
             column_config={
                 "code": t("Code"),
                 "text": st.column_config.TextColumn(t("Indicator"), width="large"),
@@ -267,6 +343,9 @@ if not indicators.empty and (indicators["state"] != "missing").any():
                     t("Peers meeting it"), min_value=0, max_value=1, format="percent"
                 ),
                 "best_practice": t("Already met by"),
+                "recommendation": st.column_config.TextColumn(
+                    t("Recommendation (analysts' working note)"), width="medium"
+                ),
             },
         )
         common.downloads(gp.drop(columns=["met_by"]), f"gap-plan-{city}-{shown_year}", "gap")

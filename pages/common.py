@@ -358,8 +358,10 @@ def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
         key=key,
         format_func=lambda c: names[c] + (" · " + t("synthetic") if flags[c] else ""),
     )
-    years = [int(y) for y in progs.loc[progs["code"] == programme, "years"].iloc[0]]
-    ykey = bind("year", years, years[-1])
+    chosen = progs.loc[progs["code"] == programme].iloc[0]
+    years = [int(y) for y in chosen["years"]]
+    # open on the programme's richest year (most cities with a total), not merely the latest
+    ykey = bind("year", years, int(chosen.get("richest_year") or years[-1]))
     if year_slider and len(years) > 1:
         year = st.select_slider(t("Year"), years, key=ykey)
     else:

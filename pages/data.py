@@ -52,6 +52,7 @@ st.dataframe(
         "cities",
         "scores",
         "published_figures",
+        "indicators",
         "synthetic",
     ],
     column_config={
@@ -62,9 +63,20 @@ st.dataframe(
         "cities": st.column_config.NumberColumn(t("Cities scored")),
         "scores": st.column_config.NumberColumn(t("Scores"), format="localized"),
         "published_figures": st.column_config.NumberColumn(t("Published figures")),
+        "indicators": st.column_config.NumberColumn(t("Indicators with texts")),
         "synthetic": t("Data"),
     },
 )
+if programmes["translated_indicators"].sum():
+    st.caption(
+        t(
+            "Indicator texts of Transparency International Ukraine's programmes ({n} "
+            "indicators): Ukrainian as TI Ukraine wrote them; the English and Russian texts "
+            "are our translations, not TI Ukraine's. Scores and notes: Transparency "
+            "International Ukraine, Transparent Cities programme.",
+            n=int(programmes["translated_indicators"].sum()),
+        )
+    )
 
 st.subheader(t("Projects"))
 if projects.empty:

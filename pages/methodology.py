@@ -96,6 +96,14 @@ else:
             ind["text"].str.contains(q, case=False, regex=False)
             | ind["code"].str.contains(q, case=False, regex=False)
         ]
+    if ind["text_source"].notna().any():
+        st.caption(
+            t(
+                "Texts: Transparency International Ukraine, Transparent Cities programme. "
+                "The Ukrainian wording is TI Ukraine's; the English and Russian texts are our "
+                "translations."
+            )
+        )
     if ind.empty:
         st.info(t("No indicator matches “{q}”.", q=q))
     else:
@@ -109,6 +117,8 @@ else:
                 "text": st.column_config.TextColumn(t("Indicator"), width="large"),
                 "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
                 "kind": t("Type"),
+                "text_source": None,  # said once, in the caption above
+                **({"kind": None} if ind["kind"].isna().all() else {}),
             },
         )
         common.downloads(ind, f"indicators-{methodology}", "ind")

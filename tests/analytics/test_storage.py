@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from analytics import storage
+from tests.conftest import SHIPPED_CITIES
 
 
 def test_new_database_gets_newest_schema(tmp_path):
@@ -72,7 +73,7 @@ def test_read_only_connection_cannot_write_or_read_files(built_db):
         con.execute("COPY cities TO '/tmp/ocm-leak.csv'")
     # …and a cursor (one per dashboard query) is as locked down once it uses the file.
     cur = storage.cursor(con)
-    assert cur.execute("SELECT count(*) FROM cities").fetchall()[0][0] == 144
+    assert cur.execute("SELECT count(*) FROM cities").fetchall()[0][0] == SHIPPED_CITIES
     with pytest.raises(duckdb.Error):
         cur.execute("SELECT * FROM read_csv('/etc/hostname')")
     with pytest.raises(duckdb.Error):

@@ -23,7 +23,14 @@ PAGES = [
 
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize(
-    "programme, year", [("tc-transparency", "2021"), ("demo-index", "2025"), ("tc-wartime", "2022")]
+    "programme, year",
+    [
+        ("tc-transparency", "2021"),
+        ("tc-transparency", "2018"),
+        ("tc-investment", "2018"),
+        ("demo-index", "2025"),
+        ("tc-wartime", "2022"),
+    ],
 )
 def test_every_page_runs(app, page, programme, year):
     at = app(page, programme=programme, year=year)
@@ -128,8 +135,43 @@ def test_methodology_page(app):
     assert "Statistical coherence" in texts(at)
     at = app("methodology", programme="tc-transparency", year="2017")
     t = texts(at)
-    assert "Indicator texts are not published" in t
+    # TI Ukraine's 91 indicators of 2017-2018, en/ru marked as our translations
+    assert "the English and Russian texts are our translations" in t
+    assert "Transparency International Ukraine, Transparent Cities programme" in t
+    assert len(at.dataframe[-1].value) == 91 or any(len(d.value) == 91 for d in at.dataframe)
     assert "Published figures and their sources" in t
+    at = app(
+        "methodology", programme="tc-transparency", year="2021", methodology="tc-transparency-2019"
+    )
+    assert "Indicator texts are not published" in texts(at)
+
+
+def test_first_screen_is_the_real_2018_ranking(app):
+    at = app(None)
+    assert at.sidebar.selectbox[0].value == "tc-transparency"
+    assert at.session_state["w_year"] == 2018
+    assert "Synthetic demo data" not in texts(at)
+    assert {m.label: m.value for m in at.metric}["Cities assessed"] == "100"
+    # the demo is one choice away, labelled
+    assert "Synthetic demo index (not real data) · synthetic" in at.sidebar.selectbox[0].options
+
+
+def test_city_profile_of_a_real_2018_city(app):
+    at = app("city", city="ua-lviv", programme="tc-transparency", year="2018")
+    t = texts(at)
+    assert "English and Russian are our translations" in t
+    assert "analysts' working notes" in t
+    table = next(d.value for d in at.dataframe if "evidence_url" in d.value.columns)
+    assert len(table) == 91
+    assert table["evidence_url"].str.startswith("http").sum() > 40
+    at = app("city", city="ua-lviv", programme="tc-transparency", year="2018", lang="uk")
+    table = next(d.value for d in at.dataframe if "evidence_url" in d.value.columns)
+    assert table["text"].iloc[0].startswith("Чи оприлюднюються")  # TI's own wording
+
+
+def test_investment_city_without_reply(app):
+    at = app("city", city="ua-pryluky", programme="tc-investment", year="2018")
+    assert "did not answer the information requests" in texts(at)
 
 
 def test_charts_can_be_saved_as_svg(app):
