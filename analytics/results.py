@@ -16,13 +16,17 @@ The rules (see also docs/methodology.md):
   the methodology's areas given); below ``min_coverage`` there is no computed total.
 * **Index shown.** A total given as such (published, or imported at total level) is shown
   where it exists, else the computed total; both are kept (``published_total``,
-  ``computed_total``) so they can be compared.
+  ``computed_total``) so they can be compared. Else a total we *derived* from published
+  figures (``published_figures`` of kind ``derived``, e.g. an edition's total minus its
+  published change) is shown with ``source = 'derived'``; derived totals are never ranked.
 * **Ranks.** Competition ranking with ties ("1, 2, 2, 4") of the totals rounded to 0.01, within
   the methodology-year, the country and the region. Where a published rank exists it is shown
   instead of a rank computed among an incomplete set of cities (``rank_source``).
 * **Change.** Against the programme's previous assessed year of the city; ``across_break`` is
   true when the two years fall under different methodologies (not comparable as such).
 * **Class.** The best class whose threshold the total reaches; else a published class.
+  Classes without a published band (``min_score`` NULL, e.g. grades A+…F) are never computed:
+  the published class is shown, with its position from the class list.
 """
 
 from __future__ import annotations
@@ -75,7 +79,7 @@ _INDICES = """
 DELETE FROM indices;
 INSERT INTO indices
 WITH m AS (
-    SELECT m.code AS methodology, m.programme, m.max_points,
+    SELECT m.code AS methodology, m.programme, m.max_points, m.total_from_areas,
            (SELECT count(*) FROM areas a WHERE a.methodology = m.code) AS n_areas,
            (SELECT count(*) FILTER (WHERE n.nominal IS NULL) = 0 AND count(*) > 0
             FROM _nominal n WHERE n.methodology = m.code) AS maxima_known,
@@ -98,11 +102,16 @@ WITH m AS (
                 ELSE count(*) FILTER (WHERE r.coverage > 0) / nullif(m.n_areas, 0) END
                AS coverage
     FROM area_results r JOIN m ON m.methodology = r.methodology
+    WHERE m.total_from_areas OR r.source = 'indicators'
     GROUP BY r.methodology, r.year, r.city, m.maxima_known, m.max_points, m.nominal_sum,
              m.n_areas
 ), published AS (
     SELECT methodology, year, city, max(score) AS total
     FROM scores WHERE superseded_by IS NULL AND level = 'total' AND status = 'scored'
+    GROUP BY ALL
+), derived AS (
+    SELECT methodology, year, city, min(value) AS total FROM published_figures
+    WHERE kind = 'derived' AND level = 'total' AND preferred AND city IS NOT NULL
     GROUP BY ALL
 ), pub_rank AS (
     SELECT methodology, year, city, min(value)::INTEGER AS rank FROM published_figures
@@ -115,35 +124,40 @@ WITH m AS (
     UNION SELECT methodology, year, city FROM published
     UNION SELECT methodology, year, city FROM pub_class
     UNION SELECT methodology, year, city FROM pub_rank
+    UNION SELECT methodology, year, city FROM derived
 ), base AS (
     SELECT m.programme, methodology, year, city, c.country, c.region,
            CASE WHEN coalesce(comp.coverage, 0) >= $min_coverage THEN comp.total END
                AS computed_total,
            comp.computed_from, comp.coverage, p.total AS published_total,
+           d.total AS derived_total,
            pr.rank AS published_rank, pc.class_name AS published_class
     FROM keys k JOIN m USING (methodology)
     LEFT JOIN cities c ON c.code = k.city
     LEFT JOIN computed comp USING (methodology, year, city)
     LEFT JOIN published p USING (methodology, year, city)
+    LEFT JOIN derived d USING (methodology, year, city)
     LEFT JOIN pub_rank pr USING (methodology, year, city)
     LEFT JOIN pub_class pc USING (methodology, year, city)
 ), shown AS (
-    SELECT *, coalesce(published_total, computed_total) AS total,
+    SELECT *, coalesce(published_total, computed_total, derived_total) AS total,
            CASE WHEN published_total IS NOT NULL THEN 'published'
-                WHEN computed_total IS NOT NULL THEN 'computed' END AS source,
+                WHEN computed_total IS NOT NULL THEN 'computed'
+                WHEN derived_total IS NOT NULL THEN 'derived' END AS source,
            round(coalesce(published_total, computed_total), 2) AS rank_key
     FROM base
 ), ranked AS (
     SELECT *,
-           CASE WHEN total IS NOT NULL THEN rank() OVER (
-               PARTITION BY methodology, year, total IS NULL ORDER BY rank_key DESC) END AS r_all,
-           CASE WHEN total IS NOT NULL THEN rank() OVER (
-               PARTITION BY methodology, year, country, total IS NULL ORDER BY rank_key DESC)
+           CASE WHEN rank_key IS NOT NULL THEN rank() OVER (
+               PARTITION BY methodology, year, rank_key IS NULL ORDER BY rank_key DESC)
+           END AS r_all,
+           CASE WHEN rank_key IS NOT NULL THEN rank() OVER (
+               PARTITION BY methodology, year, country, rank_key IS NULL ORDER BY rank_key DESC)
            END AS r_country,
-           CASE WHEN total IS NOT NULL THEN rank() OVER (
-               PARTITION BY methodology, year, region, total IS NULL ORDER BY rank_key DESC)
+           CASE WHEN rank_key IS NOT NULL THEN rank() OVER (
+               PARTITION BY methodology, year, region, rank_key IS NULL ORDER BY rank_key DESC)
            END AS r_region,
-           count(total) OVER (PARTITION BY methodology, year) AS n_ranked
+           count(rank_key) OVER (PARTITION BY methodology, year) AS n_ranked
     FROM shown
 ), classed AS (
     SELECT r.*, c.class_name AS computed_class

@@ -267,7 +267,10 @@ def _make_cities(con: duckdb.DuckDBPyConnection, n: int, rng: np.random.Generato
             ]
         )
     con.executemany(
-        "INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        "INSERT INTO cities (code, country, region, name_en, name_uk, name_ru, name_native, "
+        "aliases, lat, lon, population, geonameid, capital, ogp_local, in_tc_ranking, synthetic) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
     )
 
 
