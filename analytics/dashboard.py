@@ -21,6 +21,7 @@ def programmes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Programmes that have city-level results, with their years (real ones first)."""
     return con.execute("""
         SELECT p.code, p.name_en, p.name_uk, p.name_ru, p.synthetic,
+               p.note_en, p.note_uk, p.note_ru,
                list(DISTINCT i.year ORDER BY i.year) AS years,
                count(i.total) AS totals
         FROM programmes p JOIN indices i ON i.programme = p.code

@@ -352,6 +352,7 @@ def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
     key = bind("programme", codes, default)
     names = dict(zip(progs["code"], progs[f"name_{lang()}"].fillna(progs["name_en"])))
     flags = dict(zip(progs["code"], progs["synthetic"]))
+    notes = dict(zip(progs["code"], progs[f"note_{lang()}"].fillna(progs["note_en"])))
     programme = st.sidebar.selectbox(
         t("Programme"),
         codes,
@@ -368,7 +369,12 @@ def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
     return (
         programme,
         year,
-        {"synthetic": bool(flags[programme]), "years": years, "name": names[programme]},
+        {
+            "synthetic": bool(flags[programme]),
+            "years": years,
+            "name": names[programme],
+            "note": notes[programme] if isinstance(notes[programme], str) else None,
+        },
     )
 
 
@@ -422,6 +428,13 @@ def synthetic_banner(synthetic: bool) -> None:
     """The label every view of synthetic data carries."""
     if synthetic:
         st.warning(t(SYNTHETIC_LABEL), icon=":material/science:")
+
+
+def programme_note(prog: dict) -> None:
+    """What a reader must know about the programme's coverage (partial coverage, derived
+    totals, district councils rather than cities), on every page that shows its results."""
+    if prog.get("note"):
+        st.info(prog["note"], icon=":material/info:")
 
 
 # ------------------------------------------------------------------------------ output

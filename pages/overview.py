@@ -15,6 +15,7 @@ programme, year, prog = common.programme_and_year(year_slider=True)
 lang = common.lang()
 st.caption(f"{prog['name']} · {year}")
 common.synthetic_banner(prog["synthetic"])
+common.programme_note(prog)
 
 ov = common.run(dashboard.overview, programme, year)
 c = st.columns(4)

@@ -22,11 +22,50 @@ PAGES = [
 
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize(
-    "programme, year", [("tc-transparency", "2021"), ("demo-index", "2025"), ("tc-wartime", "2022")]
+    "programme, year",
+    [
+        ("tc-transparency", "2021"),
+        ("demo-index", "2025"),
+        ("tc-wartime", "2022"),
+        ("md-idis-localities", "2020"),  # derived totals, no ranks or grades
+        ("md-idis-localities", "2024"),
+        ("md-idis-districts", "2024"),
+        ("ge-lsg-index", "2021"),  # partial coverage
+    ],
 )
 def test_every_page_runs(app, page, programme, year):
     at = app(page, programme=programme, year=year)
     assert at.title, page
+
+
+def test_moldovan_programmes_keep_units_apart_and_say_what_they_are(app):
+    at = app("rankings", programme="md-idis-localities", year="2024")
+    table = at.dataframe[0].value
+    assert len(table) == 59 and table.iloc[0]["city"] == "md-balti"
+    assert not table["city"].str.endswith("-district").any()
+    assert "Localities only (district councils are a separate programme)" in texts(at)
+    at = app("rankings", programme="md-idis-districts", year="2024")
+    table = at.dataframe[0].value
+    assert len(table) == 31 and table["city"].str.endswith("-district").all()
+    assert "District councils, not cities." in texts(at)
+    at = app("rankings", programme="md-idis-localities", year="2020", lang="uk")
+    assert set(at.dataframe[0].value["source"]) == {"виведено"}
+
+
+def test_moldovan_city_profile(app):
+    at = app("city", city="md-balti", programme="md-idis-localities", year="2024")
+    assert at.title[0].value == "Balti"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Index 2024"].startswith("87") and metrics["Rank"] == "1"
+    assert metrics["Class"] == "A+"
+    at = app("city", city="md-cahul-district", programme="md-idis-districts", year="2024")
+    assert "district council" in texts(at)
+
+
+def test_georgia_is_labelled_partial_where_shown(app):
+    for page in ("rankings", "overview", "methodology"):
+        at = app(page, programme="ge-lsg-index", year="2021")
+        assert "Partial coverage" in texts(at), page
 
 
 def test_overview_headline_and_url_state(app):
