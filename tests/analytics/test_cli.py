@@ -30,14 +30,14 @@ def test_build_info_export_in_a_real_process(tmp_path):
     r = run("build", "--db", str(db))
     assert r.returncode == 0, r.stderr
     summary = json.loads(r.stdout)
-    assert summary["rows"]["cities"] == 144 and summary["rows"]["indicators"] == 0
+    assert summary["rows"]["cities"] == 238 and summary["rows"]["indicators"] == 0
     assert "Loading cities" in r.stderr  # progress
     r = run("info", "--db", str(db))
     assert r.returncode == 0 and "tc-transparency" in r.stdout
     r = run("export", "--db", str(db), "--table", "cities", "--out", str(tmp_path / "c.csv"))
     assert r.returncode == 0
     rows = list(csv.DictReader((tmp_path / "c.csv").open(encoding="utf-8")))
-    assert len(rows) == 144 and {"code", "name_uk", "lat"} <= set(rows[0])
+    assert len(rows) == 238 and {"code", "name_uk", "lat"} <= set(rows[0])
 
 
 def test_build_demo_at_scale(tmp_path):
@@ -134,7 +134,7 @@ def test_city_search_matches_any_name(ro):
     assert list(catalog.cities(ro, search="львов")["code"]) == ["ua-lviv"]
     assert list(catalog.cities(ro, search="Chervonohrad")["code"]) == ["ua-sheptytskyi"]
     assert catalog.cities(ro, search="100%_").empty
-    assert len(catalog.cities(ro, search="")) == 144
+    assert len(catalog.cities(ro, search="")) == 238
 
 
 def test_export_indices(db, tmp_path):
