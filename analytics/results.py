@@ -20,8 +20,11 @@ The rules (see also docs/methodology.md):
   figures (``published_figures`` of kind ``derived``, e.g. an edition's total minus its
   published change) is shown with ``source = 'derived'``; derived totals are never ranked.
 * **Ranks.** Competition ranking with ties ("1, 2, 2, 4") of the totals rounded to 0.01, within
-  the methodology-year, the country and the region. Where a published rank exists it is shown
-  instead of a rank computed among an incomplete set of cities (``rank_source``).
+  the methodology-year, the country and the region. In a methodology-year with published
+  ranks, ``rank`` holds only the published ones (they break ties their own way); a city the
+  programme published no rank for has none there, so one column never mixes published ranks
+  with ranks computed among another set of cities. Without published ranks, ``rank`` is the
+  computed one (``rank_source`` says which).
 * **Change.** Against the programme's previous assessed year of the city; ``across_break`` is
   true when the two years fall under different methodologies (not comparable as such).
 * **Class.** The best class whose threshold the total reaches; else a published class.
@@ -167,7 +170,10 @@ WITH m AS (
                                               AND r2.total >= t.min_score - 1e-9
         GROUP BY ALL) c USING (methodology, year, city)
 ), with_rank AS (
-    SELECT *, coalesce(published_rank, r_all) AS rank_shown FROM classed
+    SELECT *,
+           CASE WHEN bool_or(published_rank IS NOT NULL) OVER (PARTITION BY methodology, year)
+                THEN published_rank ELSE r_all END AS rank_shown
+    FROM classed
 ), lagged AS (
     SELECT *,
            lag(year) OVER w AS prev_year, lag(total) OVER w AS prev_total,
@@ -179,7 +185,7 @@ SELECT l.programme, l.methodology, l.year, l.city, l.country, l.region, l.total,
        l.coverage, l.computed_total, l.computed_from, l.published_total,
        l.rank_shown,
        CASE WHEN l.published_rank IS NOT NULL THEN 'published'
-            WHEN l.r_all IS NOT NULL THEN 'computed' END,
+            WHEN l.rank_shown IS NOT NULL THEN 'computed' END,
        l.n_ranked, l.r_country, l.r_region,
        l.prev_year, l.prev_total, l.prev_rank,
        l.total - l.prev_total, l.prev_rank - l.rank_shown,

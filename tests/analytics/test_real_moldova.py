@@ -117,21 +117,23 @@ def test_2020_totals_are_labelled_derived_and_not_ranked(ro):
     )
 
 
-def test_published_ranks_keep_their_tie_breaks_and_missing_ones_are_computed(ro):
+def test_published_ranks_keep_their_tie_breaks_and_are_never_mixed_with_computed(ro):
     # 2022: Cimișlia and Ungheni both 47 %, published 5th and 6th.
     assert index_row(ro, LOC, 2022, "md-cimislia")[4:6] == (5, "published")
     assert index_row(ro, LOC, 2022, "md-ungheni")[4:6] == (6, "published")
-    # The bottom 10 of 2022 have no published rank: Criuleni and Chișcăreni (2 %) are
-    # computed, sharing 58th (one rule: ties share the better rank).
-    assert index_row(ro, LOC, 2022, "md-criuleni")[4:6] == (58, "computed")
-    assert index_row(ro, LOC, 2022, "md-chiscareni")[4:6] == (58, "computed")
+    # The bottom 10 of 2022 have no published rank (only an ascending page lists them): they
+    # get none, rather than a computed rank in the column of published ones.
+    assert index_row(ro, LOC, 2022, "md-criuleni")[:6] == (2.0, "published", 2.0, None, None, None)
     assert one(
         ro,
         """SELECT count(*) FILTER (WHERE rank_source = 'published'),
-                  count(*) FILTER (WHERE rank_source = 'computed')
+                  count(*) FILTER (WHERE rank_source = 'computed'), count(*)
            FROM indices WHERE programme = ? AND year = 2022""",
         [LOC],
-    ) == (49, 10)
+    ) == (49, 0, 59)
+    # The bottom of the table is still in index order, the unranked after the ranked.
+    table = dashboard.ranking(ro, LOC, 2022)
+    assert list(table["total"]) == sorted(table["total"], reverse=True)
 
 
 def test_criterion_scores_are_loaded_as_published_area_scores(ro):
