@@ -103,7 +103,7 @@ def map_points(
         LEFT JOIN indices i ON i.city = c.code AND i.programme = ? AND i.year = ?
         LEFT JOIN class_thresholds t ON t.methodology = i.methodology
                                     AND t.class_name = i.class_name
-        WHERE NOT c.synthetic
+        WHERE NOT c.synthetic AND (c.kind = 'city' OR i.city IS NOT NULL)
         ORDER BY c.population DESC""",
         [programme, year],
     ).df()
