@@ -351,6 +351,7 @@ def published_rows(shared: Path) -> list[dict]:
         out += _locality_edition(rows, year, ranks, lambda r: r["source_url"],
                                  "md_localities_transparency")  # fmt: skip
     out += derived_2020(wide, sib)
+    out += derived_2017_alternatives(found, sib)
     out += district_rows(found)
     return out
 
@@ -377,6 +378,23 @@ def derived_2020(wide: list[dict], sib: list[dict]) -> list[dict]:
                     total - change, "", url[r["locality"]], quote, "md_localities_derived_2020")
         )  # fmt: skip
     return out
+
+
+def derived_2017_alternatives(found: Path, sib: list[dict]) -> list[dict]:
+    """The 2017 totals derived from the 2018 change (the sibling table), kept as alternatives
+    that are never preferred: the published 2017 totals replace them (5 of 60 differ by 1)."""
+    rows = _read(
+        found / "moldova-local-transparency-idis" / "md_localities_total_derived_2017_2020.csv"
+    )
+    url = {r["locality"]: r["source_url"] for r in sib if r["year"] == "2018"}
+    return [
+        _figure(2017, LOC_PROGRAMME, locality_code(r["locality"]), "derived",
+                r["total_pct_derived"], "", url[r["locality"]],
+                f"derived as the 2018 total minus its published change: {r['total_pct_derived']} %"
+                " (±1); the published 2017 total is preferred", "md_localities_total_derived",
+                preferred=False)
+        for r in rows if r["year"] == "2017"
+    ]  # fmt: skip
 
 
 def district_rows(found: Path) -> list[dict]:

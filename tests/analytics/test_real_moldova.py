@@ -96,6 +96,12 @@ def test_published_2017_totals_are_preferred_over_derived(ro):
     assert index_row(ro, LOC, 2017, "md-balti")[:2] == (84.0, "published")
     assert index_row(ro, LOC, 2017, "md-balti")[4:6] == (1, "published")
     assert index_row(ro, LOC, 2017, "md-criuleni")[:2] == (27.0, "published")
+    # The derived figures stay as alternatives, never preferred.
+    assert ro.execute(
+        """SELECT value, preferred FROM published_figures WHERE programme = ? AND year = 2017
+           AND city = 'md-balti' AND kind IN ('score', 'derived') ORDER BY value""",
+        [LOC],
+    ).fetchall() == [(83.0, False), (84.0, True)]
     # Budești's 2017 grade is not in the stored pages: a total and rank, no class.
     assert index_row(ro, LOC, 2017, "md-budesti")[4:7] == (18, "published", None)
 
