@@ -98,7 +98,9 @@ def map_points(
                c.name_{lang} IS NULL AS name_fallback, c.country,
                coalesce(co.name_{lang}, co.name_en) AS country_name,
                c.lat, c.lon, c.population, i.total, i.rank, i.class_name, i.source,
-               t.position AS class_position
+               t.position AS class_position,
+               (SELECT count(*) FROM class_thresholds n WHERE n.methodology = i.methodology)
+                   AS class_count
         FROM cities c JOIN countries co ON co.iso2 = c.country
         LEFT JOIN indices i ON i.city = c.code AND i.programme = ? AND i.year = ?
         LEFT JOIN class_thresholds t ON t.methodology = i.methodology
@@ -107,6 +109,18 @@ def map_points(
         ORDER BY c.population DESC""",
         [programme, year],
     ).df()
+
+
+def class_list(con: duckdb.DuckDBPyConnection, programme: str) -> list[str]:
+    """The programme's classes, best first (3 for TI Ukraine's rankings, 16 grades A+…F for
+    Moldova's), for legends and colour scales."""
+    rows = con.execute(
+        """SELECT t.class_name FROM class_thresholds t
+           JOIN methodologies m ON m.code = t.methodology WHERE m.programme = ?
+           GROUP BY t.class_name ORDER BY min(t.position), t.class_name""",
+        [programme],
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def country_outlines(con: duckdb.DuckDBPyConnection, lang: str = "en") -> dict:

@@ -69,13 +69,10 @@ if colour_by == t("index"):
 
     points["colour"] = points["total"].map(ramp)
 else:
-    points["colour"] = points["class_position"].map(
-        lambda p: (
-            common.CLASS_COLOURS.get(int(p), common.NO_CLASS_COLOUR)
-            if not pd.isna(p)
-            else common.NO_CLASS_COLOUR
-        )
-    )
+    points["colour"] = [
+        common.class_colour(p, n)
+        for p, n in zip(points["class_position"], points["class_count"].fillna(0))
+    ]
 points["radius"] = (points["population"].clip(lower=5_000) ** 0.5) * 18
 points["label_total"] = points["total"].map(common.fmt_points)
 points["label_class"] = points["class_name"].map(

@@ -244,3 +244,17 @@ def test_city_offers_the_scorecard(app):
     at = app("city", city="ua-lviv", programme="demo-index", year="2025")
     labels = {b.label for b in at.get("download_button")}
     assert {"Scorecard PDF", "Scorecard PNG"} <= labels
+
+
+def test_class_colours_stretch_over_many_classes():
+    from pages.common import class_colour
+
+    # Three classes keep their palette; 16 grades run blue → yellow → red. Grade 8 of 16 sits
+    # at 7/15 × 2 = 0.933 of the blue → yellow step: 69 + 185 × 0.933 = 242, 117 + 107 × 0.933
+    # = 217, 180 − 36 × 0.933 = 146.
+    assert [class_colour(p, 3) for p in (1, 2, 3)] == [
+        [69, 117, 180], [254, 224, 144], [215, 48, 39],
+    ]  # fmt: skip
+    assert class_colour(1, 16) == [69, 117, 180] and class_colour(16, 16) == [215, 48, 39]
+    assert class_colour(8, 16) == [242, 217, 146]
+    assert class_colour(None, 16) == [170, 170, 170]
