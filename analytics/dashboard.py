@@ -81,6 +81,15 @@ def overview(con: duckdb.DuckDBPyConnection, programme: str, year: int) -> dict:
         ORDER BY i.change_points DESC""",
         [programme, year],
     ).df()
+    published = con.execute(
+        """SELECT min(value) FROM published_figures
+           WHERE programme = ? AND year = ? AND kind = 'average' AND preferred AND city IS NULL
+             AND level = 'total' AND text_value IS NULL""",
+        [programme, year],
+    ).fetchall()[0][0]
+    # The programme's own average over every city it assessed, where it published one: the
+    # mean of the cities here is not that when they are a selection (Georgia's top and bottom).
+    cur["published_mean"] = published
     cur["classes"] = classes
     cur["risers"] = movers.head(5)
     cur["fallers"] = movers.tail(5).iloc[::-1][lambda d: d["change_points"] < 0]

@@ -29,7 +29,21 @@ if ov["with_total"]:
             n=int(ov["compared"]),
             y=int(ov["prev_year"]),
         )
-    c[1].metric(t("Average index"), common.fmt_num(ov["mean"]), delta=delta, delta_color="normal")
+    published_mean = ov.get("published_mean")
+    c[1].metric(
+        t("Average index"),
+        common.fmt_num(ov["mean"] if published_mean is None else published_mean),
+        delta=delta,
+        delta_color="normal",
+        help=None
+        if published_mean is None
+        else t(
+            "The programme's published average over every city it assessed; the mean of the "
+            "{n} cities here is {m}.",
+            n=int(ov["with_total"]),
+            m=common.fmt_num(ov["mean"]),
+        ),
+    )
 else:
     c[1].metric(t("Average index"), t("classes only"))
 classes = ov["classes"]

@@ -66,6 +66,11 @@ def test_georgia_is_labelled_partial_where_shown(app):
     for page in ("rankings", "overview", "methodology"):
         at = app(page, programme="ge-lsg-index", year="2021")
         assert "Partial coverage" in texts(at), page
+    # The headline average is the published national one (28 %), not the mean of the seven
+    # top and bottom municipalities here ((70 + 66 + 61 + 58 + 55 + 5 + 4) / 7 = 45.6).
+    at = app("overview", programme="ge-lsg-index", year="2021")
+    metric = next(m for m in at.metric if m.label == "Average index")
+    assert metric.value == "28.0" and "45.6" in metric.help
 
 
 def test_overview_headline_and_url_state(app):
