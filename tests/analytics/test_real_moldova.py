@@ -222,3 +222,29 @@ def test_georgia_is_partial_and_keeps_ranks_of_64(ro):
     name, note = one(ro, "SELECT name_en, note_en FROM programmes WHERE code = ?", [GE])
     assert "(partial)" in name and note.startswith("Partial coverage")
     assert dashboard.programme_info(ro, GE)["note_uk"].startswith("Часткове охоплення")
+
+
+def test_other_spellings_import(db):
+    import duckdb
+
+    from analytics import importer
+
+    # GeoNames' cedilla spelling, the source's "Raionul …" without ă, and a Russian name.
+    data = (
+        "programme;year;city;level;code;score\n"
+        "md-idis-localities;2024;Bălţi;area;II;50\n"
+        "md-idis-districts;2024;Raionul Calarași;area;IV;29\n"
+        "md-idis-localities;2024;Штефан-Водэ;area;II;40\n"
+    ).encode()
+    report = importer.import_bytes(db, data, "spellings.csv", "test")
+    assert report.problems == [] and report.inserted == 3
+    con = duckdb.connect(str(db), read_only=True)
+    got = con.execute(
+        """SELECT city, item, score FROM current_scores WHERE batch = ? ORDER BY city""",
+        [report.batch],
+    ).fetchall()
+    assert got == [
+        ("md-balti", "II", 50.0),
+        ("md-calarasi-district", "IV", 29.0),
+        ("md-stefan-voda", "II", 40.0),
+    ]
