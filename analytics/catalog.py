@@ -49,7 +49,7 @@ def cities(
         f"""
         SELECT ci.code, ci.name_en, ci.name_uk, ci.name_ru, ci.name_native, ci.country,
                r.name_en AS region, ci.population, ci.lat, ci.lon, ci.capital, ci.ogp_local,
-               ci.in_tc_ranking, ci.synthetic
+               ci.in_tc_ranking, ci.synthetic, ci.kind = 'district' AS district_council
         FROM cities ci LEFT JOIN regions r ON r.code = ci.region
         WHERE (? OR NOT ci.synthetic)
           AND {name_match_sql("ci")}

@@ -22,6 +22,7 @@ def programmes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Programmes that have city-level results, with their years (real ones first)."""
     return con.execute("""
         SELECT p.code, p.name_en, p.name_uk, p.name_ru, p.synthetic,
+               p.note_en, p.note_uk, p.note_ru,
                list(DISTINCT i.year ORDER BY i.year) AS years,
                count(i.total) AS totals,
                -- the year to open on: most totals, then most computed from indicators, latest
@@ -86,6 +87,15 @@ def overview(con: duckdb.DuckDBPyConnection, programme: str, year: int) -> dict:
         ORDER BY i.change_points DESC""",
         [programme, year],
     ).df()
+    published = con.execute(
+        """SELECT min(value) FROM published_figures
+           WHERE programme = ? AND year = ? AND kind = 'average' AND preferred AND city IS NULL
+             AND level = 'total' AND text_value IS NULL""",
+        [programme, year],
+    ).fetchall()[0][0]
+    # The programme's own average over every city it assessed, where it published one: the
+    # mean of the cities here is not that when they are a selection (Georgia's top and bottom).
+    cur["published_mean"] = published
     cur["classes"] = classes
     cur["risers"] = movers.head(5)
     cur["fallers"] = movers.tail(5).iloc[::-1][lambda d: d["change_points"] < 0]
@@ -103,15 +113,29 @@ def map_points(
                c.name_{lang} IS NULL AS name_fallback, c.country,
                coalesce(co.name_{lang}, co.name_en) AS country_name,
                c.lat, c.lon, c.population, i.total, i.rank, i.class_name, i.source,
-               t.position AS class_position
+               t.position AS class_position,
+               (SELECT count(*) FROM class_thresholds n WHERE n.methodology = i.methodology)
+                   AS class_count
         FROM cities c JOIN countries co ON co.iso2 = c.country
         LEFT JOIN indices i ON i.city = c.code AND i.programme = ? AND i.year = ?
         LEFT JOIN class_thresholds t ON t.methodology = i.methodology
                                     AND t.class_name = i.class_name
-        WHERE NOT c.synthetic
+        WHERE NOT c.synthetic AND (c.kind = 'city' OR i.city IS NOT NULL)
         ORDER BY c.population DESC""",
         [programme, year],
     ).df()
+
+
+def class_list(con: duckdb.DuckDBPyConnection, programme: str) -> list[str]:
+    """The programme's classes, best first (3 for TI Ukraine's rankings, 16 grades A+…F for
+    Moldova's), for legends and colour scales."""
+    rows = con.execute(
+        """SELECT t.class_name FROM class_thresholds t
+           JOIN methodologies m ON m.code = t.methodology WHERE m.programme = ?
+           GROUP BY t.class_name ORDER BY min(t.position), t.class_name""",
+        [programme],
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def country_outlines(con: duckdb.DuckDBPyConnection, lang: str = "en") -> dict:

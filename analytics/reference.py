@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import yaml
 
@@ -41,6 +42,34 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[list[Any]]) -
         con.execute(f"INSERT INTO {table} SELECT * FROM _rows")
     finally:
         con.unregister("_rows")
+
+
+def _insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Insert a DataFrame whose columns are named as the table's, in one statement (row by
+    row ``executemany`` took seconds for a few thousand rows)."""
+    con.register("_frame", frame)
+    try:
+        cols = ", ".join(frame.columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _frame")
+    finally:
+        con.unregister("_frame")
+
+
+PUBLISHED_COLUMNS = [
+    "dataset",
+    "programme",
+    "methodology",
+    "year",
+    "city",
+    "kind",
+    "level",
+    "item",
+    "value",
+    "text_value",
+    "preferred",
+    "source_url",
+    "quote",
+]
 
 
 def load_countries(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
@@ -79,10 +108,10 @@ def load_regions(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> i
 
 
 def load_cities(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
-    """Cities with GeoNames facts and names (cities.csv)."""
+    """Cities with GeoNames facts and names (cities.csv); ``kind`` tells district councils
+    from cities, and hand-entered places may lack a GeoNames id or a population."""
     rows = _read_csv(ref / "cities.csv")
-    con.executemany(
-        "INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false)",
+    frame = pd.DataFrame(
         [
             [
                 r["code"],
@@ -95,15 +124,19 @@ def load_cities(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> in
                 [a for a in r["aliases"].split("|") if a],
                 float(r["lat"]),
                 float(r["lon"]),
-                int(r["population"]),
-                int(r["geonameid"]),
+                int(r["population"]) if r["population"] else None,
+                int(r["geonameid"]) if r["geonameid"] else None,
                 r["capital"] == "True",
                 r["ogp_local"] == "True",
                 r["in_tc_ranking"] == "True",
+                False,
+                r.get("kind") or "city",
             ]
             for r in rows
         ],
-    )
+        columns=list(CITY_COLUMNS),
+    ).astype({"population": "Int64", "geonameid": "Int64"})
+    _insert_frame(con, "cities", frame)
     return len(rows)
 
 
@@ -118,6 +151,27 @@ def load_city_names(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -
     return len(rows)
 
 
+CITY_COLUMNS = (
+    "code",
+    "country",
+    "region",
+    "name_en",
+    "name_uk",
+    "name_ru",
+    "name_native",
+    "aliases",
+    "lat",
+    "lon",
+    "population",
+    "geonameid",
+    "capital",
+    "ogp_local",
+    "in_tc_ranking",
+    "synthetic",
+    "kind",
+)
+
+
 def load_programmes(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
     """Programmes, methodologies, class thresholds, areas and area links (programmes.yaml)."""
     doc = yaml.safe_load((ref / "programmes.yaml").read_text(encoding="utf-8"))
@@ -130,7 +184,7 @@ def load_programme_document(con: duckdb.DuckDBPyConnection, doc: dict) -> None:
     areas_by_meth: dict[str, list[dict]] = {}
     for p in doc["programmes"]:
         con.execute(
-            "INSERT INTO programmes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO programmes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 p["code"],
                 p["name_en"],
@@ -143,12 +197,15 @@ def load_programme_document(con: duckdb.DuckDBPyConnection, doc: dict) -> None:
                 p.get("description_uk"),
                 p.get("description_ru"),
                 bool(p.get("synthetic")),
+                p.get("note_en"),
+                p.get("note_uk"),
+                p.get("note_ru"),
             ],
         )
         for m in p["methodologies"]:
             years = m["years"]
             con.execute(
-                "INSERT INTO methodologies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO methodologies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     m["code"],
                     p["code"],
@@ -159,12 +216,13 @@ def load_programme_document(con: duckdb.DuckDBPyConnection, doc: dict) -> None:
                     m["max_points"],
                     m.get("source_url"),
                     m.get("indicator_points"),
+                    m.get("total_from_areas", True),
                 ],
             )
             for pos, c in enumerate(m.get("classes") or [], start=1):
                 con.execute(
                     "INSERT INTO class_thresholds VALUES (?, ?, ?, ?, ?, ?)",
-                    [m["code"], pos, c["class"], c["min"], c.get("source_url"), c.get("note")],
+                    [m["code"], pos, c["class"], c.get("min"), c.get("source_url"), c.get("note")],
                 )
             areas = m.get("areas") or []
             if isinstance(areas, str):  # "same-as <methodology>"
@@ -278,9 +336,7 @@ def load_indicator_notes(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_D
 def load_published(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
     """Published figures (published.csv); preferred scores also become scores of batch 1."""
     rows = _read_csv(ref / "published.csv")
-    _insert(
-        con,
-        "published_figures",
+    frame = pd.DataFrame(
         [
             [
                 r["dataset"],
@@ -299,7 +355,9 @@ def load_published(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) ->
             ]
             for r in rows
         ],
+        columns=PUBLISHED_COLUMNS,
     )
+    _insert_frame(con, "published_figures", frame)
     con.execute(
         """INSERT INTO scores
            SELECT city, year, methodology, level, item, value, 'scored', NULL, NULL, source_url,

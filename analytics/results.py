@@ -16,18 +16,24 @@ The rules (see also docs/methodology.md):
   the methodology's areas given); below ``min_coverage`` there is no computed total.
 * **Index shown.** A total given as such (published, or imported at total level) is shown
   where it exists, else the computed total; both are kept (``published_total``,
-  ``computed_total``) so they can be compared.
+  ``computed_total``) so they can be compared. Else a total we *derived* from published
+  figures (``published_figures`` of kind ``derived``, e.g. an edition's total minus its
+  published change) is shown with ``source = 'derived'``; derived totals are never ranked.
 * **Ranks.** Competition ranking with ties ("1, 2, 2, 4": tied cities share the better rank) of
   the totals rounded to 0.01 in decimal, half up (57.675 → 57.68), within the methodology-year,
   the country and the region. When every city of the methodology-year has a computed total
-  (the whole field, e.g. the 100 cities of 2017 and 2018), the rank is computed; otherwise a
-  published rank is shown instead of one computed among an incomplete set (``rank_source``).
-  The published rank is kept beside it (``published_rank``).
+  (the whole field, e.g. the 100 cities of 2017 and 2018), the rank is computed. Otherwise, in
+  a methodology-year with published ranks, ``rank`` holds only the published ones (they break
+  ties their own way): a city the programme published no rank for has none there, so one
+  column never mixes published ranks with ranks computed among another set of cities. Without
+  published ranks, ``rank`` is the computed one (``rank_source`` says which). The published
+  rank is kept beside it (``published_rank``).
 * **Change.** Against the programme's previous assessed year of the city; ``across_break`` is
   true when the two years fall under different methodologies (not comparable as such).
 * **Class.** The class the publisher gave where it published one (e.g. TI's 2017 letter
-  bands, which no threshold reproduces for every city); else the best class whose threshold
-  the total reaches (``class_source``).
+  bands, which no threshold reproduces for every city, or Moldova's grades A+…F); else the
+  best class whose threshold the total reaches (``class_source``). Classes without a
+  published band (``min_score`` NULL) are never computed.
 """
 
 from __future__ import annotations
@@ -81,7 +87,7 @@ _INDICES = """
 DELETE FROM indices;
 INSERT INTO indices
 WITH m AS (
-    SELECT m.code AS methodology, m.programme, m.max_points,
+    SELECT m.code AS methodology, m.programme, m.max_points, m.total_from_areas,
            (SELECT count(*) FROM areas a WHERE a.methodology = m.code) AS n_areas,
            (SELECT count(*) FILTER (WHERE n.nominal IS NULL) = 0 AND count(*) > 0
             FROM _nominal n WHERE n.methodology = m.code) AS maxima_known,
@@ -104,11 +110,16 @@ WITH m AS (
                 ELSE count(*) FILTER (WHERE r.coverage > 0) / nullif(m.n_areas, 0) END
                AS coverage
     FROM area_results r JOIN m ON m.methodology = r.methodology
+    WHERE m.total_from_areas OR r.source = 'indicators'
     GROUP BY r.methodology, r.year, r.city, m.maxima_known, m.max_points, m.nominal_sum,
              m.n_areas
 ), published AS (
     SELECT methodology, year, city, max(score) AS total
     FROM scores WHERE superseded_by IS NULL AND level = 'total' AND status = 'scored'
+    GROUP BY ALL
+), derived AS (
+    SELECT methodology, year, city, min(value) AS total FROM published_figures
+    WHERE kind = 'derived' AND level = 'total' AND preferred AND city IS NOT NULL
     GROUP BY ALL
 ), pub_rank AS (
     SELECT methodology, year, city, min(value)::INTEGER AS rank FROM published_figures
@@ -121,36 +132,41 @@ WITH m AS (
     UNION SELECT methodology, year, city FROM published
     UNION SELECT methodology, year, city FROM pub_class
     UNION SELECT methodology, year, city FROM pub_rank
+    UNION SELECT methodology, year, city FROM derived
 ), base AS (
     SELECT m.programme, methodology, year, city, c.country, c.region,
            CASE WHEN coalesce(comp.coverage, 0) >= $min_coverage THEN round(comp.total, 9) END
                AS computed_total,
            comp.computed_from, comp.coverage, p.total AS published_total,
+           d.total AS derived_total,
            pr.rank AS published_rank, pc.class_name AS published_class
     FROM keys k JOIN m USING (methodology)
     LEFT JOIN cities c ON c.code = k.city
     LEFT JOIN computed comp USING (methodology, year, city)
     LEFT JOIN published p USING (methodology, year, city)
+    LEFT JOIN derived d USING (methodology, year, city)
     LEFT JOIN pub_rank pr USING (methodology, year, city)
     LEFT JOIN pub_class pc USING (methodology, year, city)
 ), shown AS (
-    SELECT *, coalesce(published_total, computed_total) AS total,
+    SELECT *, coalesce(published_total, computed_total, derived_total) AS total,
            CASE WHEN published_total IS NOT NULL THEN 'published'
-                WHEN computed_total IS NOT NULL THEN 'computed' END AS source,
+                WHEN computed_total IS NOT NULL THEN 'computed'
+                WHEN derived_total IS NOT NULL THEN 'derived' END AS source,
            -- decimal rounding, half up: 57.675 (a binary 57.67499…) ranks as 57.68
            round(coalesce(published_total, computed_total)::DECIMAL(18, 6), 2) AS rank_key
     FROM base
 ), ranked AS (
     SELECT *,
-           CASE WHEN total IS NOT NULL THEN rank() OVER (
-               PARTITION BY methodology, year, total IS NULL ORDER BY rank_key DESC) END AS r_all,
-           CASE WHEN total IS NOT NULL THEN rank() OVER (
-               PARTITION BY methodology, year, country, total IS NULL ORDER BY rank_key DESC)
+           CASE WHEN rank_key IS NOT NULL THEN rank() OVER (
+               PARTITION BY methodology, year, rank_key IS NULL ORDER BY rank_key DESC)
+           END AS r_all,
+           CASE WHEN rank_key IS NOT NULL THEN rank() OVER (
+               PARTITION BY methodology, year, country, rank_key IS NULL ORDER BY rank_key DESC)
            END AS r_country,
-           CASE WHEN total IS NOT NULL THEN rank() OVER (
-               PARTITION BY methodology, year, region, total IS NULL ORDER BY rank_key DESC)
+           CASE WHEN rank_key IS NOT NULL THEN rank() OVER (
+               PARTITION BY methodology, year, region, rank_key IS NULL ORDER BY rank_key DESC)
            END AS r_region,
-           count(total) OVER (PARTITION BY methodology, year) AS n_ranked,
+           count(rank_key) OVER (PARTITION BY methodology, year) AS n_ranked,
            count(computed_total) OVER (PARTITION BY methodology, year)
                = count(*) OVER (PARTITION BY methodology, year) AS field_complete
     FROM shown
@@ -162,8 +178,10 @@ WITH m AS (
                                               AND r2.total >= t.min_score - 1e-9
         GROUP BY ALL) c USING (methodology, year, city)
 ), with_rank AS (
-    SELECT *, CASE WHEN field_complete THEN r_all ELSE coalesce(published_rank, r_all) END
-               AS rank_shown,
+    SELECT *,
+           CASE WHEN field_complete THEN r_all
+                WHEN bool_or(published_rank IS NOT NULL) OVER (PARTITION BY methodology, year)
+                THEN published_rank ELSE r_all END AS rank_shown,
            coalesce(published_class, computed_class) AS class_shown
     FROM classed
 ), lagged AS (
@@ -177,7 +195,7 @@ SELECT l.programme, l.methodology, l.year, l.city, l.country, l.region, l.total,
        l.coverage, l.computed_total, l.computed_from, l.published_total,
        l.rank_shown,
        CASE WHEN l.published_rank IS NOT NULL AND NOT l.field_complete THEN 'published'
-            WHEN l.r_all IS NOT NULL THEN 'computed' END,
+            WHEN l.rank_shown IS NOT NULL THEN 'computed' END,
        l.n_ranked, l.r_country, l.r_region,
        l.prev_year, l.prev_total, l.prev_rank,
        round(l.total - l.prev_total, 9), l.prev_rank - l.rank_shown,

@@ -35,6 +35,8 @@ CREATE TABLE regions (
 );
 
 -- Cities. code is stable ("ua-lviv") and survives renamings; former names go to aliases.
+-- kind: 'city' (a city, town or village council) or 'district' (a district council, such as
+-- Moldova's raion councils): units of different kinds are assessed by different programmes.
 CREATE TABLE cities (
     code          VARCHAR PRIMARY KEY,
     country       VARCHAR NOT NULL,
@@ -51,7 +53,8 @@ CREATE TABLE cities (
     capital       BOOLEAN NOT NULL DEFAULT false,
     ogp_local     BOOLEAN NOT NULL DEFAULT false,
     in_tc_ranking BOOLEAN NOT NULL DEFAULT false,
-    synthetic     BOOLEAN NOT NULL DEFAULT false
+    synthetic     BOOLEAN NOT NULL DEFAULT false,
+    kind          VARCHAR NOT NULL DEFAULT 'city'
 );
 
 -- Every spelling of a city that search should find: its names and aliases, and GeoNames'
@@ -74,7 +77,10 @@ CREATE TABLE programmes (
     description_en VARCHAR,
     description_uk VARCHAR,
     description_ru VARCHAR,
-    synthetic      BOOLEAN NOT NULL DEFAULT false
+    synthetic      BOOLEAN NOT NULL DEFAULT false,
+    note_en        VARCHAR,   -- what a reader must know about its coverage, shown with it
+    note_uk        VARCHAR,
+    note_ru        VARCHAR
 );
 
 -- A version of a programme's method, valid for the years year_from..year_to.
@@ -87,15 +93,17 @@ CREATE TABLE methodologies (
     n_indicators SMALLINT,
     max_points   DOUBLE NOT NULL,
     source_url   VARCHAR,
-    note         VARCHAR
+    note         VARCHAR,
+    total_from_areas BOOLEAN NOT NULL DEFAULT true  -- false: weights of the areas unpublished
 );
 
--- Lowest total of each class (best class has position 1).
+-- Lowest total of each class (best class has position 1). min_score is NULL for classes the
+-- programme publishes per city without publishing their bands: those are never computed.
 CREATE TABLE class_thresholds (
     methodology VARCHAR NOT NULL,
     position    SMALLINT NOT NULL,
     class_name  VARCHAR NOT NULL,
-    min_score   DOUBLE NOT NULL,
+    min_score   DOUBLE,
     source_url  VARCHAR,
     note        VARCHAR,
     PRIMARY KEY (methodology, class_name)
@@ -193,7 +201,8 @@ CREATE TABLE published_figures (
     methodology VARCHAR,
     year        SMALLINT NOT NULL,
     city        VARCHAR,
-    kind        VARCHAR NOT NULL,   -- score | rank | class | average | note
+    kind        VARCHAR NOT NULL,   -- score | rank | class | average | note | derived
+                                    -- (derived: a total we derived from published figures)
     level       score_level,
     item        VARCHAR,
     value       DOUBLE,

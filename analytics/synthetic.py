@@ -267,7 +267,10 @@ def _make_cities(con: duckdb.DuckDBPyConnection, n: int, rng: np.random.Generato
             ]
         )
     con.executemany(
-        "INSERT INTO cities VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        "INSERT INTO cities (code, country, region, name_en, name_uk, name_ru, name_native, "
+        "aliases, lat, lon, population, geonameid, capital, ogp_local, in_tc_ranking, synthetic) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
     )
 
 
@@ -289,8 +292,9 @@ def generate(
             "SELECT code, country FROM cities WHERE synthetic ORDER BY code"
         ).fetchall()
     else:
+        # District councils are another tier of government: the demo scores cities only.
         city_rows = con.execute(
-            "SELECT code, country FROM cities WHERE NOT synthetic ORDER BY code"
+            "SELECT code, country FROM cities WHERE NOT synthetic AND kind = 'city' ORDER BY code"
         ).fetchall()
     codes = np.array([c for c, _ in city_rows], dtype=object)
     is_ua = np.array([k == "UA" for _, k in city_rows])

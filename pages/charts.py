@@ -11,10 +11,9 @@ import altair as alt
 import pandas as pd
 
 from analytics import compare, dashboard, trends
-from pages.common import CLASS_COLOURS, NO_CLASS_COLOUR, lang, run, t
+from pages.common import class_colour, lang, run, t
 
 CLASS_DOMAIN = ["transparent", "partially transparent", "non-transparent"]
-CLASS_RANGE = ["#4575b4", "#fee090", "#d73027"]
 
 
 def legend(labels: tuple[str, ...], colours: tuple[str, ...]) -> alt.Chart:
@@ -34,10 +33,8 @@ def legend(labels: tuple[str, ...], colours: tuple[str, ...]) -> alt.Chart:
 
 def class_legend(programme: str, year: int) -> alt.Chart:
     classes = run(dashboard.overview, programme, year)["classes"].dropna(subset=["position"])
-    colours = [
-        "#{:02x}{:02x}{:02x}".format(*tuple(CLASS_COLOURS.get(int(p), NO_CLASS_COLOUR)))
-        for p in classes["position"]
-    ]
+    n = len(run(dashboard.class_list, programme))
+    colours = ["#{:02x}{:02x}{:02x}".format(*class_colour(p, n)) for p in classes["position"]]
     return legend(tuple(t(c) for c in classes["class_name"]), tuple(colours))
 
 
@@ -253,6 +250,9 @@ def trends_classes(programme: str) -> alt.Chart:
     shares = [c for c in agg.columns if c.startswith("share ")]
     long = agg.melt(id_vars=["year"], value_vars=shares, var_name="class", value_name="share")
     long["class"] = long["class"].str.removeprefix("share ").map(t)
+    domain = run(dashboard.class_list, programme) or CLASS_DOMAIN
+    colours = ["#{:02x}{:02x}{:02x}".format(*class_colour(i, len(domain))) for i in
+               range(1, len(domain) + 1)]  # fmt: skip
     return (
         alt.Chart(long)
         .mark_bar()
@@ -262,7 +262,7 @@ def trends_classes(programme: str) -> alt.Chart:
             color=alt.Color(
                 "class:N",
                 title=t("Class"),
-                scale=alt.Scale(domain=[t(c) for c in CLASS_DOMAIN], range=CLASS_RANGE),
+                scale=alt.Scale(domain=[t(c) for c in domain], range=colours),
             ),
             tooltip=[
                 alt.Tooltip("year:O", title=t("Year")),

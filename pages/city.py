@@ -31,6 +31,7 @@ facts = [
     info["country_name"],
     info["region_name"],
     t("population {n}", n=common.fmt_int(info["population"])) if info["population"] else None,
+    t("district council") if info.get("kind") == "district" else None,
     t("capital") if info["capital"] else None,
     t("OGP Local member") if info["ogp_local"] else None,
 ]
@@ -56,6 +57,7 @@ if series.empty:
     st.stop()
 
 common.synthetic_banner(prog["synthetic"])
+common.programme_note(prog)
 years = [int(y) for y in series["year"]]
 shown_year = year if year in years else years[-1]
 if shown_year != year:

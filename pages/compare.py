@@ -13,6 +13,7 @@ programme, year, prog = common.programme_and_year()
 lang = common.lang()
 st.title(t("Compare cities"))
 common.synthetic_banner(prog["synthetic"])
+common.programme_note(prog)
 
 choices = common.run(dashboard.city_choices, programme, lang=lang)
 codes = list(choices["code"])

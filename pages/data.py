@@ -154,6 +154,7 @@ else:
             "capital",
             "ogp_local",
             "in_tc_ranking",
+            "district_council",
         ],
         column_config={
             "name_en": "English",
@@ -166,6 +167,7 @@ else:
             "capital": t("Capital"),
             "ogp_local": "OGP Local",
             "in_tc_ranking": t("In TI Ukraine's 100-city ranking"),
+            "district_council": t("District council"),
         },
     )
 st.caption(

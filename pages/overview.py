@@ -15,6 +15,7 @@ programme, year, prog = common.programme_and_year(year_slider=True)
 lang = common.lang()
 st.caption(f"{prog['name']} · {year}")
 common.synthetic_banner(prog["synthetic"])
+common.programme_note(prog)
 
 ov = common.run(dashboard.overview, programme, year)
 c = st.columns(4)
@@ -28,7 +29,21 @@ if ov["with_total"]:
             n=int(ov["compared"]),
             y=int(ov["prev_year"]),
         )
-    c[1].metric(t("Average index"), common.fmt_num(ov["mean"]), delta=delta, delta_color="normal")
+    published_mean = ov.get("published_mean")
+    c[1].metric(
+        t("Average index"),
+        common.fmt_num(ov["mean"] if published_mean is None else published_mean),
+        delta=delta,
+        delta_color="normal",
+        help=None
+        if published_mean is None
+        else t(
+            "The programme's published average over every city it assessed; the mean of the "
+            "{n} cities here is {m}.",
+            n=int(ov["with_total"]),
+            m=common.fmt_num(ov["mean"]),
+        ),
+    )
 else:
     c[1].metric(t("Average index"), t("classes only"))
 classes = ov["classes"]
@@ -68,13 +83,10 @@ if colour_by == t("index"):
 
     points["colour"] = points["total"].map(ramp)
 else:
-    points["colour"] = points["class_position"].map(
-        lambda p: (
-            common.CLASS_COLOURS.get(int(p), common.NO_CLASS_COLOUR)
-            if not pd.isna(p)
-            else common.NO_CLASS_COLOUR
-        )
-    )
+    points["colour"] = [
+        common.class_colour(p, n)
+        for p, n in zip(points["class_position"], points["class_count"].fillna(0))
+    ]
 points["radius"] = (points["population"].clip(lower=5_000) ** 0.5) * 18
 points["label_total"] = points["total"].map(common.fmt_points)
 points["label_class"] = points["class_name"].map(

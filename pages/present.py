@@ -85,13 +85,10 @@ elif kind == "map":
     st.title(t("Where cities stand in {y}", y=year))
     points = common.run(dashboard.map_points, programme, year, lang=lang)
     points = points.assign(
-        colour=points["class_position"].map(
-            lambda p: (
-                common.CLASS_COLOURS.get(int(p), common.NO_CLASS_COLOUR) + [235]
-                if not pd.isna(p)
-                else common.NO_CLASS_COLOUR + [90]
-            )
-        ),
+        colour=[
+            common.class_colour(p, n) + [235] if not pd.isna(p) else common.NO_CLASS_COLOUR + [90]
+            for p, n in zip(points["class_position"], points["class_count"].fillna(0))
+        ],
         radius=(points["population"].clip(lower=5_000) ** 0.5) * 22,
     )
     outlines = common.run(dashboard.country_outlines, lang=lang)

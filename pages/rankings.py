@@ -13,6 +13,7 @@ lang = common.lang()
 st.title(t("Rankings"))
 st.caption(f"{prog['name']} · {year}")
 common.synthetic_banner(prog["synthetic"])
+common.programme_note(prog)
 
 opts = common.run(dashboard.filter_options, programme, year, lang=lang)
 countries = [c for (c,) in opts["countries"]]
@@ -138,7 +139,10 @@ event = st.dataframe(
         ),
         "source": st.column_config.TextColumn(
             t("Source"),
-            help=t("published: the programme's figure; computed: from scores in this database"),
+            help=t(
+                "published: the programme's figure; computed: from scores in this database; "
+                "derived: worked out by us from published figures (see the note above)"
+            ),
         ),
     },
 )

@@ -15,6 +15,7 @@ lang = common.lang()
 st.title(t("Trends"))
 st.caption(prog["name"])
 common.synthetic_banner(prog["synthetic"])
+common.programme_note(prog)
 
 groupings = {
     "all": t("all cities"),

@@ -10,6 +10,7 @@ Outputs (all small, committed):
     data/reference/countries.geojson   six EaP outlines, Crimea drawn as part of Ukraine
     data/reference/cities.csv          cities with GeoNames facts and names in en/uk/ru/native
     data/reference/published.csv       published figures mapped to city codes and programmes
+    data/reference/scores/md-*.csv     Moldova's criterion scores (scripts/derive_moldova.py)
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
 sys.path.insert(0, str(Path(__file__).parent))
+import derive_georgia
+import derive_moldova
 import derive_tc
 from translit import uk_to_latin
 
@@ -681,6 +684,9 @@ def main() -> None:
     name_to_code = derive_cities(args.shared)
     derive_published(args.shared, name_to_code)
     derive_tc.derive(args.shared, OUT)
+    # Other countries' programmes append their cities, regions and figures, one call each.
+    print("Moldova:", derive_moldova.derive(args.shared, OUT))
+    print("Georgia:", derive_georgia.derive(args.shared, OUT))
     derive_names.derive_city_names(OUT)
 
 

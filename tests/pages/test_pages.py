@@ -30,11 +30,50 @@ PAGES = [
         ("tc-investment", "2018"),
         ("demo-index", "2025"),
         ("tc-wartime", "2022"),
+        ("md-idis-localities", "2020"),  # derived totals, no ranks or grades
+        ("md-idis-localities", "2024"),
+        ("md-idis-districts", "2024"),
+        ("ge-lsg-index", "2021"),  # partial coverage
     ],
 )
 def test_every_page_runs(app, page, programme, year):
     at = app(page, programme=programme, year=year)
     assert at.title, page
+
+
+def test_moldovan_programmes_keep_units_apart_and_say_what_they_are(app):
+    at = app("rankings", programme="md-idis-localities", year="2024")
+    table = at.dataframe[0].value
+    assert len(table) == 59 and table.iloc[0]["city"] == "md-balti"
+    assert not table["city"].str.endswith("-district").any()
+    assert "Localities only (district councils are a separate programme)" in texts(at)
+    at = app("rankings", programme="md-idis-districts", year="2024")
+    table = at.dataframe[0].value
+    assert len(table) == 31 and table["city"].str.endswith("-district").all()
+    assert "District councils, not cities." in texts(at)
+    at = app("rankings", programme="md-idis-localities", year="2020", lang="uk")
+    assert set(at.dataframe[0].value["source"]) == {"виведено"}
+
+
+def test_moldovan_city_profile(app):
+    at = app("city", city="md-balti", programme="md-idis-localities", year="2024")
+    assert at.title[0].value == "Balti"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Index 2024"].startswith("87") and metrics["Rank"] == "1"
+    assert metrics["Class"] == "A+"
+    at = app("city", city="md-cahul-district", programme="md-idis-districts", year="2024")
+    assert "district council" in texts(at)
+
+
+def test_georgia_is_labelled_partial_where_shown(app):
+    for page in ("rankings", "overview", "methodology"):
+        at = app(page, programme="ge-lsg-index", year="2021")
+        assert "Partial coverage" in texts(at), page
+    # The headline average is the published national one (28 %), not the mean of the seven
+    # top and bottom municipalities here ((70 + 66 + 61 + 58 + 55 + 5 + 4) / 7 = 45.6).
+    at = app("overview", programme="ge-lsg-index", year="2021")
+    metric = next(m for m in at.metric if m.label == "Average index")
+    assert metric.value == "28.0" and "45.6" in metric.help
 
 
 def test_overview_headline_and_url_state(app):
@@ -261,3 +300,17 @@ def test_indicator_page_shows_who_meets_it(app):
 def test_indicator_page_explains_a_programme_without_indicators(app):
     at = app("indicator", programme="tc-wartime", year="2022")
     assert "no indicator-level results" in texts(at)
+
+
+def test_class_colours_stretch_over_many_classes():
+    from pages.common import class_colour
+
+    # Three classes keep their palette; 16 grades run blue → yellow → red. Grade 8 of 16 sits
+    # at 7/15 × 2 = 0.933 of the blue → yellow step: 69 + 185 × 0.933 = 242, 117 + 107 × 0.933
+    # = 217, 180 − 36 × 0.933 = 146.
+    assert [class_colour(p, 3) for p in (1, 2, 3)] == [
+        [69, 117, 180], [254, 224, 144], [215, 48, 39],
+    ]  # fmt: skip
+    assert class_colour(1, 16) == [69, 117, 180] and class_colour(16, 16) == [215, 48, 39]
+    assert class_colour(8, 16) == [242, 217, 146]
+    assert class_colour(None, 16) == [170, 170, 170]
