@@ -17,15 +17,27 @@ The rules (see also docs/methodology.md):
 * **Index shown.** A total given as such (published, or imported at total level) is shown
   where it exists, else the computed total; both are kept (``published_total``,
   ``computed_total``) so they can be compared.
-* **Ranks.** Competition ranking with ties ("1, 2, 2, 4") of the totals rounded to 0.01, within
-  the methodology-year, the country and the region. Where a published rank exists it is shown
-  instead of a rank computed among an incomplete set of cities (``rank_source``).
+* **Ranks: one rank, one population.** ``rank`` never mixes ranks of different populations.
+  Where the programme published ranks for the methodology-year, ``rank`` is the published rank
+  (``rank_source = 'published'``) and ``ranked_cities`` the size of the published ranking
+  (a published figure of kind ``ranked``; NULL where not known); a city without a published
+  rank that year has no rank — a rank computed among the few cities that have a total here
+  would be of another population. Where the programme published no ranks, ``rank`` is the
+  competition rank ("1, 2, 2, 4") of the totals rounded to 0.01 among the cities with a total
+  here (``'computed'``, ``ranked_cities`` = their number). ``rank_country`` and
+  ``rank_region`` are always computed among the cities with a total here.
 * **Change.** Against the programme's previous assessed year of the city; ``across_break`` is
-  true when the two years fall under different methodologies (not comparable as such).
-* **Class.** The best class whose threshold the total reaches; else a published class.
+  true when the two years fall under different methodologies (not comparable as such). A rank
+  change is given only between two ranks of the same kind (published with published).
+* **Class.** The best class whose threshold the total reaches; else a published class. Its
+  position (1 = best) is the methodology's; for a methodology that publishes classes without
+  thresholds, the position the same class name has elsewhere in the programme, else in any
+  programme (so a classes-only study is coloured and ordered like the ranking it continues).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import duckdb
 import pandas as pd
@@ -107,6 +119,11 @@ WITH m AS (
 ), pub_rank AS (
     SELECT methodology, year, city, min(value)::INTEGER AS rank FROM published_figures
     WHERE kind = 'rank' AND preferred AND city IS NOT NULL GROUP BY ALL
+), pub_size AS (  -- how many cities the published ranking of a methodology-year has
+    SELECT methodology, year, max(value)::INTEGER AS n FROM published_figures
+    WHERE kind = 'ranked' AND preferred AND city IS NULL GROUP BY ALL
+), pub_years AS (  -- methodology-years for which the programme published ranks
+    SELECT DISTINCT methodology, year FROM pub_rank
 ), pub_class AS (
     SELECT methodology, year, city, min(text_value) AS class_name FROM published_figures
     WHERE kind = 'class' AND preferred AND city IS NOT NULL GROUP BY ALL
@@ -153,25 +170,41 @@ WITH m AS (
                                               AND r2.total >= t.min_score - 1e-9
         GROUP BY ALL) c USING (methodology, year, city)
 ), with_rank AS (
-    SELECT *, coalesce(published_rank, r_all) AS rank_shown FROM classed
+    SELECT c.*, py.methodology IS NOT NULL AS rank_published,
+           CASE WHEN py.methodology IS NOT NULL THEN c.published_rank ELSE c.r_all END
+               AS rank_shown,
+           CASE WHEN py.methodology IS NOT NULL THEN
+                    CASE WHEN c.published_rank IS NOT NULL THEN 'published' END
+                WHEN c.r_all IS NOT NULL THEN 'computed' END AS rank_kind,
+           CASE WHEN py.methodology IS NOT NULL THEN ps.n ELSE c.n_ranked END AS rank_of
+    FROM classed c
+    LEFT JOIN pub_years py USING (methodology, year)
+    LEFT JOIN pub_size ps USING (methodology, year)
 ), lagged AS (
     SELECT *,
            lag(year) OVER w AS prev_year, lag(total) OVER w AS prev_total,
-           lag(rank_shown) OVER w AS prev_rank, lag(methodology) OVER w AS prev_methodology
+           lag(rank_shown) OVER w AS prev_rank, lag(rank_kind) OVER w AS prev_rank_kind,
+           lag(methodology) OVER w AS prev_methodology
     FROM with_rank
     WINDOW w AS (PARTITION BY programme, city ORDER BY year)
+), positions AS (  -- a class name's position where its own methodology gives none
+    SELECT m.programme, t.class_name, min(t.position) AS position
+    FROM class_thresholds t JOIN methodologies m ON m.code = t.methodology GROUP BY ALL
 )
 SELECT l.programme, l.methodology, l.year, l.city, l.country, l.region, l.total, l.source,
        l.coverage, l.computed_total, l.computed_from, l.published_total,
-       l.rank_shown,
-       CASE WHEN l.published_rank IS NOT NULL THEN 'published'
-            WHEN l.r_all IS NOT NULL THEN 'computed' END,
-       l.n_ranked, l.r_country, l.r_region,
+       l.rank_shown, l.rank_kind, CASE WHEN l.rank_kind IS NOT NULL THEN l.rank_of END,
+       l.r_country, l.r_region,
        l.prev_year, l.prev_total, l.prev_rank,
-       l.total - l.prev_total, l.prev_rank - l.rank_shown,
+       l.total - l.prev_total,
+       CASE WHEN l.rank_kind = l.prev_rank_kind THEN l.prev_rank - l.rank_shown END,
        l.prev_methodology IS NOT NULL AND l.prev_methodology <> l.methodology,
        coalesce(l.computed_class, l.published_class),
-       t.position,
+       coalesce(t.position,
+                (SELECT p.position FROM positions p WHERE p.programme = l.programme
+                 AND p.class_name = coalesce(l.computed_class, l.published_class)),
+                (SELECT min(p.position) FROM positions p
+                 WHERE p.class_name = coalesce(l.computed_class, l.published_class))),
        CASE WHEN l.computed_class IS NOT NULL THEN 'computed'
             WHEN l.published_class IS NOT NULL THEN 'published' END
 FROM lagged l LEFT JOIN class_thresholds t
@@ -203,3 +236,68 @@ SELECT c.code AS city, c.name_en AS city_name, i.country, i.programme, i.year, i
 FROM indices i JOIN cities c ON c.code = i.city
 ORDER BY i.programme, i.year, i.rank NULLS LAST, c.name_en
 """
+
+
+def _number(value: object) -> int | None:
+    """An integer figure, or None for a missing one (None, NaN, NA)."""
+    if value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else int(number)
+
+
+def rank_text(rank: object, source: object, of: object, lang: str = "en") -> tuple[str, str]:
+    """A rank as shown everywhere (metric, scorecard): the value and what it is a rank of.
+
+    ``("4", "of 100 in the programme's published ranking")``,
+    ``("3", "of 17 cities with a total here (computed)")``, or ``("—", why)``; never a
+    published rank over the number of cities computed here.
+    """
+    from .i18n import translate
+
+    def tr(text: str, **kw: object) -> str:
+        return translate(text, lang).format(**kw)
+
+    r, n = _number(rank), _number(of)
+    if r is None:
+        return "—", tr("no rank for this city in this year")
+    if source == "published":
+        if n is None:
+            return str(r), tr("in the programme's published ranking")
+        return str(r), tr("of {n} in the programme's published ranking", n=n)
+    if n is None:
+        return str(r), tr("computed among the cities with a total here")
+    return str(r), tr("of {n} cities with a total here (computed)", n=n)
+
+
+def rank_header(
+    sources: Iterable[object], ofs: Iterable[object], lang: str = "en"
+) -> tuple[str, str]:
+    """The header of a column of ranks of one methodology-year and a sentence on what they
+    are: ``("Rank of 100 (published)", …)`` or ``("Rank among 17 here (computed)", …)``."""
+    from .i18n import translate
+
+    def tr(text: str, **kw: object) -> str:
+        return translate(text, lang).format(**kw)
+
+    kinds = {s for s in sources if isinstance(s, str)}
+    sizes = {n for n in (_number(o) for o in ofs) if n is not None}
+    n = max(sizes) if sizes else None
+    if "published" in kinds:
+        head = tr("Rank of {n} (published)", n=n) if n else tr("Rank (published)")
+        note = tr(
+            "The programme's own ranks in its published ranking; a city it published no rank "
+            "for has none here (a rank among the few cities with a total here would be of "
+            "another population). The table is in the order of the index."
+        )
+        return head, note
+    if "computed" in kinds:
+        return tr("Rank among {n} here (computed)", n=n), tr(
+            "The programme published no ranks for this year: ranks are computed here among "
+            "the {n} cities with a total.",
+            n=n,
+        )
+    return tr("Rank"), tr("No ranks for this year.")

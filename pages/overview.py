@@ -17,6 +17,8 @@ st.caption(f"{prog['name']} · {year}")
 common.synthetic_banner(prog["synthetic"])
 
 ov = common.run(dashboard.overview, programme, year)
+classes = ov["classes"]
+classes_only = not ov["with_total"] and not classes.empty
 c = st.columns(4)
 c[0].metric(t("Cities assessed"), int(ov["assessed"]))
 if ov["with_total"]:
@@ -29,14 +31,20 @@ if ov["with_total"]:
             y=int(ov["prev_year"]),
         )
     c[1].metric(t("Average index"), common.fmt_num(ov["mean"]), delta=delta, delta_color="normal")
-else:
-    c[1].metric(t("Average index"), t("classes only"))
-classes = ov["classes"]
-for i, (_, row) in enumerate(classes.head(2).iterrows()):
-    c[2 + i].metric(
+first = 2 if ov["with_total"] else 1
+for i, (_, row) in enumerate(classes.head(4 - first).iterrows()):
+    c[first + i].metric(
         t("Share {cls}", cls=common.label(row["class_name"])),
         common.fmt_pct(row["share"]),
         help=t("{n} cities", n=int(row["cities"])),
+    )
+if classes_only:
+    st.caption(
+        t(
+            "{p} gave classes only in {y}, no totals: cities are shown by their class.",
+            p=prog["name"],
+            y=year,
+        )
     )
 if ov["after_break"]:
     st.info(
@@ -49,8 +57,14 @@ if ov["after_break"]:
     )
 
 # ------------------------------------------------------------------------------ map
-colour_by = st.segmented_control(
-    t("Colour cities by"), [t("class"), t("index")], default=t("class"), key="w_colour"
+colour_by = (
+    t("class")
+    if classes_only
+    else t("index")
+    if classes.empty
+    else st.segmented_control(
+        t("Colour cities by"), [t("class"), t("index")], default=t("class"), key="w_colour"
+    )
 )
 points = common.run(dashboard.map_points, programme, year, lang=lang).copy()
 assessed = points["total"].notna() | points["class_name"].notna()
@@ -76,7 +90,10 @@ else:
         )
     )
 points["radius"] = (points["population"].clip(lower=5_000) ** 0.5) * 18
-points["label_total"] = points["total"].map(common.fmt_points)
+points["label_total"] = [
+    common.fmt_points(v) if not pd.isna(v) or not isinstance(c, str) else t("no total published")
+    for v, c in zip(points["total"], points["class_name"])
+]
 points["label_class"] = points["class_name"].map(
     lambda c: common.label(c) if isinstance(c, str) else t("no class")
 )
@@ -127,7 +144,12 @@ event = st.pydeck_chart(
 )
 st.caption(
     t(
-        "Circle size: population. Grey: not assessed in this programme and year. "
+        "Circle size: population. Grey: no class in this programme and year. "
+        "Click a city to open its profile."
+    )
+    if colour_by == t("class")
+    else t(
+        "Circle size: population. Grey: no total in this programme and year. "
         "Click a city to open its profile."
     )
 )
