@@ -231,10 +231,10 @@ def compare_totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 EXPORT_INDICES = """
 SELECT c.code AS city, c.name_en AS city_name, i.country, i.programme, i.year, i.methodology,
-       round(i.total, 2) AS total, i.rank, i.rank_source, i.class_name AS class,
-       round(i.coverage, 4) AS coverage, i.source
+       round(i.total, 2) AS total, i.rank, i.rank_source, i.ranked_cities AS rank_of,
+       i.class_name AS class, round(i.coverage, 4) AS coverage, i.source
 FROM indices i JOIN cities c ON c.code = i.city
-ORDER BY i.programme, i.year, i.rank NULLS LAST, c.name_en
+ORDER BY i.programme, i.year, i.total DESC NULLS LAST, i.class_position NULLS LAST, c.name_en
 """
 
 
