@@ -140,7 +140,7 @@ def sparkline_svg(
         lo, hi = span
     else:
         lo, hi = (int(min(years)), int(max(years))) if len(years) else (0, 1)
-    pad = 3.0
+    pad = 5.0
 
     def x(year: int) -> float:
         return pad + (year - lo) / max(hi - lo, 1) * (width - 2 * pad)

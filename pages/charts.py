@@ -268,7 +268,9 @@ def trends_line(
     if by == "region" and not data.empty:
         top = data.groupby("region")["n"].max().sort_values(ascending=False).head(10).index
         data = data[data["region"].isin(top)]
-    data = data.assign(grp_label=data[by].map(lambda g: t(str(g))))
+    data = data.assign(
+        grp_label=data[by].map(lambda g: t("all cities") if by == "all" else t(str(g)))
+    )
     layers = history_lines(
         data,
         shown,
@@ -307,7 +309,7 @@ def trends_classes(programme: str) -> alt.Chart:
     long = agg.melt(id_vars=["year"], value_vars=shares, var_name="class", value_name="share")
     long["class"] = long["class"].str.removeprefix("share ").map(t)
     years = run(trends.programme_years, programme)
-    return (
+    bars = (
         alt.Chart(long)
         .mark_bar(size=24)
         .encode(
@@ -324,8 +326,8 @@ def trends_classes(programme: str) -> alt.Chart:
                 alt.Tooltip("share:Q", format=".0%", title=t("Share")),
             ],
         )
-        .properties(height=240)
     )
+    return alt.layer(bars, *break_marks(programme, years)).properties(height=240)
 
 
 def project_timeline(lang_code: str) -> alt.Chart:

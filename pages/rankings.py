@@ -100,6 +100,7 @@ event = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     key="ranking",
+    placeholder="—",
     column_order=[
         "rank",
         "name",
@@ -130,6 +131,7 @@ event = st.dataframe(
         "change_points": st.column_config.NumberColumn(t("Δ points"), format="%+.1f"),
         "sparkline": st.column_config.ImageColumn(
             t("{a}–{b}", a=years[0], b=years[-1]),
+            width="medium",
             help=t(
                 "The city's index in each year of the programme: a gap where there is no "
                 "total, a new line after a methodology change"

@@ -43,7 +43,7 @@ else:
     total_years = sorted(int(y) for y in data["year"].unique())
     panels = {
         "balanced": t("Same cities every year"),
-        "all": t("All cities with a total (n changes by year)"),
+        "all": t("All cities with a total"),
     }
     p1, p2 = st.columns([2, 3])
     with p1:

@@ -76,22 +76,23 @@ def _paths(svg: str) -> list[list[tuple[float, float]]]:
 
 
 def test_sparkline_with_a_gap_draws_two_pieces_and_no_zero():
-    # 2017–2020, y 0–100 over height 28 with padding 3: y(v) = 3 + (1 - v/100) * 22
+    # 2017–2020 over width 120, y 0–100 over height 28, padding 5:
+    # x(year) = 5 + (year - 2017) / 3 * 110, y(v) = 5 + (1 - v / 100) * 18
     svg = series.sparkline_svg(
         [2017, 2018, 2019, 2020], [50.0, 60.0, None, 80.0], span=(2017, 2020), width=120
     )
     paths = _paths(svg)
-    assert paths == [[(3.0, 14.0), (41.0, 11.8)]]  # 2017–2018 joined, straight (no curve)
+    assert paths == [[(5.0, 14.0), (41.7, 12.2)]]  # 2017–2018 joined, straight (no curve)
     dots = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)
-    assert dots == [("117.0", "7.4")]  # 2020 alone: a dot, not joined across 2019
+    assert dots == [("115.0", "8.6")]  # 2020 alone: a dot, not joined across 2019
     assert "C" not in "".join(re.findall(r'd="([^"]+)"', svg))  # no Bézier smoothing
-    assert "25.0" not in " ".join(f"{x},{y}" for p in paths for x, y in p)  # never at zero
+    assert "23.0" not in " ".join(f"{x},{y}" for p in paths for x, y in p)  # never at zero
 
 
 def test_sparkline_keeps_a_missing_year_s_space():
     # with the span fixed, 2020 sits at the right end even if 2019 is missing
     svg = series.sparkline_svg([2019, 2020], [None, 40.0], span=(2017, 2020))
-    assert re.findall(r'<circle cx="([\d.]+)"', svg) == ["117.0"]
+    assert re.findall(r'<circle cx="([\d.]+)"', svg) == ["115.0"]
 
 
 def test_sparkline_breaks_at_a_methodology_change():
