@@ -96,8 +96,8 @@ def map_points(
         SELECT c.code AS city, coalesce(c.name_{lang}, c.name_en) AS name,
                c.name_{lang} IS NULL AS name_fallback, c.country,
                coalesce(co.name_{lang}, co.name_en) AS country_name,
-               c.lat, c.lon, c.population, i.total, i.rank, i.class_name, i.source,
-               i.class_position
+               c.lat, c.lon, c.population, i.total, i.rank, i.rank_source, i.ranked_cities,
+               i.class_name, i.source, i.class_position
         FROM cities c JOIN countries co ON co.iso2 = c.country
         LEFT JOIN indices i ON i.city = c.code AND i.programme = ? AND i.year = ?
         WHERE NOT c.synthetic

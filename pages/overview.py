@@ -4,7 +4,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from analytics import dashboard
+from analytics import dashboard, results
 from pages import charts, common
 from pages.common import t
 
@@ -97,7 +97,10 @@ points["label_total"] = [
 points["label_class"] = points["class_name"].map(
     lambda c: common.label(c) if isinstance(c, str) else t("no class")
 )
-points["label_rank"] = points["rank"].map(lambda r: "" if pd.isna(r) else f"#{int(r)}")
+points["label_rank"] = [
+    "" if pd.isna(r) else "· " + t("rank {r}", r=int(r)) + " " + results.rank_text(r, s, n, lang)[1]
+    for r, s, n in zip(points["rank"], points["rank_source"], points["ranked_cities"])
+]
 points = points.sort_values("population", ascending=False)
 points["colour"] = [list(c) + ([230] if a else [90]) for c, a in zip(points["colour"], assessed)]
 
@@ -190,7 +193,19 @@ for col, label, df in (
             )
 
 st.subheader(t("Cities on the map"))
-table = points.loc[assessed, ["name", "country_name", "total", "rank", "class_name", "source"]]
+table = points.loc[
+    assessed,
+    [
+        "name",
+        "country_name",
+        "total",
+        "rank",
+        "rank_source",
+        "ranked_cities",
+        "class_name",
+        "source",
+    ],
+]
 if table.empty:
     st.info(t("No city has a result in {p} {y}.", p=prog["name"], y=year))
 else:
