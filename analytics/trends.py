@@ -247,6 +247,22 @@ def year_on_year(con: duckdb.DuckDBPyConnection, programme: str, year: int) -> p
     ).df()
 
 
+def comparable_pair(con: duckdb.DuckDBPyConnection, programme: str) -> tuple[int, int]:
+    """The two years a like-for-like comparison starts from: the first and last year with
+    totals of the latest methodology that has two such years (one methodology: the totals
+    compare as they are); else the programme's first and last year."""
+    rows = con.execute(
+        """SELECT methodology, min(year), max(year) FROM indices
+           WHERE programme = ? AND total IS NOT NULL GROUP BY methodology
+           HAVING count(DISTINCT year) >= 2 ORDER BY max(year) DESC LIMIT 1""",
+        [programme],
+    ).fetchall()
+    if rows:
+        return int(rows[0][1]), int(rows[0][2])
+    years = programme_years(con, programme)
+    return (years[0], years[-1]) if years else (0, 0)
+
+
 def like_for_like(
     con: duckdb.DuckDBPyConnection, programme: str, year_a: int, year_b: int
 ) -> pd.DataFrame:

@@ -124,8 +124,9 @@ if len(years) >= 2:
         )
     )
     c1, c2 = st.columns(2)
-    ya = c1.selectbox(t("From"), years, key=common.bind("from", years, years[0]))
-    yb = c2.selectbox(t("To"), years, key=common.bind("to", years, years[-1]))
+    first, last = common.run(trends.comparable_pair, programme)
+    ya = c1.selectbox(t("From"), years, key=common.bind("from", years, first))
+    yb = c2.selectbox(t("To"), years, key=common.bind("to", years, last))
     common.remember(**{"from": ya, "to": yb})
     if ya == yb:
         st.info(t("Choose two different years."))

@@ -92,3 +92,8 @@ def test_ranking_history_keeps_a_missing_year_missing(con):
     assert list(g["history"])[1] is None  # not assessed in 2021: None, not 0
     svg = base64.b64decode(g["sparkline"].split(",", 1)[1]).decode()
     assert "<path" not in svg and len(re.findall("<circle", svg)) == 1  # one dot, no line
+
+
+def test_like_for_like_starts_from_years_that_compare(con):
+    # t-1 has totals in 2020 and 2021; t-2 only 2022
+    assert trends.comparable_pair(con, "t") == (2020, 2021)
