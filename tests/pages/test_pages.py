@@ -166,6 +166,52 @@ def test_trends_like_for_like(app):
     assert {m.label for m in at.metric} >= {"Cities compared", "Mean change, like-for-like"}
 
 
+def _vega_specs(at) -> list[dict]:
+    import json
+
+    return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+
+
+def _layers(spec: dict) -> list[dict]:
+    return [layer for layer in spec.get("layer", [spec])]
+
+
+@pytest.mark.parametrize(
+    "page, query",
+    [
+        ("city", {"city": "ua-lviv"}),
+        ("compare", {"cities": ["ua-lviv", "ua-mariupol", "ua-dnipro"]}),
+        ("trends", {"by": "all"}),
+    ],
+)
+def test_history_charts_are_on_time_in_segments_with_breaks(app, page, query):
+    """Every history chart: years on a quantitative axis (a missing year keeps its space),
+    lines drawn per segment (never across a gap or a break), the breaks marked."""
+    at = app(page, programme="tc-transparency", year="2021", **query)
+    spec = _vega_specs(at)[0]
+    layers = _layers(spec)
+    lines = [
+        layer
+        for layer in layers
+        if str(layer.get("mark", {}).get("type", layer.get("mark"))) == "line"
+    ]
+    assert lines and all(layer["encoding"]["x"]["type"] == "quantitative" for layer in lines)
+    assert all(layer["encoding"]["detail"]["field"] == "segment" for layer in lines)
+    rules = [layer for layer in layers if "rule" in str(layer.get("mark"))]
+    assert rules  # 2019 and 2024 are methodology breaks of tc-transparency
+    # no segment spans two methodologies or skips a programme year
+    import pyarrow as pa
+
+    el = at.get("vega_lite_chart")[0].proto
+    frames = [pa.ipc.open_stream(d.data.data).read_pandas() for d in el.datasets]
+    points = next(f for f in frames if "segment" in f.columns)
+    years = [2017, 2018, 2019, 2020, 2021, 2024]  # tc-transparency's years
+    for _, seg in points.groupby("segment"):
+        assert seg["methodology"].nunique() == 1
+        ys = sorted(seg["year"])
+        assert all(years.index(b) - years.index(a) == 1 for a, b in zip(ys, ys[1:]))
+
+
 def test_trends_average_over_the_same_cities_by_default(app):
     at = app("trends", programme="tc-transparency", year="2021", by="all")
     t = texts(at)
