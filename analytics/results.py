@@ -24,8 +24,11 @@ The rules (see also docs/methodology.md):
   rank that year has no rank — a rank computed among the few cities that have a total here
   would be of another population. Where the programme published no ranks, ``rank`` is the
   competition rank ("1, 2, 2, 4") of the totals rounded to 0.01 among the cities with a total
-  here (``'computed'``, ``ranked_cities`` = their number). ``rank_country`` and
-  ``rank_region`` are always computed among the cities with a total here.
+  here (``'computed'``, ``ranked_cities`` = their number). Where the field here is whole —
+  at least as many cities with a total as the published ranking has (or, its size unknown,
+  a computed total for every city of the methodology-year) — the computed rank is of the same
+  population and is shown (``'computed'``). ``rank_country`` and ``rank_region`` are always
+  computed among the cities with a total here.
 * **Change.** Against the programme's previous assessed year of the city; ``across_break`` is
   true when the two years fall under different methodologies (not comparable as such). A rank
   change is given only between two ranks of the same kind (published with published).
@@ -160,7 +163,9 @@ WITH m AS (
            CASE WHEN total IS NOT NULL THEN rank() OVER (
                PARTITION BY methodology, year, region, total IS NULL ORDER BY rank_key DESC)
            END AS r_region,
-           count(total) OVER (PARTITION BY methodology, year) AS n_ranked
+           count(total) OVER (PARTITION BY methodology, year) AS n_ranked,
+           count(computed_total) OVER (PARTITION BY methodology, year)
+               = count(*) OVER (PARTITION BY methodology, year) AS all_computed
     FROM shown
 ), classed AS (
     SELECT r.*, c.class_name AS computed_class
@@ -169,17 +174,21 @@ WITH m AS (
         FROM ranked r2 JOIN class_thresholds t ON t.methodology = r2.methodology
                                               AND r2.total >= t.min_score - 1e-9
         GROUP BY ALL) c USING (methodology, year, city)
-), with_rank AS (
-    SELECT c.*, py.methodology IS NOT NULL AS rank_published,
-           CASE WHEN py.methodology IS NOT NULL THEN c.published_rank ELSE c.r_all END
-               AS rank_shown,
-           CASE WHEN py.methodology IS NOT NULL THEN
-                    CASE WHEN c.published_rank IS NOT NULL THEN 'published' END
-                WHEN c.r_all IS NOT NULL THEN 'computed' END AS rank_kind,
-           CASE WHEN py.methodology IS NOT NULL THEN ps.n ELSE c.n_ranked END AS rank_of
+), with_pub AS (  -- use_published: a published ranking exists and the field here is not whole
+    SELECT c.*, py.methodology IS NOT NULL
+               AND NOT coalesce(c.n_ranked >= ps.n, c.all_computed) AS use_published,
+           ps.n AS published_of
     FROM classed c
     LEFT JOIN pub_years py USING (methodology, year)
     LEFT JOIN pub_size ps USING (methodology, year)
+), with_rank AS (
+    SELECT *,
+           CASE WHEN use_published THEN published_rank ELSE r_all END AS rank_shown,
+           CASE WHEN use_published THEN
+                    CASE WHEN published_rank IS NOT NULL THEN 'published' END
+                WHEN r_all IS NOT NULL THEN 'computed' END AS rank_kind,
+           CASE WHEN use_published THEN published_of ELSE n_ranked END AS rank_of
+    FROM with_pub
 ), lagged AS (
     SELECT *,
            lag(year) OVER w AS prev_year, lag(total) OVER w AS prev_total,

@@ -308,3 +308,37 @@ def test_classes_without_thresholds_take_their_position_elsewhere(tmp_path):
         "SELECT city, total, class_name, class_position, class_source FROM indices ORDER BY city"
     ).fetchall()
     assert got == [("x", None, "fair", 2, "published"), ("y", None, "good", 1, "published")]
+
+
+def test_a_whole_field_is_ranked_by_its_totals(tmp_path):
+    """All the published ranking's cities have a total here (2 of 2): the computed ranks are
+    of the same population and are shown — z 75 first, x 70 second — though the programme
+    published x as 1st (e.g. before a correction)."""
+    con = make(
+        tmp_path / "t.duckdb",
+        X + Z,
+        published=[
+            ("t-1", 2020, "x", "rank", 1, None),
+            ("t-1", 2020, None, "ranked", 2, "cities in the published ranking"),
+        ],
+    )
+    got = con.execute(
+        "SELECT city, rank, rank_source, ranked_cities FROM indices ORDER BY city"
+    ).fetchall()
+    assert got == [("x", 2, "computed", 2), ("z", 1, "computed", 2)]
+
+
+def test_a_partial_field_keeps_the_published_ranks(tmp_path):
+    """The same two cities of a ranking of 100: the published rank, of 100; z none."""
+    con = make(
+        tmp_path / "t.duckdb",
+        X + Z,
+        published=[
+            ("t-1", 2020, "x", "rank", 1, None),
+            ("t-1", 2020, None, "ranked", 100, "cities in the published ranking"),
+        ],
+    )
+    got = con.execute(
+        "SELECT city, rank, rank_source, ranked_cities FROM indices ORDER BY city"
+    ).fetchall()
+    assert got == [("x", 1, "published", 100), ("z", None, None, None)]
