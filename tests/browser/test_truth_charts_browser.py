@@ -54,6 +54,11 @@ def test_truthful_views_in_ukrainian(server, tall, name):
     path, phrases = VIEWS[name]
     tall.goto(f"{server['url']}/{path}")
     settle(tall)
+    # charts and table images draw after the run ends: wait for them before looking
+    tall.wait_for_function(
+        "() => !document.querySelector('[data-testid=stSkeleton]')", timeout=60_000
+    )
+    tall.wait_for_timeout(3000)
     no_exception(tall)
     body = tall.locator("body").inner_text()
     for phrase in phrases:
