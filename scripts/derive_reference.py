@@ -569,13 +569,9 @@ def ranking_sizes(figures: list[dict], rows: list[dict], meth_urls: dict[str, st
         states = re.compile(
             rf"\b{n}\s+(\w+\s+){{0,2}}?(cities|city councils|municipalities|міст|городов)", re.I
         )
-        cited = [
-            r for r in rows if r["year"] == str(year) and states.search(r["quote"] or "")
-        ]
+        cited = [r for r in rows if r["year"] == str(year) and states.search(r["quote"] or "")]
         cited.sort(key=lambda r: source_priority(r["source_url"]))
-        url, quote = (
-            (cited[0]["source_url"], cited[0]["quote"]) if cited else (meth_urls[meth], "")
-        )
+        url, quote = (cited[0]["source_url"], cited[0]["quote"]) if cited else (meth_urls[meth], "")
         out.append(
             {
                 "dataset": dataset,
@@ -635,9 +631,7 @@ def derive_published(shared: Path, name_to_code: dict[str, str]) -> None:
         return None
 
     figures = []
-    rows = list(
-        csv.DictReader((shared / "data/published/tc_published.csv").open(encoding="utf-8"))
-    )
+    rows = list(csv.DictReader((shared / "data/published/tc_published.csv").open(encoding="utf-8")))
     for r in rows:
         programme = DATASETS.get(r["dataset"])
         if programme is None or not r["year"].isdigit():
