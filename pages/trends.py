@@ -38,6 +38,9 @@ if agg.empty or agg["with_total"].sum() == 0:
         t("{p} publishes classes only: there are no totals to follow over time.", p=prog["name"]),
         icon=":material/info:",
     )
+    if any(c.startswith("share ") for c in agg.columns):
+        st.subheader(t("Share of cities in each class"))
+        common.chart(charts.trends_classes, programme)
 else:
     data = agg[agg["with_total"] > 0]
     total_years = sorted(int(y) for y in data["year"].unique())

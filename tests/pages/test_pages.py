@@ -229,6 +229,16 @@ def test_like_for_like_within_one_methodology(app):
 def test_trends_for_classes_only(app):
     at = app("trends", programme="tc-wartime", year="2023")
     assert "publishes classes only" in texts(at)
+    assert "Share of cities in each class" in texts(at)  # classes exist: they are shown
+
+
+def test_compare_for_classes_only_shows_classes(app):
+    at = app("compare", programme="tc-wartime", year="2023", cities=["ua-lviv", "ua-dnipro"])
+    assert "gave classes only, no totals" in texts(at)
+    table = at.dataframe[0].value
+    assert {"transparent", "partially transparent", "non-transparent"} & set(
+        table.stack().dropna()
+    )
 
 
 def test_methodology_page(app):
