@@ -139,7 +139,20 @@ st.page_link(
 st.subheader(t("History"))
 projects = common.run(dashboard.city_projects, city)
 breaks = pd.DataFrame(common.run(trends.breaks, programme))
-common.chart(charts.city_history, programme, city)
+if series["total"].isna().all():  # classes only: their years, not an empty index chart
+    by_year = series.assign(class_label=series["class_name"].map(common.label))
+    st.dataframe(
+        by_year,
+        hide_index=True,
+        column_order=["year", "class_label"],
+        column_config={
+            "year": st.column_config.NumberColumn(t("Year"), format="%d"),
+            "class_label": t("Class"),
+        },
+        placeholder="—",
+    )
+else:
+    common.chart(charts.city_history, programme, city)
 notes = []
 if not breaks.empty and breaks["year"].isin(years).any():
     notes.append(

@@ -47,6 +47,7 @@ elif idx["total"].isna().all():
     classes = idx.assign(class_label=idx["class_name"].map(common.label)).pivot_table(
         index="name", columns="year", values="class_label", aggfunc="first"
     )
+    classes.index.name = t("City")
     st.dataframe(classes, width="stretch", placeholder="—")
     common.downloads(idx, f"compare-history-{programme}", "history")
 else:

@@ -115,6 +115,8 @@ def test_classes_only_city_has_no_placeholder_metric(app):
     values = [m.value for m in at.metric]
     assert "not assessed" not in values and values
     assert {m.label for m in at.metric} >= {"Class"}
+    history = at.dataframe[0].value  # the classes by year, not an empty index chart
+    assert list(history["year"]) == [2022, 2023] and history["class_label"].notna().all()
 
 
 def test_city_profile_from_the_url(app):
