@@ -7,7 +7,7 @@ import json
 import duckdb
 import pandas as pd
 
-from . import search
+from . import search, series
 from .catalog import name_match_sql
 from .trends import POPULATION_BANDS, _band_sql
 
@@ -70,9 +70,8 @@ def overview(con: duckdb.DuckDBPyConnection, programme: str, year: int) -> dict:
     )
     classes = con.execute(
         """
-        SELECT i.class_name, count(*) AS cities, any_value(t.position) AS position
-        FROM indices i LEFT JOIN class_thresholds t ON t.methodology = i.methodology
-                                                    AND t.class_name = i.class_name
+        SELECT i.class_name, count(*) AS cities, min(i.class_position) AS position
+        FROM indices i
         WHERE i.programme = ? AND i.year = ? AND i.class_name IS NOT NULL
         GROUP BY i.class_name ORDER BY position NULLS LAST""",
         [programme, year],
@@ -112,14 +111,12 @@ def map_points(
         SELECT c.code AS city, coalesce(c.name_{lang}, c.name_en) AS name,
                c.name_{lang} IS NULL AS name_fallback, c.country,
                coalesce(co.name_{lang}, co.name_en) AS country_name,
-               c.lat, c.lon, c.population, i.total, i.rank, i.class_name, i.source,
-               t.position AS class_position,
+               c.lat, c.lon, c.population, i.total, i.rank, i.rank_source, i.ranked_cities,
+               i.class_name, i.source, i.class_position,
                (SELECT count(*) FROM class_thresholds n WHERE n.methodology = i.methodology)
                    AS class_count
         FROM cities c JOIN countries co ON co.iso2 = c.country
         LEFT JOIN indices i ON i.city = c.code AND i.programme = ? AND i.year = ?
-        LEFT JOIN class_thresholds t ON t.methodology = i.methodology
-                                    AND t.class_name = i.class_name
         WHERE NOT c.synthetic AND (c.kind = 'city' OR i.city IS NOT NULL)
         ORDER BY c.population DESC""",
         [programme, year],
@@ -170,8 +167,14 @@ def ranking(
     classes: tuple[str, ...] = (),
     search: str = "",
 ) -> pd.DataFrame:
-    """The ranking table of a programme-year with filters, each city's history for a
-    sparkline (``history``: totals of the programme's years, None where not assessed)."""
+    """The ranking table of a programme-year with filters, in the order of the index (highest
+    first; cities without a total after, by class), never in the order of a rank column:
+    ``rank`` holds one kind of rank (see ``analytics.results``), ``rank_source`` which and
+    ``ranked_cities`` of how many.
+
+    Each city's history: ``history`` (totals of the programme's years, None where there is
+    none — never 0), ``history_methodologies`` and ``sparkline`` (an SVG data URI drawn by
+    ``analytics.series``: gaps for missing years, broken at methodology changes)."""
     lang = _lang(lang)
     band = _band_sql("c.population")
     df = con.execute(
@@ -179,14 +182,16 @@ def ranking(
         WITH years AS (SELECT DISTINCT year FROM indices WHERE programme = ?),
         hist AS (
             SELECT c.code AS city,
-                   list(round(h.total, 2) ORDER BY y.year) AS history
+                   list(round(h.total, 2) ORDER BY y.year) AS history,
+                   list(h.methodology ORDER BY y.year) AS history_methodologies
             FROM cities c CROSS JOIN years y
             LEFT JOIN indices h ON h.city = c.code AND h.programme = ? AND h.year = y.year
             GROUP BY c.code)
         SELECT i.rank, i.city, coalesce(c.name_{lang}, c.name_en) AS name, c.country,
                coalesce(r.name_{lang}, r.name_en) AS region, c.population, {band} AS band,
                i.total, i.class_name, i.change_rank, i.change_points, i.across_break,
-               hist.history, i.coverage, i.source, i.rank_source, i.ranked_cities
+               hist.history, hist.history_methodologies, i.coverage, i.source,
+               i.rank_source, i.ranked_cities, i.class_position
         FROM indices i JOIN cities c ON c.code = i.city
         LEFT JOIN regions r ON r.code = c.region
         LEFT JOIN hist ON hist.city = i.city
@@ -196,7 +201,7 @@ def ranking(
           AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], {band}))
           AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], i.class_name))
           AND {name_match_sql("c")}
-        ORDER BY i.rank NULLS LAST, i.total DESC NULLS LAST, name""",
+        ORDER BY i.total DESC NULLS LAST, i.class_position NULLS LAST, name""",
         [
             programme,
             programme,
@@ -213,6 +218,26 @@ def ranking(
             search.strip().lower(),
         ],
     ).df()
+    years = [
+        int(y)
+        for (y,) in con.execute(
+            "SELECT DISTINCT year FROM indices WHERE programme = ? ORDER BY year", [programme]
+        ).fetchall()
+    ]
+    df["history"] = df["history"].map(series.plain)
+    df["history_methodologies"] = df["history_methodologies"].map(series.plain)
+    df["sparkline"] = [
+        series.data_uri(
+            series.sparkline_svg(
+                years,
+                h,
+                m,
+                span=(years[0], years[-1]),
+                programme_years=years,
+            )
+        )
+        for h, m in zip(df["history"], df["history_methodologies"])
+    ]
     return df
 
 
@@ -228,9 +253,7 @@ def filter_options(
         "regions": q(f"""SELECT DISTINCT r.code, coalesce(r.name_{lang}, r.name_en)
                          FROM indices i JOIN regions r ON r.code = i.region
                          WHERE i.programme = ? AND i.year = ? ORDER BY 2"""),
-        "classes": q("""SELECT DISTINCT i.class_name, t.position FROM indices i
-                        LEFT JOIN class_thresholds t ON t.methodology = i.methodology
-                                                     AND t.class_name = i.class_name
+        "classes": q("""SELECT DISTINCT i.class_name, i.class_position FROM indices i
                         WHERE i.programme = ? AND i.year = ? AND i.class_name IS NOT NULL
                         ORDER BY 2"""),
         "bands": [b for _, b in POPULATION_BANDS],

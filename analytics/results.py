@@ -19,24 +19,35 @@ The rules (see also docs/methodology.md):
   ``computed_total``) so they can be compared. Else a total we *derived* from published
   figures (``published_figures`` of kind ``derived``, e.g. an edition's total minus its
   published change) is shown with ``source = 'derived'``; derived totals are never ranked.
-* **Ranks.** Competition ranking with ties ("1, 2, 2, 4": tied cities share the better rank) of
-  the totals rounded to 0.01 in decimal, half up (57.675 → 57.68), within the methodology-year,
-  the country and the region. When every city of the methodology-year has a computed total
-  (the whole field, e.g. the 100 cities of 2017 and 2018), the rank is computed. Otherwise, in
-  a methodology-year with published ranks, ``rank`` holds only the published ones (they break
-  ties their own way): a city the programme published no rank for has none there, so one
-  column never mixes published ranks with ranks computed among another set of cities. Without
-  published ranks, ``rank`` is the computed one (``rank_source`` says which). The published
-  rank is kept beside it (``published_rank``).
+* **Ranks: one rank, one population.** ``rank`` never mixes ranks of different populations.
+  Where the programme published ranks for the methodology-year, ``rank`` is the published rank
+  (``rank_source = 'published'``) and ``ranked_cities`` the size of the published ranking
+  (a published figure of kind ``ranked``; NULL where not known); a city without a published
+  rank that year has no rank — a rank computed among the few cities that have a total here
+  would be of another population. Where the programme published no ranks, ``rank`` is the
+  competition rank ("1, 2, 2, 4": ties share the better rank) of the totals rounded to 0.01 in
+  decimal, half up (57.675 → 57.68), among the cities with a total
+  here (``'computed'``, ``ranked_cities`` = their number). Where the field here is whole —
+  at least as many cities with a total as the published ranking has (or, its size unknown,
+  a computed total for every city of the methodology-year) — the computed rank is of the same
+  population and is shown (``'computed'``). ``rank_country`` and ``rank_region`` are always
+  computed among the cities with a total here. The published rank is kept beside it
+  (``published_rank``).
 * **Change.** Against the programme's previous assessed year of the city; ``across_break`` is
-  true when the two years fall under different methodologies (not comparable as such).
+  true when the two years fall under different methodologies (not comparable as such). A rank
+  change is given only between two ranks of the same kind (published with published).
 * **Class.** The class the publisher gave where it published one (e.g. TI's 2017 letter
   bands, which no threshold reproduces for every city, or Moldova's grades A+…F); else the
   best class whose threshold the total reaches (``class_source``). Classes without a
-  published band (``min_score`` NULL) are never computed.
+  published band (``min_score`` NULL) are never computed. Its
+  position (1 = best) is the methodology's; for a methodology that publishes classes without
+  thresholds, the position the same class name has elsewhere in the programme, else in any
+  programme (so a classes-only study is coloured and ordered like the ranking it continues).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import duckdb
 import pandas as pd
@@ -117,13 +128,18 @@ WITH m AS (
     SELECT methodology, year, city, max(score) AS total
     FROM scores WHERE superseded_by IS NULL AND level = 'total' AND status = 'scored'
     GROUP BY ALL
+), pub_rank AS (
+    SELECT methodology, year, city, min(value)::INTEGER AS rank FROM published_figures
+    WHERE kind = 'rank' AND preferred AND city IS NOT NULL GROUP BY ALL
 ), derived AS (
     SELECT methodology, year, city, min(value) AS total FROM published_figures
     WHERE kind = 'derived' AND level = 'total' AND preferred AND city IS NOT NULL
     GROUP BY ALL
-), pub_rank AS (
-    SELECT methodology, year, city, min(value)::INTEGER AS rank FROM published_figures
-    WHERE kind = 'rank' AND preferred AND city IS NOT NULL GROUP BY ALL
+), pub_size AS (  -- how many cities the published ranking of a methodology-year has
+    SELECT methodology, year, max(value)::INTEGER AS n FROM published_figures
+    WHERE kind = 'ranked' AND preferred AND city IS NULL GROUP BY ALL
+), pub_years AS (  -- methodology-years for which the programme published ranks
+    SELECT DISTINCT methodology, year FROM pub_rank
 ), pub_class AS (
     SELECT methodology, year, city, min(text_value) AS class_name FROM published_figures
     WHERE kind = 'class' AND preferred AND city IS NOT NULL GROUP BY ALL
@@ -168,7 +184,7 @@ WITH m AS (
            END AS r_region,
            count(rank_key) OVER (PARTITION BY methodology, year) AS n_ranked,
            count(computed_total) OVER (PARTITION BY methodology, year)
-               = count(*) OVER (PARTITION BY methodology, year) AS field_complete
+               = count(*) OVER (PARTITION BY methodology, year) AS all_computed
     FROM shown
 ), classed AS (
     SELECT r.*, c.class_name AS computed_class
@@ -177,31 +193,46 @@ WITH m AS (
         FROM ranked r2 JOIN class_thresholds t ON t.methodology = r2.methodology
                                               AND r2.total >= t.min_score - 1e-9
         GROUP BY ALL) c USING (methodology, year, city)
+), with_pub AS (  -- use_published: a published ranking exists and the field here is not whole
+    SELECT c.*, py.methodology IS NOT NULL
+               AND NOT coalesce(c.n_ranked >= ps.n, c.all_computed) AS use_published,
+           ps.n AS published_of
+    FROM classed c
+    LEFT JOIN pub_years py USING (methodology, year)
+    LEFT JOIN pub_size ps USING (methodology, year)
 ), with_rank AS (
     SELECT *,
-           CASE WHEN field_complete THEN r_all
-                WHEN bool_or(published_rank IS NOT NULL) OVER (PARTITION BY methodology, year)
-                THEN published_rank ELSE r_all END AS rank_shown,
+           CASE WHEN use_published THEN published_rank ELSE r_all END AS rank_shown,
+           CASE WHEN use_published THEN
+                    CASE WHEN published_rank IS NOT NULL THEN 'published' END
+                WHEN r_all IS NOT NULL THEN 'computed' END AS rank_kind,
+           CASE WHEN use_published THEN published_of ELSE n_ranked END AS rank_of,
            coalesce(published_class, computed_class) AS class_shown
-    FROM classed
+    FROM with_pub
 ), lagged AS (
     SELECT *,
            lag(year) OVER w AS prev_year, lag(total) OVER w AS prev_total,
-           lag(rank_shown) OVER w AS prev_rank, lag(methodology) OVER w AS prev_methodology
+           lag(rank_shown) OVER w AS prev_rank, lag(rank_kind) OVER w AS prev_rank_kind,
+           lag(methodology) OVER w AS prev_methodology
     FROM with_rank
     WINDOW w AS (PARTITION BY programme, city ORDER BY year)
+), positions AS (  -- a class name's position where its own methodology gives none
+    SELECT m.programme, t.class_name, min(t.position) AS position
+    FROM class_thresholds t JOIN methodologies m ON m.code = t.methodology GROUP BY ALL
 )
 SELECT l.programme, l.methodology, l.year, l.city, l.country, l.region, l.total, l.source,
        l.coverage, l.computed_total, l.computed_from, l.published_total,
-       l.rank_shown,
-       CASE WHEN l.published_rank IS NOT NULL AND NOT l.field_complete THEN 'published'
-            WHEN l.rank_shown IS NOT NULL THEN 'computed' END,
-       l.n_ranked, l.r_country, l.r_region,
+       l.rank_shown, l.rank_kind, CASE WHEN l.rank_kind IS NOT NULL THEN l.rank_of END,
+       l.r_country, l.r_region,
        l.prev_year, l.prev_total, l.prev_rank,
-       round(l.total - l.prev_total, 9), l.prev_rank - l.rank_shown,
+       round(l.total - l.prev_total, 9),
+       CASE WHEN l.rank_kind = l.prev_rank_kind THEN l.prev_rank - l.rank_shown END,
        l.prev_methodology IS NOT NULL AND l.prev_methodology <> l.methodology,
        l.class_shown,
-       t.position,
+       coalesce(t.position,
+                (SELECT p.position FROM positions p WHERE p.programme = l.programme
+                 AND p.class_name = l.class_shown),
+                (SELECT min(p.position) FROM positions p WHERE p.class_name = l.class_shown)),
        CASE WHEN l.published_class IS NOT NULL THEN 'published'
             WHEN l.computed_class IS NOT NULL THEN 'computed' END,
        l.published_rank
@@ -226,29 +257,79 @@ def compare_totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY abs(computed_total - published_total) DESC""").df()
 
 
-def published_vs_computed(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every published total (preferred or alternative, with its source) that differs from the
-    total computed from the scores, both rounded half up to 0.01."""
-    return con.execute("""
-        SELECT i.programme, i.year, i.city, f.value AS published_total,
-               round(i.computed_total::DECIMAL(18, 6), 2)::DOUBLE AS computed_total,
-               i.computed_from, f.preferred, f.source_url AS published_source
-        FROM published_figures f JOIN indices i ON i.methodology = f.methodology
-             AND i.year = f.year AND i.city = f.city
-        WHERE f.kind = 'score' AND f.level = 'total' AND f.value IS NOT NULL
-          AND i.computed_total IS NOT NULL
-          AND round(f.value::DECIMAL(18, 6), 2) <> round(i.computed_total::DECIMAL(18, 6), 2)
-        ORDER BY i.programme, i.year, i.city, NOT f.preferred, f.source_url""").df()
-
-
 EXPORT_INDICES = """
 SELECT c.code AS city, c.name_en AS city_name, i.country, i.programme, i.year, i.methodology,
        round(i.total::DECIMAL(18, 6), 2)::DOUBLE AS total, i.source,
        round(i.published_total::DECIMAL(18, 6), 2)::DOUBLE AS published_total,
        round(i.computed_total::DECIMAL(18, 6), 2)::DOUBLE AS computed_total,
-       i.computed_from, i.rank, i.rank_source, i.published_rank, i.class_name AS class,
-       i.class_source, round(i.coverage, 4) AS coverage,
+       i.computed_from, i.rank, i.rank_source, i.ranked_cities AS rank_of, i.published_rank,
+       i.class_name AS class, i.class_source, round(i.coverage, 4) AS coverage,
        round(i.change_points::DECIMAL(18, 6), 2)::DOUBLE AS change_points, i.prev_year
 FROM indices i JOIN cities c ON c.code = i.city
-ORDER BY i.programme, i.year, i.rank NULLS LAST, c.name_en
+ORDER BY i.programme, i.year, i.total DESC NULLS LAST, i.class_position NULLS LAST, c.name_en
 """
+
+
+def _number(value: object) -> int | None:
+    """An integer figure, or None for a missing one (None, NaN, NA)."""
+    if value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else int(number)
+
+
+def rank_text(rank: object, source: object, of: object, lang: str = "en") -> tuple[str, str]:
+    """A rank as shown everywhere (metric, scorecard): the value and what it is a rank of.
+
+    ``("4", "of 100 in the programme's published ranking")``,
+    ``("3", "of 17 cities with a total here (computed)")``, or ``("—", why)``; never a
+    published rank over the number of cities computed here.
+    """
+    from .i18n import translate
+
+    def tr(text: str, **kw: object) -> str:
+        return translate(text, lang).format(**kw)
+
+    r, n = _number(rank), _number(of)
+    if r is None:
+        return "—", tr("no rank for this city in this year")
+    if source == "published":
+        if n is None:
+            return str(r), tr("in the programme's published ranking")
+        return str(r), tr("of {n} in the programme's published ranking", n=n)
+    if n is None:
+        return str(r), tr("computed among the cities with a total here")
+    return str(r), tr("of {n} cities with a total here (computed)", n=n)
+
+
+def rank_header(
+    sources: Iterable[object], ofs: Iterable[object], lang: str = "en"
+) -> tuple[str, str]:
+    """The header of a column of ranks of one methodology-year and a sentence on what they
+    are: ``("Rank of 100 (published)", …)`` or ``("Rank among 17 here (computed)", …)``."""
+    from .i18n import translate
+
+    def tr(text: str, **kw: object) -> str:
+        return translate(text, lang).format(**kw)
+
+    kinds = {s for s in sources if isinstance(s, str)}
+    sizes = {n for n in (_number(o) for o in ofs) if n is not None}
+    n = max(sizes) if sizes else None
+    if "published" in kinds:
+        head = tr("Rank of {n} (published)", n=n) if n else tr("Rank (published)")
+        note = tr(
+            "The programme's own ranks in its published ranking; a city it published no rank "
+            "for has none here (a rank among the few cities with a total here would be of "
+            "another population). The table is in the order of the index."
+        )
+        return head, note
+    if "computed" in kinds:
+        return tr("Rank among {n} here (computed)", n=n), tr(
+            "The programme published no ranks for this year: ranks are computed here among "
+            "the {n} cities with a total.",
+            n=n,
+        )
+    return tr("Rank"), tr("No ranks for this year.")

@@ -20,7 +20,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 
-from . import compare, dashboard, trends
+from . import compare, dashboard, results, trends
+from . import series as ts
 from .i18n import translate
 
 A4 = (8.27, 11.69)
@@ -107,34 +108,22 @@ def render(
         return "—" if v is None or v != v else pattern.format(v)
 
     cls = row["class_name"] if isinstance(row["class_name"], str) else None
+    rank_value, rank_of = results.rank_text(
+        row["rank"], row["rank_source"], row["ranked_cities"], lang
+    )
     boxes = [
-        (tr("Index {y}", y=year), num(row["total"])),
-        (
-            tr("Rank"),
-            num(row["rank"], "{:.0f}")
-            + (
-                f" / {int(row['ranked_cities'])}"
-                if row["ranked_cities"] == row["ranked_cities"] and row["ranked_cities"]
-                else ""
-            ),
-        ),
-        (tr("Class"), translate(cls, lang) if cls else "—"),
-        (tr("Coverage"), num(row["coverage"], "{:.0%}")),
+        (tr("Index {y}", y=year), num(row["total"]), ""),
+        (tr("Rank"), rank_value, rank_of),
+        (tr("Class"), translate(cls, lang) if cls else "—", ""),
+        (tr("Coverage"), num(row["coverage"], "{:.0%}"), ""),
     ]
-    for i, (label, value) in enumerate(boxes):
-        x = 0.06 + i * 0.225
-        fig.text(x, 0.875, label, fontsize=9, color="#555")
-        fig.text(x, 0.845, value, fontsize=17 if i != 2 else 12, weight="bold")
+    _boxes(fig, boxes)
 
     ax = fig.add_axes([0.08, 0.63, 0.86, 0.17])
-    hist = series.dropna(subset=["total"])
-    ax.plot(hist["year"], hist["total"], marker="o", color="#222")
-    for b in trends.breaks(con, programme):
-        if hist["year"].min() < b["year"] <= hist["year"].max():
-            ax.axvline(b["year"] - 0.5, color=RED, linestyle="--", linewidth=1)
+    years = trends.programme_years(con, programme)
+    _history(ax, hist_series=series, years=years, breaks=trends.breaks(con, programme))
     ax.set_ylim(0, 100)
     ax.set_title(tr("History"), loc="left", fontsize=12, weight="bold")
-    ax.set_xticks(list(hist["year"]))
     ax.tick_params(labelsize=8)
     ax.grid(axis="y", color="#eee")
 
@@ -227,6 +216,35 @@ def render(
         raise ValueError(f"unknown format {fmt!r}")
     plt.close(fig)
     return buf.getvalue()
+
+
+def _boxes(fig, boxes: list[tuple[str, str, str]]) -> None:
+    """The headline figures: label, value and, in small type, what the value is of."""
+    for i, (label, value, note) in enumerate(boxes):
+        x = 0.06 + i * 0.225
+        fig.text(x, 0.875, label, fontsize=9, color="#555")
+        fig.text(x, 0.845, value, fontsize=17 if i != 2 else 12, weight="bold")
+        if note:
+            fig.text(x, 0.828, _wrap(note, 34), fontsize=6.5, color="#555", va="top")
+
+
+def _history(ax, *, hist_series, years: list[int], breaks: list[dict]) -> None:
+    """The history as segments from ``analytics.series``: no line across a missing year or a
+    methodology break; breaks dashed; every programme year a tick (time is time)."""
+    ids = ts.segment_ids(
+        list(hist_series["year"]),
+        list(hist_series["total"]),
+        list(hist_series["methodology"]),
+        years,
+    )
+    pts = hist_series.assign(segment=ids).dropna(subset=["segment"])
+    for _, seg in pts.groupby("segment"):
+        ax.plot(seg["year"], seg["total"], marker="o", color="#222")
+    for b in ts.break_positions(breaks, years):
+        ax.axvline(b["position"], color=RED, linestyle="--", linewidth=1)
+    if years:
+        ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
+        ax.set_xticks(years)
 
 
 def _wrap(text: str, width: int) -> str:

@@ -47,6 +47,16 @@ def breaks(con: duckdb.DuckDBPyConnection, programme: str) -> list[dict]:
     return [{"year": y, "methodology": code, "previous": prev} for code, y, prev in rows if prev]
 
 
+def programme_years(con: duckdb.DuckDBPyConnection, programme: str) -> list[int]:
+    """The years in which the programme has results for any city, in order."""
+    return [
+        int(y)
+        for (y,) in con.execute(
+            "SELECT DISTINCT year FROM indices WHERE programme = ? ORDER BY year", [programme]
+        ).fetchall()
+    ]
+
+
 def city_series(con: duckdb.DuckDBPyConnection, programme: str, city: str) -> pd.DataFrame:
     """A city's index per year with changes, methodology and whether a break precedes it."""
     return con.execute(
@@ -87,14 +97,7 @@ def aggregate(con: duckdb.DuckDBPyConnection, programme: str, by: str = "country
 
     ``by`` is ``country``, ``region``, ``population_band`` or ``all``.
     """
-    group = {
-        "country": "i.country",
-        "region": "i.region",
-        "population_band": _band_sql("c.population"),
-        "all": "'all'",
-    }.get(by)
-    if group is None:
-        raise ValueError(f"cannot group by {by!r}")
+    group = _group_sql(by)
     df = con.execute(
         f"""
         SELECT i.year, {group} AS grp, i.methodology,
@@ -123,6 +126,106 @@ def aggregate(con: duckdb.DuckDBPyConnection, programme: str, by: str = "country
     return df.rename(columns={"grp": by})
 
 
+PANELS = ("balanced", "all")
+
+
+def panel_means(
+    con: duckdb.DuckDBPyConnection,
+    programme: str,
+    by: str = "all",
+    *,
+    panel: str = "balanced",
+    years: tuple[int, ...] = (),
+) -> pd.DataFrame:
+    """The average index per year and group, over the same cities.
+
+    ``panel="balanced"`` (the default): within each methodology's stretch of the years shown
+    (``years``, default all; only years in which some city has a total), the cities of the
+    group with a total in *every* one of those years — a balanced panel, so a change in the
+    average is a change of those cities, not of which cities happened to be assessed. Totals
+    of different methodologies are not comparable, so each methodology has its own panel.
+    ``panel="all"``: every city with a total that year (the sample changes from year to year).
+
+    Columns: ``year``, the group (named ``by``), ``methodology``, ``mean``, ``median``, ``n``
+    (cities averaged), ``panel``.
+    """
+    if panel not in PANELS:
+        raise ValueError(f"unknown panel {panel!r}")
+    group = _group_sql(by)
+    df = con.execute(
+        f"""
+        SELECT i.year, {group} AS grp, i.methodology, i.city, i.total
+        FROM indices i JOIN cities c ON c.code = i.city
+        WHERE i.programme = ? AND i.total IS NOT NULL
+          AND (len(?::INTEGER[]) = 0 OR list_contains(?::INTEGER[], i.year))""",
+        [programme, list(years), list(years)],
+    ).df()
+    cols = ["year", by, "methodology", "mean", "median", "n", "panel"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    if panel == "balanced":
+        period = df.groupby("methodology")["year"].agg(lambda y: frozenset(y))
+        have = df.groupby(["methodology", "grp", "city"])["year"].agg(lambda y: frozenset(y))
+        full = [k for k, ys in have.items() if ys == period[k[0]]]
+        keep = pd.MultiIndex.from_tuples(full, names=["methodology", "grp", "city"])
+        df = df.set_index(["methodology", "grp", "city"]).loc[lambda d: d.index.isin(keep)]
+        df = df.reset_index()
+    out = (
+        df.groupby(["year", "grp", "methodology"])["total"]
+        .agg(mean="mean", median="median", n="count")
+        .reset_index()
+        .assign(panel=panel)
+        .rename(columns={"grp": by})
+        .sort_values([by, "year"])
+        .reset_index(drop=True)
+    )
+    return out[cols]
+
+
+def panel_sizes(means: pd.DataFrame) -> list[dict]:
+    """How many cities each stretch of ``panel_means`` averages, summed over the groups:
+    one entry per methodology for a balanced panel (``first``, ``last`` year, ``n``), one per
+    year for the all-available average (``first == last``)."""
+    if means.empty:
+        return []
+    per_year = means.groupby(["methodology", "year"])["n"].sum().reset_index()
+    balanced = (means["panel"] == "balanced").all()
+    out = []
+    if balanced:
+        for meth, part in per_year.groupby("methodology", sort=False):
+            out.append(
+                {
+                    "methodology": meth,
+                    "first": int(part["year"].min()),
+                    "last": int(part["year"].max()),
+                    "n": int(part["n"].max()),
+                }
+            )
+    else:
+        for r in per_year.itertuples():
+            out.append(
+                {
+                    "methodology": r.methodology,
+                    "first": int(r.year),
+                    "last": int(r.year),
+                    "n": int(r.n),
+                }
+            )
+    return sorted(out, key=lambda d: d["first"])
+
+
+def _group_sql(by: str) -> str:
+    group = {
+        "country": "i.country",
+        "region": "i.region",
+        "population_band": _band_sql("c.population"),
+        "all": "'all'",
+    }.get(by)
+    if group is None:
+        raise ValueError(f"cannot group by {by!r}")
+    return group
+
+
 def distribution(con: duckdb.DuckDBPyConnection, programme: str) -> pd.DataFrame:
     """Every city's total per year (for distribution charts)."""
     return con.execute(
@@ -142,6 +245,22 @@ def year_on_year(con: duckdb.DuckDBPyConnection, programme: str, year: int) -> p
         ORDER BY change_points DESC""",
         [programme, year],
     ).df()
+
+
+def comparable_pair(con: duckdb.DuckDBPyConnection, programme: str) -> tuple[int, int]:
+    """The two years a like-for-like comparison starts from: the first and last year with
+    totals of the latest methodology that has two such years (one methodology: the totals
+    compare as they are); else the programme's first and last year."""
+    rows = con.execute(
+        """SELECT methodology, min(year), max(year) FROM indices
+           WHERE programme = ? AND total IS NOT NULL GROUP BY methodology
+           HAVING count(DISTINCT year) >= 2 ORDER BY max(year) DESC LIMIT 1""",
+        [programme],
+    ).fetchall()
+    if rows:
+        return int(rows[0][1]), int(rows[0][2])
+    years = programme_years(con, programme)
+    return (years[0], years[-1]) if years else (0, 0)
 
 
 def like_for_like(
@@ -164,6 +283,8 @@ def like_for_like(
     if year_a not in meth or year_b not in meth:
         raise ValueError(f"{programme} has no data for {year_a} or {year_b}")
     ma, mb = meth[year_a], meth[year_b]
+    if ma == mb:
+        return _same_methodology(con, programme, year_a, year_b)
     ind = con.execute(
         """
         WITH shared AS (
@@ -221,3 +342,21 @@ def like_for_like(
     out["items"] = items.reindex(out["city"]).to_numpy()
     out["basis"] = basis
     return out.dropna(subset=["total_a", "total_b"]).reset_index(drop=True)
+
+
+def _same_methodology(
+    con: duckdb.DuckDBPyConnection, programme: str, year_a: int, year_b: int
+) -> pd.DataFrame:
+    """Two years of one methodology measure the same things: their totals compare as they
+    are, for the cities with a total in both."""
+    return con.execute(
+        """
+        SELECT a.city, a.total AS total_a, b.total AS total_b, b.total - a.total AS change,
+               NULL::INTEGER AS items, 'totals' AS basis
+        FROM indices a JOIN indices b ON b.city = a.city AND b.programme = a.programme
+                                     AND b.methodology = a.methodology
+        WHERE a.programme = ? AND a.year = ? AND b.year = ?
+          AND a.total IS NOT NULL AND b.total IS NOT NULL
+        ORDER BY a.city""",
+        [programme, year_a, year_b],
+    ).df()

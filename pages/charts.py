@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analytics import compare, dashboard, trends
+from analytics import compare, dashboard, series, trends
 from pages.common import class_colour, lang, run, t
 
 CLASS_DOMAIN = ["transparent", "partially transparent", "non-transparent"]
@@ -38,14 +38,81 @@ def class_legend(programme: str, year: int) -> alt.Chart:
     return legend(tuple(t(c) for c in classes["class_name"]), tuple(colours))
 
 
+def year_axis(years: list[int]) -> alt.X:
+    """Years as time: a quantitative axis with a tick for each programme year, so a missing
+    year takes its space (never an ordinal axis that closes gaps)."""
+    lo, hi = (min(years), max(years)) if years else (0, 1)
+    return alt.X(
+        "year:Q",
+        title=t("Year"),
+        scale=alt.Scale(domain=[lo - 0.4, hi + 0.4], nice=False, zero=False),
+        axis=alt.Axis(values=list(years), format="d", labelAngle=0, grid=False),
+    )
+
+
+def break_marks(programme: str, years: list[int]) -> list[alt.Chart]:
+    """Every methodology break inside ``years``: a dashed red rule between the last year of
+    the old methodology and the first of the new one, labelled, for every history chart."""
+    marks = series.break_positions(run(trends.breaks, programme), years)
+    if not marks:
+        return []
+    df = pd.DataFrame(marks).assign(label=t("new methodology"))
+    rule = (
+        alt.Chart(df)
+        .mark_rule(strokeDash=[5, 4], color="#d73027", strokeWidth=1.5)
+        .encode(
+            x=alt.X("position:Q"),
+            tooltip=[
+                alt.Tooltip("methodology:N", title=t("New methodology")),
+                alt.Tooltip("year:Q", format="d", title=t("From")),
+            ],
+        )
+    )
+    text = (
+        alt.Chart(df)
+        .mark_text(align="left", baseline="top", dx=4, dy=4, color="#d73027", fontSize=11)
+        .encode(x="position:Q", y=alt.value(0), text="label:N")
+    )
+    return [rule, text]
+
+
+def history_lines(
+    data: pd.DataFrame,
+    years: list[int],
+    *,
+    value: str = "total",
+    title: str | None = None,
+    group: str | None = None,
+    color: alt.Color | alt.ColorValue | None = None,
+    tooltip: list | None = None,
+) -> list[alt.Chart]:
+    """Lines over the years from the one series builder (``analytics.series``): straight
+    segments that stop at a missing year and at a methodology break, a dot on every value."""
+    seg = series.with_segments(data, value=value, group=group, programme_years=years)
+    enc: dict = {
+        "x": year_axis(years),
+        "y": alt.Y(f"{value}:Q", title=title or t("Index"), scale=alt.Scale(domain=[0, 100])),
+    }
+    if tooltip:
+        enc["tooltip"] = tooltip
+    if color is not None:
+        enc["color"] = color
+    base = alt.Chart(seg).encode(**enc)
+    line = base.mark_line(strokeWidth=2.5, **({} if color is not None else {"color": "#333"}))
+    dots = base.mark_point(
+        filled=True, size=60, opacity=1, **({} if color is not None else {"color": "#333"})
+    )
+    return [line.encode(detail="segment:N"), dots]
+
+
 def city_history(programme: str, city: str) -> alt.Chart:
-    """A city's index over the years, methodology breaks dashed, project years shaded."""
-    series = run(trends.city_series, programme, city)
-    years = [int(y) for y in series["year"]]
-    hist = series.assign(year=series["year"].astype(int))
+    """A city's index over the years: segments within a methodology and between adjacent
+    years, breaks marked, project years shaded."""
+    hist = run(trends.city_series, programme, city)
+    years = run(trends.programme_years, programme)
     layers = []
     projects = run(dashboard.city_projects, city)
-    if not projects.empty:
+    if not projects.empty and years:
         spans = projects.assign(
             start=projects["year_from"].astype(int),
             end=projects["year_to"].astype(int),
@@ -58,32 +125,22 @@ def city_history(programme: str, city: str) -> alt.Chart:
                 alt.Chart(spans)
                 .mark_rect(opacity=0.15, color="#4575b4")
                 .encode(
-                    x=alt.X("start:O"),
-                    x2="end:O",
+                    x=alt.X("start:Q"),
+                    x2="end:Q",
                     tooltip=[alt.Tooltip("project:N", title=t("Project"))],
                 )
             )
-    layers.append(
-        alt.Chart(hist)
-        .mark_line(point=True, color="#333")
-        .encode(
-            x=alt.X("year:O", title=t("Year")),
-            y=alt.Y("total:Q", title=t("Index"), scale=alt.Scale(domain=[0, 100])),
-            tooltip=[
-                alt.Tooltip("year:O", title=t("Year")),
-                alt.Tooltip("total:Q", format=".1f", title=t("Index")),
-                alt.Tooltip("class_name:N", title=t("Class")),
-                alt.Tooltip("methodology:N", title=t("Methodology")),
-            ],
-        )
+    layers += history_lines(
+        hist,
+        years,
+        tooltip=[
+            alt.Tooltip("year:Q", format="d", title=t("Year")),
+            alt.Tooltip("total:Q", format=".1f", title=t("Index")),
+            alt.Tooltip("class_name:N", title=t("Class")),
+            alt.Tooltip("methodology:N", title=t("Methodology")),
+        ],
     )
-    breaks = pd.DataFrame(run(trends.breaks, programme))
-    if not breaks.empty and breaks["year"].isin(years).any():
-        layers.append(
-            alt.Chart(breaks[breaks["year"].isin(years)])
-            .mark_rule(strokeDash=[4, 4], color="#d73027")
-            .encode(x="year:O", tooltip=[alt.Tooltip("methodology:N", title=t("New methodology"))])
-        )
+    layers += break_marks(programme, years)
     return alt.layer(*layers).properties(height=260)
 
 
@@ -117,24 +174,23 @@ def area_bars(
 
 
 def compare_history(programme: str, cities: tuple[str, ...], lang: str) -> alt.Chart:
+    """Several cities' index over the years, each as segments (see ``history_lines``)."""
     idx = run(dashboard.history, programme, cities, lang=lang)
-    return (
-        alt.Chart(idx.assign(year=idx["year"].astype(int)))
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:O", title=t("Year")),
-            y=alt.Y("total:Q", title=t("Index"), scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("name:N", title=t("City"), scale=alt.Scale(scheme="tableau10")),
-            tooltip=[
-                alt.Tooltip("name:N", title=t("City")),
-                alt.Tooltip("year:O", title=t("Year")),
-                alt.Tooltip("total:Q", format=".1f", title=t("Index")),
-                alt.Tooltip("class_name:N", title=t("Class")),
-                alt.Tooltip("methodology:N", title=t("Methodology")),
-            ],
-        )
-        .properties(height=280)
+    years = run(trends.programme_years, programme)
+    layers = history_lines(
+        idx,
+        years,
+        group="city",
+        color=alt.Color("name:N", title=t("City"), scale=alt.Scale(scheme="tableau10")),
+        tooltip=[
+            alt.Tooltip("name:N", title=t("City")),
+            alt.Tooltip("year:Q", format="d", title=t("Year")),
+            alt.Tooltip("total:Q", format=".1f", title=t("Index")),
+            alt.Tooltip("class_name:N", title=t("Class")),
+            alt.Tooltip("methodology:N", title=t("Methodology")),
+        ],
     )
+    return alt.layer(*layers, *break_marks(programme, years)).properties(height=280)
 
 
 def compare_heat(methodology: str, year: int, cities: tuple[str, ...], lang: str) -> alt.Chart:
@@ -199,50 +255,49 @@ def tva_scatter(cities: tuple[str, ...], lang: str) -> alt.Chart:
     )
 
 
-def trends_line(programme: str, by: str, label: str) -> alt.Chart:
-    agg = run(trends.aggregate, programme, by)
-    data = agg[agg["with_total"] > 0].assign(year=lambda d: d["year"].astype(int))
-    if by == "region":
-        top = data.groupby("region")["cities"].max().sort_values(ascending=False).head(10).index
+def trends_line(
+    programme: str, by: str, label: str, panel: str = "balanced", years: tuple[int, ...] = ()
+) -> alt.Chart:
+    """The average index per year and group over the same cities (``trends.panel_means``),
+    as segments per methodology, breaks marked; n in the tooltip."""
+    data = run(trends.panel_means, programme, by, panel=panel, years=years)
+    shown = list(years) or run(trends.programme_years, programme)
+    if by == "region" and not data.empty:
+        top = data.groupby("region")["n"].max().sort_values(ascending=False).head(10).index
         data = data[data["region"].isin(top)]
-    line = (
-        alt.Chart(data)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("year:O", title=t("Year")),
-            y=alt.Y("mean:Q", title=t("Mean index"), scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color(f"{by}:N", title=label),
-            tooltip=[
-                alt.Tooltip(f"{by}:N", title=label),
-                alt.Tooltip("year:O", title=t("Year")),
-                alt.Tooltip("mean:Q", format=".1f", title=t("Mean index")),
-                alt.Tooltip("median:Q", format=".1f", title=t("Median")),
-                alt.Tooltip("with_total:Q", title=t("Cities")),
-            ],
-        )
+    data = data.assign(
+        grp_label=data[by].map(lambda g: t("all cities") if by == "all" else t(str(g)))
     )
-    layers = [line]
-    breaks = pd.DataFrame(run(trends.breaks, programme))
-    if not breaks.empty:
-        layers.append(
-            alt.Chart(breaks)
-            .mark_rule(strokeDash=[4, 4], color="#d73027")
-            .encode(x="year:O", tooltip=[alt.Tooltip("methodology:N", title=t("New methodology"))])
-        )
-    return alt.layer(*layers).properties(height=300)
+    layers = history_lines(
+        data,
+        shown,
+        value="mean",
+        title=t("Mean index"),
+        group=by,
+        color=alt.Color("grp_label:N", title=label),
+        tooltip=[
+            alt.Tooltip("grp_label:N", title=label),
+            alt.Tooltip("year:Q", format="d", title=t("Year")),
+            alt.Tooltip("mean:Q", format=".1f", title=t("Mean index")),
+            alt.Tooltip("median:Q", format=".1f", title=t("Median")),
+            alt.Tooltip("n:Q", title=t("Cities averaged (n)")),
+        ],
+    )
+    return alt.layer(*layers, *break_marks(programme, shown)).properties(height=300)
 
 
 def trends_box(programme: str) -> alt.Chart:
     dist = run(trends.distribution, programme)
-    return (
+    years = run(trends.programme_years, programme)
+    box = (
         alt.Chart(dist)
-        .mark_boxplot(extent="min-max", color="#4575b4")
+        .mark_boxplot(extent="min-max", color="#4575b4", size=24)
         .encode(
-            x=alt.X("year:O", title=t("Year")),
+            x=year_axis(years),
             y=alt.Y("total:Q", title=t("Index"), scale=alt.Scale(domain=[0, 100])),
         )
-        .properties(height=260)
     )
+    return alt.layer(box, *break_marks(programme, years)).properties(height=260)
 
 
 def trends_classes(programme: str) -> alt.Chart:
@@ -253,11 +308,12 @@ def trends_classes(programme: str) -> alt.Chart:
     domain = run(dashboard.class_list, programme) or CLASS_DOMAIN
     colours = ["#{:02x}{:02x}{:02x}".format(*class_colour(i, len(domain))) for i in
                range(1, len(domain) + 1)]  # fmt: skip
-    return (
+    years = run(trends.programme_years, programme)
+    bars = (
         alt.Chart(long)
-        .mark_bar()
+        .mark_bar(size=24)
         .encode(
-            x=alt.X("year:O", title=t("Year")),
+            x=year_axis(years),
             y=alt.Y("share:Q", title=t("Share"), axis=alt.Axis(format="%")),
             color=alt.Color(
                 "class:N",
@@ -265,13 +321,13 @@ def trends_classes(programme: str) -> alt.Chart:
                 scale=alt.Scale(domain=[t(c) for c in domain], range=colours),
             ),
             tooltip=[
-                alt.Tooltip("year:O", title=t("Year")),
+                alt.Tooltip("year:Q", format="d", title=t("Year")),
                 alt.Tooltip("class:N", title=t("Class")),
                 alt.Tooltip("share:Q", format=".0%", title=t("Share")),
             ],
         )
-        .properties(height=240)
     )
+    return alt.layer(bars, *break_marks(programme, years)).properties(height=240)
 
 
 def project_timeline(lang_code: str) -> alt.Chart:

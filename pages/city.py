@@ -4,7 +4,7 @@ move up."""
 import pandas as pd
 import streamlit as st
 
-from analytics import compare, dashboard, robustness, scorecard, trends
+from analytics import compare, dashboard, results, robustness, scorecard, trends
 from pages import charts, common, search_ui
 from pages.common import t
 
@@ -65,35 +65,43 @@ if shown_year != year:
 row = series.loc[series["year"] == shown_year].iloc[0]
 methodology = row["methodology"]
 
+has_total = not pd.isna(row["total"])
+has_class = isinstance(row["class_name"], str)
+rank_value, rank_of = results.rank_text(row["rank"], row["rank_source"], row["ranked_cities"], lang)
+shown_metrics = ["index" if has_total else None, "rank", "class", "coverage"]
+if not has_total:  # a class without a total: no placeholder as a big number
+    shown_metrics = ["class", "rank" if not pd.isna(row["rank"]) else None]
 c = st.columns(4)
-c[0].metric(
-    t("Index {y}", y=shown_year),
-    common.fmt_points(row["total"]),
-    delta=None
-    if pd.isna(row["change_points"]) or row["across_break"]
-    else common.fmt_num(row["change_points"], sign=True),
-    help=t("Source: {s}", s=common.label(row["source"]) or "—"),
-)
-c[1].metric(
-    t("Rank"),
-    "—" if pd.isna(row["rank"]) else f"{int(row['rank'])}",
-    delta=None
-    if pd.isna(row["change_rank"]) or row["across_break"]
-    else f"{int(row['change_rank']):+d}",
-    help=t(
-        "{src} rank among {n} cities with a total",
-        src=common.label(row["rank_source"]) or "",
-        n=int(row["ranked_cities"] or 0),
-    ),
-)
-c[2].metric(
-    t("Class"), common.label(row["class_name"]) if isinstance(row["class_name"], str) else "—"
-)
-c[3].metric(
-    t("Coverage"),
-    "—" if pd.isna(row["coverage"]) else common.fmt_pct(row["coverage"]),
-    help=t("Share of the applicable maximum that was assessed"),
-)
+for col, what in zip(c, [m for m in shown_metrics if m]):
+    if what == "index":
+        col.metric(
+            t("Index {y}", y=shown_year),
+            common.fmt_points(row["total"]),
+            delta=None
+            if pd.isna(row["change_points"]) or row["across_break"]
+            else common.fmt_num(row["change_points"], sign=True),
+            help=t("Source: {s}", s=common.label(row["source"]) or "—"),
+        )
+    elif what == "rank":
+        col.metric(
+            t("Rank"),
+            rank_value,
+            delta=None
+            if pd.isna(row["change_rank"]) or row["across_break"]
+            else f"{int(row['change_rank']):+d}",
+            help=rank_of,
+        )
+        col.caption(rank_of)
+    elif what == "class":
+        col.metric(t("Class"), common.label(row["class_name"]) if has_class else "—")
+    else:
+        col.metric(
+            t("Coverage"),
+            "—" if pd.isna(row["coverage"]) else common.fmt_pct(row["coverage"]),
+            help=t("Share of the applicable maximum that was assessed"),
+        )
+if not has_total and has_class:
+    st.caption(t("{p} gave a class, no total, in {y}.", p=prog["name"], y=shown_year))
 
 sc = st.columns([3, 1, 1])
 sc[1].download_button(
@@ -134,7 +142,20 @@ st.page_link(
 st.subheader(t("History"))
 projects = common.run(dashboard.city_projects, city)
 breaks = pd.DataFrame(common.run(trends.breaks, programme))
-common.chart(charts.city_history, programme, city)
+if series["total"].isna().all():  # classes only: their years, not an empty index chart
+    by_year = series.assign(class_label=series["class_name"].map(common.label))
+    st.dataframe(
+        by_year,
+        hide_index=True,
+        column_order=["year", "class_label"],
+        column_config={
+            "year": st.column_config.NumberColumn(t("Year"), format="%d"),
+            "class_label": t("Class"),
+        },
+        placeholder="—",
+    )
+else:
+    common.chart(charts.city_history, programme, city)
 notes = []
 if not breaks.empty and breaks["year"].isin(years).any():
     notes.append(

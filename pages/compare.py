@@ -42,6 +42,16 @@ methodology = in_year["methodology"].iloc[0] if not in_year.empty else None
 st.subheader(t("History"))
 if idx.empty:
     st.info(t("None of these cities has results in {p}.", p=prog["name"]))
+elif idx["total"].isna().all():
+    st.caption(
+        t("{p} gave classes only, no totals: the class of each city by year.", p=prog["name"])
+    )
+    classes = idx.assign(class_label=idx["class_name"].map(common.label)).pivot_table(
+        index="name", columns="year", values="class_label", aggfunc="first"
+    )
+    classes.index.name = t("City")
+    st.dataframe(classes, width="stretch", placeholder="—")
+    common.downloads(idx, f"compare-history-{programme}", "history")
 else:
     common.chart(charts.compare_history, programme, cities, lang)
     common.downloads(idx, f"compare-history-{programme}", "history")

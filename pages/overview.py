@@ -4,7 +4,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from analytics import dashboard
+from analytics import dashboard, results
 from pages import charts, common
 from pages.common import t
 
@@ -18,6 +18,8 @@ common.synthetic_banner(prog["synthetic"])
 common.programme_note(prog)
 
 ov = common.run(dashboard.overview, programme, year)
+classes = ov["classes"]
+classes_only = not ov["with_total"] and not classes.empty
 c = st.columns(4)
 c[0].metric(t("Cities assessed"), int(ov["assessed"]))
 if ov["with_total"]:
@@ -44,14 +46,20 @@ if ov["with_total"]:
             m=common.fmt_num(ov["mean"]),
         ),
     )
-else:
-    c[1].metric(t("Average index"), t("classes only"))
-classes = ov["classes"]
-for i, (_, row) in enumerate(classes.head(2).iterrows()):
-    c[2 + i].metric(
+first = 2 if ov["with_total"] else 1
+for i, (_, row) in enumerate(classes.head(4 - first).iterrows()):
+    c[first + i].metric(
         t("Share {cls}", cls=common.label(row["class_name"])),
         common.fmt_pct(row["share"]),
         help=t("{n} cities", n=int(row["cities"])),
+    )
+if classes_only:
+    st.caption(
+        t(
+            "{p} gave classes only in {y}, no totals: cities are shown by their class.",
+            p=prog["name"],
+            y=year,
+        )
     )
 if ov["after_break"]:
     st.info(
@@ -64,8 +72,14 @@ if ov["after_break"]:
     )
 
 # ------------------------------------------------------------------------------ map
-colour_by = st.segmented_control(
-    t("Colour cities by"), [t("class"), t("index")], default=t("class"), key="w_colour"
+colour_by = (
+    t("class")
+    if classes_only
+    else t("index")
+    if classes.empty
+    else st.segmented_control(
+        t("Colour cities by"), [t("class"), t("index")], default=t("class"), key="w_colour"
+    )
 )
 points = common.run(dashboard.map_points, programme, year, lang=lang).copy()
 assessed = points["total"].notna() | points["class_name"].notna()
@@ -88,11 +102,17 @@ else:
         for p, n in zip(points["class_position"], points["class_count"].fillna(0))
     ]
 points["radius"] = (points["population"].clip(lower=5_000) ** 0.5) * 18
-points["label_total"] = points["total"].map(common.fmt_points)
+points["label_total"] = [
+    common.fmt_points(v) if not pd.isna(v) or not isinstance(c, str) else t("no total published")
+    for v, c in zip(points["total"], points["class_name"])
+]
 points["label_class"] = points["class_name"].map(
     lambda c: common.label(c) if isinstance(c, str) else t("no class")
 )
-points["label_rank"] = points["rank"].map(lambda r: "" if pd.isna(r) else f"#{int(r)}")
+points["label_rank"] = [
+    "" if pd.isna(r) else "· " + t("rank {r}", r=int(r)) + " " + results.rank_text(r, s, n, lang)[1]
+    for r, s, n in zip(points["rank"], points["rank_source"], points["ranked_cities"])
+]
 points = points.sort_values("population", ascending=False)
 points["colour"] = [list(c) + ([230] if a else [90]) for c, a in zip(points["colour"], assessed)]
 
@@ -139,7 +159,12 @@ event = st.pydeck_chart(
 )
 st.caption(
     t(
-        "Circle size: population. Grey: not assessed in this programme and year. "
+        "Circle size: population. Grey: no class in this programme and year. "
+        "Click a city to open its profile."
+    )
+    if colour_by == t("class")
+    else t(
+        "Circle size: population. Grey: no total in this programme and year. "
         "Click a city to open its profile."
     )
 )
@@ -180,7 +205,19 @@ for col, label, df in (
             )
 
 st.subheader(t("Cities on the map"))
-table = points.loc[assessed, ["name", "country_name", "total", "rank", "class_name", "source"]]
+table = points.loc[
+    assessed,
+    [
+        "name",
+        "country_name",
+        "total",
+        "rank",
+        "rank_source",
+        "ranked_cities",
+        "class_name",
+        "source",
+    ],
+]
 if table.empty:
     st.info(t("No city has a result in {p} {y}.", p=prog["name"], y=year))
 else:

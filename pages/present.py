@@ -8,7 +8,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from analytics import dashboard
+from analytics import dashboard, trends
 from pages import charts, common
 from pages.common import t
 
@@ -136,6 +136,22 @@ elif kind == "movers":
 elif kind == "trend":
     st.title(t("Average index"))
     common.chart(charts.trends_line, programme, "country", t("country"), export=False)
+    sizes = trends.panel_sizes(common.run(trends.panel_means, programme, "country"))
+    st.caption(
+        t(
+            "The same cities in every year of each methodology: {parts}. Dashed red: a "
+            "new methodology.",
+            parts="; ".join(
+                t(
+                    "{a}–{b}: {n} cities" if d["first"] != d["last"] else "{a}: {n} cities",
+                    a=d["first"],
+                    b=d["last"],
+                    n=d["n"],
+                )
+                for d in sizes
+            ),
+        )
+    )
 else:
     risers = ov["risers"]
     city = risers.iloc[0]["city"] if not risers.empty else None

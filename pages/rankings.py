@@ -1,8 +1,9 @@
 """Rankings: the sortable table of a programme-year, with filters, search and sparklines."""
 
+import pandas as pd
 import streamlit as st
 
-from analytics import dashboard
+from analytics import dashboard, results
 from pages import common
 from pages.common import t
 
@@ -75,21 +76,19 @@ if table.empty:
     st.info(t("No city matches these filters."), icon=":material/filter_alt_off:")
     st.stop()
 
-ranked = int(table["ranked_cities"].max() or 0)
-if (table["rank_source"] == "published").any():
-    st.caption(
-        t(
-            "Ranks marked “published” are the programme's own; other ranks are computed "
-            "among the {n} cities with a total here, not among all cities assessed.",
-            n=ranked,
-        )
-    )
+rank_head, rank_note = results.rank_header(table["rank_source"], table["ranked_cities"], lang)
+st.caption(rank_note)
 if table["across_break"].any():
     st.caption(t("Changes are not shown across a methodology break."))
 shown = table.assign(
     change_rank=table["change_rank"].where(~table["across_break"]),
     change_points=table["change_points"].where(~table["across_break"]),
-    total_label=table["total"].map(common.fmt_points),
+    total_label=[
+        common.fmt_points(v)
+        if not pd.isna(v) or not isinstance(c, str)
+        else t("no total published")
+        for v, c in zip(table["total"], table["class_name"])
+    ],
     class_name=table["class_name"].map(common.label),
     source=table["source"].map(common.label),
 )
@@ -102,21 +101,24 @@ event = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     key="ranking",
+    placeholder="—",
     column_order=[
         "rank",
         "name",
         "country",
         "region",
         "total",
+        "sparkline",
         "class_name",
         "change_rank",
         "change_points",
-        "history",
         "coverage",
         "source",
     ],
     column_config={
-        "rank": st.column_config.NumberColumn(t("Rank"), format="%d", width="small"),
+        "rank": st.column_config.NumberColumn(
+            rank_head, format="%d", width="small", help=rank_note
+        ),
         "name": st.column_config.TextColumn(t("City")),
         "country": st.column_config.TextColumn(t("Country"), width="small"),
         "region": t("Region"),
@@ -128,11 +130,13 @@ event = st.dataframe(
             t("Δ rank"), format="%+d", help=t("Places gained since the previous assessed year")
         ),
         "change_points": st.column_config.NumberColumn(t("Δ points"), format="%+.1f"),
-        "history": st.column_config.LineChartColumn(
+        "sparkline": st.column_config.ImageColumn(
             t("{a}–{b}", a=years[0], b=years[-1]),
-            y_min=0,
-            y_max=100,
-            help=t("The city's index in each year of the programme"),
+            width="medium",
+            help=t(
+                "The city's index in each year of the programme: a gap where there is no "
+                "total, a new line after a methodology change"
+            ),
         ),
         "coverage": st.column_config.ProgressColumn(
             t("Coverage"), min_value=0, max_value=1, format="percent"
@@ -171,6 +175,7 @@ export = shown[
         "coverage",
         "source",
         "rank_source",
+        "ranked_cities",
     ]
 ]
 common.downloads(export, f"ranking-{programme}-{year}", "ranking")

@@ -39,12 +39,66 @@ if agg.empty or agg["with_total"].sum() == 0:
         t("{p} publishes classes only: there are no totals to follow over time.", p=prog["name"]),
         icon=":material/info:",
     )
+    if any(c.startswith("share ") for c in agg.columns):
+        st.subheader(t("Share of cities in each class"))
+        common.chart(charts.trends_classes, programme)
 else:
     data = agg[agg["with_total"] > 0]
+    total_years = sorted(int(y) for y in data["year"].unique())
+    panels = {
+        "balanced": t("Same cities every year"),
+        "all": t("All cities with a total"),
+    }
+    p1, p2 = st.columns([2, 3])
+    with p1:
+        panel = st.segmented_control(
+            t("Average over"),
+            list(panels),
+            format_func=panels.get,
+            key=common.bind("panel", list(panels), "balanced"),
+        )
+    panel = panel or "balanced"
+    with p2:
+        span = (
+            st.select_slider(
+                t("Years"),
+                total_years,
+                value=(total_years[0], total_years[-1]),
+                key="w_years",
+            )
+            if len(total_years) > 1
+            else (total_years[0], total_years[0])
+        )
+    shown_years = tuple(y for y in total_years if span[0] <= y <= span[1])
+    common.remember(panel=None if panel == "balanced" else panel)
     if by == "region":
         st.caption(t("The 10 regions with the most cities."))
     st.subheader(t("Average index"))
-    common.chart(charts.trends_line, programme, by, groupings[by])
+    means = common.run(trends.panel_means, programme, by, panel=panel, years=shown_years)
+    common.chart(charts.trends_line, programme, by, groupings[by], panel, shown_years)
+    sizes = trends.panel_sizes(means)
+    parts = "; ".join(
+        t(
+            "{a}–{b}: {n} cities" if d["first"] != d["last"] else "{a}: {n} cities",
+            a=d["first"],
+            b=d["last"],
+            n=d["n"],
+        )
+        for d in sizes
+    )
+    st.caption(
+        t(
+            "Average over the same cities in every year of each methodology shown "
+            "(a balanced panel), so a change is a change of those cities: {parts}.",
+            parts=parts,
+        )
+        if panel == "balanced"
+        else t(
+            "Average over every city with a total that year: the cities averaged change "
+            "from year to year, so part of a change is a change of sample ({parts}).",
+            parts=parts,
+        )
+    )
     if not breaks.empty:
         st.caption(
             t(
@@ -53,15 +107,7 @@ else:
                 years=", ".join(str(y) for y in breaks["year"]),
             )
         )
-    if prog["synthetic"] is False and (data["with_total"] < data["cities"]).any():
-        st.caption(
-            t(
-                "Published data covers only some cities each year (mostly leaders and "
-                "outsiders): averages here are of the cities with a published total, not "
-                "of all cities assessed."
-            )
-        )
-    common.downloads(agg, f"trends-{programme}-{by}", "agg")
+    common.downloads(means, f"trends-{programme}-{by}-{panel}", "agg")
 
     st.subheader(t("Distribution"))
     common.chart(charts.trends_box, programme)
@@ -82,8 +128,9 @@ if len(years) >= 2:
         )
     )
     c1, c2 = st.columns(2)
-    ya = c1.selectbox(t("From"), years, key=common.bind("from", years, years[0]))
-    yb = c2.selectbox(t("To"), years, key=common.bind("to", years, years[-1]))
+    first, last = common.run(trends.comparable_pair, programme)
+    ya = c1.selectbox(t("From"), years, key=common.bind("from", years, first))
+    yb = c2.selectbox(t("To"), years, key=common.bind("to", years, last))
     common.remember(**{"from": ya, "to": yb})
     if ya == yb:
         st.info(t("Choose two different years."))
@@ -101,10 +148,13 @@ if len(years) >= 2:
             m[1].metric(
                 t("Mean change, like-for-like"), common.fmt_num(lfl["change"].mean(), sign=True)
             )
+            basis = lfl["basis"].iloc[0]
             m[2].metric(
                 t("Basis"),
-                t(lfl["basis"].iloc[0]),
-                help=t("Shared items per city: {n}", n=int(lfl["items"].median())),
+                t(basis),
+                help=t("One methodology: the totals compare as they are")
+                if basis == "totals"
+                else t("Shared items per city: {n}", n=int(lfl["items"].median())),
             )
             shown = lfl.assign(name=lfl["city"].map(names)).sort_values("change", ascending=False)
             st.dataframe(

@@ -491,6 +491,50 @@ DATASETS = {
     "wartime_transparency_study_average": "tc-wartime",
 }
 CLASSES = ("transparent", "partially transparent", "non-transparent")
+#: How many cities each published ranking ranks ("of N" next to a published rank). The
+#: number is the publisher's; the figure cites a passage of that year that states it, else
+#: the methodology's own page (whose address and title name the 100 largest cities).
+RANKING_SIZES = {
+    "transparency_ranking_100": 100,
+    "transparency_ranking_2024": 100,
+    "accountability_ranking_50": 50,
+}
+
+
+def ranking_sizes(figures: list[dict], rows: list[dict], meth_urls: dict[str, str]) -> list[dict]:
+    """A ``ranked`` figure (the size of the published ranking) for every methodology-year with
+    published ranks."""
+    out = []
+    keys = {
+        (f["dataset"], f["programme"], f["methodology"], f["year"])
+        for f in figures
+        if f["kind"] == "rank"
+    }
+    for dataset, programme, meth, year in sorted(keys):
+        n = RANKING_SIZES[dataset]
+        states = re.compile(
+            rf"\b{n}\s+(\w+\s+){{0,2}}?(cities|city councils|municipalities|міст|городов)", re.I
+        )
+        cited = [r for r in rows if r["year"] == str(year) and states.search(r["quote"] or "")]
+        cited.sort(key=lambda r: source_priority(r["source_url"]))
+        url, quote = (cited[0]["source_url"], cited[0]["quote"]) if cited else (meth_urls[meth], "")
+        out.append(
+            {
+                "dataset": dataset,
+                "programme": programme,
+                "methodology": meth,
+                "year": year,
+                "city": "",
+                "kind": "ranked",
+                "level": "total",
+                "item": "total",
+                "value": n,
+                "text_value": "cities in the published ranking",
+                "source_url": url,
+                "quote": quote,
+            }
+        )
+    return out
 
 
 def source_priority(url: str) -> int:
@@ -513,7 +557,12 @@ def derive_published(shared: Path, name_to_code: dict[str, str]) -> None:
             if isinstance(areas, str):
                 areas = meths[areas.split()[-1]]["areas"]
                 m["areas"] = areas
-            meths[m["code"]] = {"programme": p["code"], "years": m["years"], "areas": areas}
+            meths[m["code"]] = {
+                "programme": p["code"],
+                "years": m["years"],
+                "areas": areas,
+                "source_url": m.get("source_url", ""),
+            }
 
     def methodology_of(programme: str, year: int) -> str:
         return next(
@@ -528,7 +577,7 @@ def derive_published(shared: Path, name_to_code: dict[str, str]) -> None:
         return None
 
     figures = []
-    rows = csv.DictReader((shared / "data/published/tc_published.csv").open(encoding="utf-8"))
+    rows = list(csv.DictReader((shared / "data/published/tc_published.csv").open(encoding="utf-8")))
     for r in rows:
         programme = DATASETS.get(r["dataset"])
         if programme is None or not r["year"].isdigit():
@@ -629,6 +678,8 @@ def derive_published(shared: Path, name_to_code: dict[str, str]) -> None:
                     "text_value": label,
                 }
             )
+
+    figures += ranking_sizes(figures, rows, {c: m["source_url"] for c, m in meths.items()})
 
     # One preferred figure per city, year, kind and item; the rest are alternatives.
     best: dict[tuple, tuple[int, int]] = {}

@@ -152,6 +152,7 @@ def test_export_indices(db, tmp_path):
         "total",
         "rank",
         "rank_source",
+        "rank_of",
         "class",
         "coverage",
         "source",

@@ -86,11 +86,11 @@ def test_published_only_totals_and_published_ranks(tmp_path):
             "SELECT city, total, source, rank, rank_source, ranked_cities FROM indices"
         ).fetchall()
     }
-    # y's rank "1" would be computed among the 2 cities here, x's 7 is among all the programme
-    # assessed: one column never holds both, so y has no rank in a year with published ranks.
+    # 2021 has a published ranking, so y (no published rank) gets none: a rank "1 of 2"
+    # computed here would be of another population than x's published 7th place.
     assert got == {
-        "x": (55.0, "published", 7, "published", 2),
-        "y": (60.0, "published", None, None, 2),
+        "x": (55.0, "published", 7, "published", None),
+        "y": (60.0, "published", None, None, None),
     }
 
 
@@ -173,3 +173,172 @@ def test_real_published_areas_reproduce_the_published_total(built_db, tmp_path):
     assert [(c, f) for c, _, _, f in got] == [("ua-berdychiv", "areas"), ("ua-konotop", "areas")]
     for city, computed, published, _ in got:
         assert abs(computed - published) <= 0.15, city
+
+
+def _published_year(tmp_path, with_size=True):
+    """2021: totals published for four cities, ranks for three of them (of a published
+    ranking of 100); the computed order here would be y 60 (1), x 55 (2), u 30 (3), z 19.5
+    (4) — mixed with the published 4, 12, 41 it would interleave."""
+    rows = [
+        ("x", 2021, "t-1", "total", "total", 55.0, "scored"),
+        ("y", 2021, "t-1", "total", "total", 60.0, "scored"),
+        ("z", 2021, "t-1", "total", "total", 19.5, "scored"),
+        ("w", 2021, "t-1", "total", "total", 30.0, "scored"),
+    ]
+    published = [
+        ("t-1", 2021, "y", "rank", 4, None),
+        ("t-1", 2021, "x", "rank", 12, None),
+        ("t-1", 2021, "z", "rank", 41, None),
+    ]
+    if with_size:
+        published.append(("t-1", 2021, None, "ranked", 100, "cities in the published ranking"))
+    return make(tmp_path / "t.duckdb", rows, published=published)
+
+
+def test_published_and_computed_ranks_never_share_a_column(tmp_path):
+    con = _published_year(tmp_path)
+    got = con.execute(
+        "SELECT city, total, rank, rank_source, ranked_cities, rank_country FROM indices "
+        "ORDER BY city"
+    ).fetchall()
+    assert got == [
+        ("w", 30.0, None, None, None, 3),  # no published rank: none, not a computed "3"
+        ("x", 55.0, 12, "published", 100, 2),
+        ("y", 60.0, 4, "published", 100, 1),
+        ("z", 19.5, 41, "published", 100, 4),
+    ]
+
+
+def test_ranking_table_is_in_the_order_of_the_index(tmp_path):
+    from analytics import dashboard
+
+    con = _published_year(tmp_path)
+    table = dashboard.ranking(con, "t", 2021)
+    assert list(table["city"]) == ["y", "x", "w", "z"]  # 60, 55, 30, 19.5
+    assert table["rank"].tolist()[:2] == [4, 12] and table["rank"].isna().tolist()[2]
+
+
+def test_computed_ranks_where_nothing_is_published(tmp_path):
+    con = make(tmp_path / "t.duckdb", X + Y + Z)
+    got = con.execute(
+        "SELECT city, rank, rank_source, ranked_cities FROM indices ORDER BY rank"
+    ).fetchall()
+    assert got == [("z", 1, "computed", 3), ("x", 2, "computed", 3), ("y", 3, "computed", 3)]
+
+
+def test_rank_change_only_between_ranks_of_one_kind(tmp_path):
+    rows = (
+        X
+        + Y
+        + [  # 2020 computed (x 2nd of 2), 2021 published (x 12th of 100)
+            ("x", 2021, "t-1", "total", "total", 55.0, "scored"),
+            ("y", 2021, "t-1", "total", "total", 60.0, "scored"),
+        ]
+    )
+    con = make(
+        tmp_path / "t.duckdb",
+        rows,
+        published=[("t-1", 2021, "x", "rank", 12, None), ("t-1", 2021, "y", "rank", 4, None)],
+    )
+    got = con.execute(
+        "SELECT year, rank, rank_source, prev_rank, change_rank FROM indices WHERE city = 'x' "
+        "ORDER BY year"
+    ).fetchall()
+    assert got == [(2020, 1, "computed", None, None), (2021, 12, "published", 1, None)]
+
+
+@pytest.mark.parametrize(
+    "rank, source, of, expected",
+    [
+        (4, "published", 100, ("4", "of 100 in the programme's published ranking")),
+        (4, "published", None, ("4", "in the programme's published ranking")),
+        (3, "computed", 17, ("3", "of 17 cities with a total here (computed)")),
+        (None, None, None, ("—", "no rank for this city in this year")),
+        (float("nan"), None, float("nan"), ("—", "no rank for this city in this year")),
+    ],
+)
+def test_rank_text(rank, source, of, expected):
+    assert results.rank_text(rank, source, of) == expected
+
+
+def test_rank_text_in_ukrainian():
+    assert results.rank_text(4, "published", 100, "uk") == (
+        "4",
+        "з 100 в опублікованому рейтингу програми",
+    )
+
+
+def test_rank_header_names_the_population():
+    assert results.rank_header(["published", None], [100, None])[0] == "Rank of 100 (published)"
+    assert results.rank_header(["computed"] * 3, [17] * 3)[0] == "Rank among 17 here (computed)"
+
+
+def test_scorecard_never_puts_a_published_rank_over_the_cities_here(tmp_path, monkeypatch):
+    """Scorecard of x: published 12th of 100 — never "12 / 4" (the four cities with a total)."""
+    from analytics import scorecard
+
+    con = _published_year(tmp_path)
+    texts = []
+    real = scorecard.plt.Figure.text
+
+    def spy(self, x, y, s, *a, **kw):
+        texts.append(" ".join(str(s).split()))  # the note is wrapped over lines
+        return real(self, x, y, s, *a, **kw)
+
+    monkeypatch.setattr(scorecard.plt.Figure, "text", spy)
+    scorecard.render(con, "x", 2021, programme="t", fmt="png")
+    assert "12" in texts
+    assert any("of 100 in the programme's published ranking" in s for s in texts)
+    assert not any("/" in s and "12" in s for s in texts)
+
+
+def test_classes_without_thresholds_take_their_position_elsewhere(tmp_path):
+    """A classes-only methodology (no thresholds): the class keeps the position it has in the
+    programme's other methodology, so maps and legends can colour it."""
+    con = make(
+        tmp_path / "t.duckdb",
+        [],
+        published=[
+            ("t-2", 2022, "x", "class", None, "fair"),
+            ("t-2", 2022, "y", "class", None, "good"),
+        ],
+        drop_thresholds=("t-2",),
+    )
+    got = con.execute(
+        "SELECT city, total, class_name, class_position, class_source FROM indices ORDER BY city"
+    ).fetchall()
+    assert got == [("x", None, "fair", 2, "published"), ("y", None, "good", 1, "published")]
+
+
+def test_a_whole_field_is_ranked_by_its_totals(tmp_path):
+    """All the published ranking's cities have a total here (2 of 2): the computed ranks are
+    of the same population and are shown — z 75 first, x 70 second — though the programme
+    published x as 1st (e.g. before a correction)."""
+    con = make(
+        tmp_path / "t.duckdb",
+        X + Z,
+        published=[
+            ("t-1", 2020, "x", "rank", 1, None),
+            ("t-1", 2020, None, "ranked", 2, "cities in the published ranking"),
+        ],
+    )
+    got = con.execute(
+        "SELECT city, rank, rank_source, ranked_cities FROM indices ORDER BY city"
+    ).fetchall()
+    assert got == [("x", 2, "computed", 2), ("z", 1, "computed", 2)]
+
+
+def test_a_partial_field_keeps_the_published_ranks(tmp_path):
+    """The same two cities of a ranking of 100: the published rank, of 100; z none."""
+    con = make(
+        tmp_path / "t.duckdb",
+        X + Z,
+        published=[
+            ("t-1", 2020, "x", "rank", 1, None),
+            ("t-1", 2020, None, "ranked", 100, "cities in the published ranking"),
+        ],
+    )
+    got = con.execute(
+        "SELECT city, rank, rank_source, ranked_cities FROM indices ORDER BY city"
+    ).fetchall()
+    assert got == [("x", 1, "published", 100), ("z", None, None, None)]

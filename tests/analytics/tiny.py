@@ -24,8 +24,12 @@ CITIES = [
 ]
 
 
-def make(path, scores, *, min_coverage=0.8, published=(), projects=()) -> duckdb.DuckDBPyConnection:
-    """``scores``: (city, year, methodology, level, item, score, status) tuples."""
+def make(
+    path, scores, *, min_coverage=0.8, published=(), projects=(), drop_thresholds=()
+) -> duckdb.DuckDBPyConnection:
+    """``scores``: (city, year, methodology, level, item, score, status) tuples;
+    ``published``: (methodology, year, city, kind, value, text_value) figures;
+    ``drop_thresholds``: methodologies that publish classes without thresholds."""
     con = duckdb.connect(str(path))
     storage.migrate(con)
     con.execute(
@@ -44,6 +48,8 @@ def make(path, scores, *, min_coverage=0.8, published=(), projects=()) -> duckdb
         "VALUES ('t-1', 't', 2020, 2021, 100), ('t-2', 't', 2022, 2022, 100)"
     )
     for m in ("t-1", "t-2"):
+        if m in drop_thresholds:
+            continue
         for pos, (cls, lo) in enumerate([("good", 75), ("fair", 50), ("poor", 0)], start=1):
             con.execute(
                 "INSERT INTO class_thresholds VALUES (?, ?, ?, ?, NULL, NULL)", [m, pos, cls, lo]

@@ -3,6 +3,7 @@ the URL."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tests.pages.conftest import texts
@@ -111,7 +112,58 @@ def test_rankings_never_show_not_assessed_as_zero(app):
     table = at.dataframe[0].value
     missing = table[table["total"].isna()]
     assert len(missing) > 0  # classes without a published total
-    assert (missing["total_label"] == "not assessed").all()
+    assert missing["class_name"].notna().all()
+    # they were assessed (a class exists): never "0", never "not assessed"
+    assert (missing["total_label"] == "no total published").all()
+
+
+def test_rankings_follow_the_index_and_name_the_rank_population(app):
+    """tc-transparency 2017: published ranks of 100 for most cities; the order is the index's
+    (Lviv 57, Kropyvnytskyi 56, …), a city without a published rank has none (Dnipro 25.6),
+    never a rank computed among the cities here."""
+    at = app("rankings", programme="tc-transparency", year="2017")
+    table = at.dataframe[0].value
+    totals = table["total"].dropna().tolist()
+    assert totals == sorted(totals, reverse=True)
+    assert set(table["rank_source"].dropna()) == {"published"}
+    assert set(table["ranked_cities"].dropna()) == {100}
+    assert pd.isna(table.set_index("city").loc["ua-dnipro", "rank"])  # no published rank
+    assert "The programme's own ranks in its published ranking" in texts(at)
+
+
+def test_rankings_sparklines_are_images_with_gaps(app):
+    import base64
+
+    at = app("rankings", programme="tc-transparency", year="2021")
+    table = at.dataframe[0].value.set_index("city")
+    svg = base64.b64decode(table.loc["ua-lviv", "sparkline"].split(",", 1)[1]).decode()
+    assert svg.startswith("<svg") and "<path" in svg
+    assert None in table.loc["ua-lviv", "history"] or len(table.loc["ua-lviv", "history"]) > 0
+    assert 0 not in [v for v in table.loc["ua-lviv", "history"] if v is not None]
+
+
+def test_classes_only_overview_colours_by_class(app):
+    import json
+
+    at = app("overview", programme="tc-wartime", year="2022")
+    metrics = {m.label: m.value for m in at.metric}
+    assert "Average index" not in metrics  # no placeholder as a big number
+    assert "classes only" not in metrics.values()
+    assert any(k.startswith("Share ") for k in metrics)
+    assert "gave classes only in 2022" in texts(at)
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    cities = next(layer for layer in deck["layers"] if layer["id"] == "cities")
+    colours = {tuple(p["colour"][:3]) for p in cities["data"] if isinstance(p["class_name"], str)}
+    assert colours and (170, 170, 170) not in colours  # every city with a class coloured
+
+
+def test_classes_only_city_has_no_placeholder_metric(app):
+    at = app("city", programme="tc-wartime", year="2022", city="ua-lviv")
+    values = [m.value for m in at.metric]
+    assert "not assessed" not in values and values
+    assert {m.label for m in at.metric} >= {"Class"}
+    history = at.dataframe[0].value  # the classes by year, not an empty index chart
+    assert list(history["year"]) == [2022, 2023] and history["class_label"].notna().all()
 
 
 def test_city_profile_from_the_url(app):
@@ -163,9 +215,79 @@ def test_trends_like_for_like(app):
     assert {m.label for m in at.metric} >= {"Cities compared", "Mean change, like-for-like"}
 
 
+def _vega_specs(at) -> list[dict]:
+    import json
+
+    return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+
+
+def _layers(spec: dict) -> list[dict]:
+    return [layer for layer in spec.get("layer", [spec])]
+
+
+@pytest.mark.parametrize(
+    "page, query",
+    [
+        ("city", {"city": "ua-lviv"}),
+        ("compare", {"cities": ["ua-lviv", "ua-mariupol", "ua-dnipro"]}),
+        ("trends", {"by": "all"}),
+    ],
+)
+def test_history_charts_are_on_time_in_segments_with_breaks(app, page, query):
+    """Every history chart: years on a quantitative axis (a missing year keeps its space),
+    lines drawn per segment (never across a gap or a break), the breaks marked."""
+    at = app(page, programme="tc-transparency", year="2021", **query)
+    spec = _vega_specs(at)[0]
+    layers = _layers(spec)
+    lines = [
+        layer
+        for layer in layers
+        if str(layer.get("mark", {}).get("type", layer.get("mark"))) == "line"
+    ]
+    assert lines and all(layer["encoding"]["x"]["type"] == "quantitative" for layer in lines)
+    assert all(layer["encoding"]["detail"]["field"] == "segment" for layer in lines)
+    rules = [layer for layer in layers if "rule" in str(layer.get("mark"))]
+    assert rules  # 2019 and 2024 are methodology breaks of tc-transparency
+    # no segment spans two methodologies or skips a programme year
+    import pyarrow as pa
+
+    el = at.get("vega_lite_chart")[0].proto
+    frames = [pa.ipc.open_stream(d.data.data).read_pandas() for d in el.datasets]
+    points = next(f for f in frames if "segment" in f.columns)
+    years = [2017, 2018, 2019, 2020, 2021, 2024]  # tc-transparency's years
+    for _, seg in points.groupby("segment"):
+        assert seg["methodology"].nunique() == 1
+        ys = sorted(seg["year"])
+        assert all(years.index(b) - years.index(a) == 1 for a, b in zip(ys, ys[1:]))
+
+
+def test_trends_average_over_the_same_cities_by_default(app):
+    at = app("trends", programme="tc-transparency", year="2021", by="all")
+    t = texts(at)
+    assert "(a balanced panel)" in t and "2019–2021: 6 cities" in t
+    at = app("trends", programme="tc-transparency", year="2021", by="all", panel="all")
+    assert "2017: 21 cities" in texts(at)
+
+
+def test_like_for_like_within_one_methodology(app):
+    at = app("trends", programme="tc-transparency", year="2021", **{"from": "2019", "to": "2021"})
+    assert "No city has comparable data in both years." not in texts(at)
+    assert {m.label: m.value for m in at.metric}["Cities compared"] == "7"
+
+
 def test_trends_for_classes_only(app):
     at = app("trends", programme="tc-wartime", year="2023")
     assert "publishes classes only" in texts(at)
+    assert "Share of cities in each class" in texts(at)  # classes exist: they are shown
+
+
+def test_compare_for_classes_only_shows_classes(app):
+    at = app("compare", programme="tc-wartime", year="2023", cities=["ua-lviv", "ua-dnipro"])
+    assert "gave classes only, no totals" in texts(at)
+    table = at.dataframe[0].value
+    assert {"transparent", "partially transparent", "non-transparent"} & set(
+        table.stack().dropna()
+    )
 
 
 def test_methodology_page(app):
