@@ -9,7 +9,10 @@ dashboard can serve: the live file, else the newest kept version that passes.
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,13 +158,15 @@ def _differs(work: duckdb.DuckDBPyConnection, table: str) -> bool:
 @dataclass(frozen=True)
 class Usable:
     """What to serve for the database at ``live``: ``path`` (the live file itself when it is
-    healthy), what is wrong with the live file, and the kept version served instead."""
+    healthy), what is wrong with the live file, and the kept version served instead (or
+    ``rescued``: a database rebuilt from the shipped reference data)."""
 
     live: Path
     path: Path | None
     problem: str | None = None
     version: str | None = None
     version_time_utc: str | None = None
+    rescued: bool = False
 
 
 def usable(live: Path) -> Usable:
@@ -176,3 +181,29 @@ def usable(live: Path) -> Usable:
         if verify(candidate).ok:
             return Usable(live, candidate, health.problem, kept["version"], kept["replaced_at_utc"])
     return Usable(live, None, health.problem)
+
+
+def rescue_path(live: Path) -> Path:
+    """Where a database rebuilt from the shipped reference data is kept for a damaged ``live``
+    file without a good version (beside it; the damaged file itself is left for inspection)."""
+    return Path(live).parent / f".{Path(live).name}.rescue.duckdb"
+
+
+def rescue(live: Path, progress: Callable[[float, str], None] | None = None) -> Path:
+    """A usable database for a damaged ``live`` file that has no good kept version: a rescue
+    file that passes ``verify``, else one built now from the shipped reference data (beside the
+    live file, or in the temporary folder where there is no room or permission)."""
+    from .build import build_database
+
+    spare = Path(tempfile.gettempdir()) / f"ocm-rescue-{os.getuid()}-{Path(live).name}"
+    failure: Exception | None = None
+    for target in (rescue_path(live), spare):
+        if target.exists() and verify(target).ok:
+            return target
+        try:
+            build_database(target, demo=True, progress=progress)
+            return target
+        except (OSError, storage.WriteLocked) as e:
+            failure = e
+    assert failure is not None
+    raise failure

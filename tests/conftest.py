@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from analytics import storage
 from analytics.build import build_database
 
 ROOT = Path(__file__).resolve().parent.parent
+# Tests see a page's error as the exception it is (AppTest's ``at.exception``, the browser's
+# error box), not as the dashboard's calm message for viewers (pages.common.friendly_errors).
+os.environ.setdefault("OCM_SHOW_ERRORS", "1")
 
 
 @pytest.fixture(scope="session")
