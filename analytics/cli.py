@@ -122,6 +122,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if found.ok else 4
 
 
+def cmd_health_server(args: argparse.Namespace) -> int:
+    from .health import health_server
+
+    server = health_server(args.db, args.address, args.port)
+    print(f"health endpoint on http://{args.address}:{server.server_port}/health for {args.db}")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def cmd_rollback(args: argparse.Namespace) -> int:
     if args.list:
         for v in storage.versions(args.db):
@@ -168,7 +182,9 @@ def parser() -> argparse.ArgumentParser:
             help="database file (default: $OCM_DB or data/transparency.duckdb)",
         )
         # Commands that read the database check it first, so none works on a damaged file.
-        sp.set_defaults(func=func, reads=name not in ("build", "check", "bench", "rollback"))
+        sp.set_defaults(
+            func=func, reads=name not in ("build", "check", "bench", "rollback", "health-server")
+        )
         return sp
 
     b = add("build", cmd_build, "build the database anew from the shipped reference data")
@@ -232,6 +248,14 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip the recompute of the results (reads every table; for frequent probes)",
     )
+
+    hs = add(
+        "health-server",
+        cmd_health_server,
+        "an HTTP health endpoint: GET /health is 200 while the database is usable, 503 when not",
+    )
+    hs.add_argument("--port", type=int, default=8599, help="default 8599")
+    hs.add_argument("--address", default="127.0.0.1", help="default 127.0.0.1")
 
     k = add("bench", cmd_bench, "benchmarks (not tests): print a JSON report of timings")
     k.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")

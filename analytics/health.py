@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
@@ -207,3 +209,50 @@ def rescue(live: Path, progress: Callable[[float, str], None] | None = None) -> 
             failure = e
     assert failure is not None
     raise failure
+
+
+class _Probe:
+    """``verify`` of one file, again only when its signature changes (a probe every few
+    seconds costs a ``stat``)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._last: tuple[tuple | None, Health] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Health:
+        sig = storage.signature(self.path)
+        with self._lock:
+            if self._last is None or self._last[0] != sig or sig is None:
+                if sig is None:
+                    found = Health(str(self.path), problem="no database file")
+                else:
+                    found = verify(self.path)
+                self._last = (sig, found)
+            return self._last[1]
+
+
+def health_server(path: Path, host: str = "127.0.0.1", port: int = 8599) -> ThreadingHTTPServer:
+    """An HTTP health endpoint for a load balancer or supervisor: ``GET /health`` answers
+    200 with the check's line while the database at ``path`` is usable, 503 when it is not
+    (missing, damaged, wrong schema). Call ``serve_forever()`` on the result."""
+    probe = _Probe(path)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.split("?")[0] not in ("/health", "/"):
+                self.send_error(404)
+                return
+            found = probe()
+            body = (found.to_text() + "\n").encode("utf-8")
+            self.send_response(200 if found.ok else 503)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # a probe every few seconds would fill the log
+
+    return ThreadingHTTPServer((host, port), Handler)

@@ -280,3 +280,27 @@ def test_an_unexpected_error_is_one_line_with_status_70(db, monkeypatch, capsys)
     assert cli.main(["info", "--db", str(db)]) == 70
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "unexpected RuntimeError" in err[0] and "OCM_DEBUG" in err[0]
+
+
+def test_health_endpoint_fails_when_the_database_is_unreadable(db):
+    import threading
+    import urllib.error
+    import urllib.request
+
+    server = health.health_server(db, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/health"
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            assert r.status == 200 and b"OK" in r.read()
+        truncate(db)  # the signature changes: checked again
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            urllib.request.urlopen(url, timeout=30)
+        assert failed.value.code == 503 and b"cut short" in failed.value.read()
+        db.unlink()
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            urllib.request.urlopen(url, timeout=30)
+        assert failed.value.code == 503
+    finally:
+        server.shutdown()
+        server.server_close()
