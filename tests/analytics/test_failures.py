@@ -265,11 +265,26 @@ def log_line(db: Path) -> str:
 def test_missing_files_and_wrong_arguments(tmp_path):
     assert run("info", "--db", str(tmp_path / "none.duckdb")).returncode == 3
     r = run("import", str(tmp_path / "none.csv"), "--db", str(tmp_path / "none.duckdb"))
-    assert r.returncode == 3 and "none.csv: no such file" in one_line(r)
+    assert r.returncode == 3 and "none.csv: no such file or folder" in one_line(r)
+    r = run("info", "--db", str(tmp_path))  # a folder given as the database
+    assert r.returncode == 3 and "is a folder, not a file" in one_line(r)
     for args in (["nope"], ["info", "--bogus"], ["scorecard", "ua-lviv", "soon", "--out", "x"]):
         r = run(*args)
         assert r.returncode == 2, (args, r.stderr)
         assert "see --help" in one_line(r)
+
+
+def test_export_into_a_missing_folder(built_db, tmp_path):
+    r = run(
+        "export",
+        "--table",
+        "cities",
+        "--out",
+        str(tmp_path / "no" / "c.csv"),
+        "--db",
+        str(built_db),
+    )
+    assert r.returncode == 3 and "c.csv: no such file or folder" in one_line(r)
 
 
 def test_an_unexpected_error_is_one_line_with_status_70(db, monkeypatch, capsys):
