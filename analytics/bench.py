@@ -164,8 +164,8 @@ def run(quick: bool = False, rows: int = 1_000_000, stress_cities: int = 10_000)
             "duckdb": duckdb.__version__,
         }
     }
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
         _, report["build_reference_s"] = _timed(
             build.build_database, tmp / "ref.duckdb", demo=False
         )

@@ -11,11 +11,14 @@ import argparse
 import errno
 import json
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
+
+import duckdb
 
 from . import catalog, storage
 from .paths import db_path
@@ -122,6 +125,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if found.ok else 4
 
 
+def cmd_health_server(args: argparse.Namespace) -> int:
+    from .health import health_server
+
+    server = health_server(args.db, args.address, args.port)
+    print(f"health endpoint on http://{args.address}:{server.server_port}/health for {args.db}")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
 def cmd_rollback(args: argparse.Namespace) -> int:
     if args.list:
         for v in storage.versions(args.db):
@@ -130,6 +147,8 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     try:
         restored = storage.rollback(args.db)
     except FileNotFoundError as e:
+        if e.errno is not None:  # the folder itself is missing
+            raise
         _say(args, f"{e}; build anew with `python -m analytics build`")
         return 3
     print(f"restored {restored.name}; {len(storage.versions(args.db))} earlier version(s) left")
@@ -168,7 +187,9 @@ def parser() -> argparse.ArgumentParser:
             help="database file (default: $OCM_DB or data/transparency.duckdb)",
         )
         # Commands that read the database check it first, so none works on a damaged file.
-        sp.set_defaults(func=func, reads=name not in ("build", "check", "bench", "rollback"))
+        sp.set_defaults(
+            func=func, reads=name not in ("build", "check", "bench", "rollback", "health-server")
+        )
         return sp
 
     b = add("build", cmd_build, "build the database anew from the shipped reference data")
@@ -233,6 +254,14 @@ def parser() -> argparse.ArgumentParser:
         help="skip the recompute of the results (reads every table; for frequent probes)",
     )
 
+    hs = add(
+        "health-server",
+        cmd_health_server,
+        "an HTTP health endpoint: GET /health is 200 while the database is usable, 503 when not",
+    )
+    hs.add_argument("--port", type=int, default=8599, help="default 8599")
+    hs.add_argument("--address", default="127.0.0.1", help="default 127.0.0.1")
+
     k = add("bench", cmd_bench, "benchmarks (not tests): print a JSON report of timings")
     k.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     k.add_argument("--rows", type=int, default=1_000_000, help="rows for the import benchmark")
@@ -289,17 +318,33 @@ def failure(error: BaseException, db: Path) -> tuple[int, str]:
             return status, str(error)
     if isinstance(error, OSError):
         return _os_failure(error)
+    if isinstance(error, duckdb.Error):  # DuckDB's own file errors (COPY … TO a file)
+        for marker, status, what in _DUCKDB_FILE_ERRORS:
+            if marker in str(error).lower():
+                return status, f"{_quoted_path(str(error))}{what}"
     where = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
     at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
     first = str(error).splitlines()[0] if str(error) else ""
     return 70, f"unexpected {type(error).__name__}{at}: {first} (OCM_DEBUG=1 shows the details)"
 
 
+_DUCKDB_FILE_ERRORS = (
+    ("no such file or directory", 3, "no such file or folder"),
+    ("permission denied", 6, "permission denied"),
+    ("no space left", 5, "no space left on the device"),
+)
+
+
+def _quoted_path(text: str) -> str:
+    found = re.search(r'"([^"]+)"', text)
+    return f"{found.group(1)}: " if found else ""
+
+
 def _os_failure(error: OSError) -> tuple[int, str]:
     name = error.filename or ""
     what = f"{name}: " if name else ""
     if error.errno == errno.ENOENT:
-        return 3, f"{what}no such file"
+        return 3, f"{what}no such file or folder"
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return 6, f"{what}permission denied ({error.strerror or error})"
     if error.errno in (errno.ENOSPC, errno.EDQUOT):

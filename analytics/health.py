@@ -9,8 +9,13 @@ dashboard can serve: the live file, else the newest kept version that passes.
 
 from __future__ import annotations
 
+import os
+import tempfile
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
@@ -155,13 +160,15 @@ def _differs(work: duckdb.DuckDBPyConnection, table: str) -> bool:
 @dataclass(frozen=True)
 class Usable:
     """What to serve for the database at ``live``: ``path`` (the live file itself when it is
-    healthy), what is wrong with the live file, and the kept version served instead."""
+    healthy), what is wrong with the live file, and the kept version served instead (or
+    ``rescued``: a database rebuilt from the shipped reference data)."""
 
     live: Path
     path: Path | None
     problem: str | None = None
     version: str | None = None
     version_time_utc: str | None = None
+    rescued: bool = False
 
 
 def usable(live: Path) -> Usable:
@@ -176,3 +183,76 @@ def usable(live: Path) -> Usable:
         if verify(candidate).ok:
             return Usable(live, candidate, health.problem, kept["version"], kept["replaced_at_utc"])
     return Usable(live, None, health.problem)
+
+
+def rescue_path(live: Path) -> Path:
+    """Where a database rebuilt from the shipped reference data is kept for a damaged ``live``
+    file without a good version (beside it; the damaged file itself is left for inspection)."""
+    return Path(live).parent / f".{Path(live).name}.rescue.duckdb"
+
+
+def rescue(live: Path, progress: Callable[[float, str], None] | None = None) -> Path:
+    """A usable database for a damaged ``live`` file that has no good kept version: a rescue
+    file that passes ``verify``, else one built now from the shipped reference data (beside the
+    live file, or in the temporary folder where there is no room or permission)."""
+    from .build import build_database
+
+    spare = Path(tempfile.gettempdir()) / f"ocm-rescue-{os.getuid()}-{Path(live).name}"
+    failure: Exception | None = None
+    for target in (rescue_path(live), spare):
+        if target.exists() and verify(target).ok:
+            return target
+        try:
+            build_database(target, demo=True, progress=progress)
+            return target
+        except (OSError, storage.WriteLocked) as e:
+            failure = e
+    assert failure is not None
+    raise failure
+
+
+class _Probe:
+    """``verify`` of one file, again only when its signature changes (a probe every few
+    seconds costs a ``stat``)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._last: tuple[tuple | None, Health] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> Health:
+        sig = storage.signature(self.path)
+        with self._lock:
+            if self._last is None or self._last[0] != sig or sig is None:
+                if sig is None:
+                    found = Health(str(self.path), problem="no database file")
+                else:
+                    found = verify(self.path)
+                self._last = (sig, found)
+            return self._last[1]
+
+
+def health_server(path: Path, host: str = "127.0.0.1", port: int = 8599) -> ThreadingHTTPServer:
+    """An HTTP health endpoint for a load balancer or supervisor: ``GET /health`` answers
+    200 with the check's line while the database at ``path`` is usable, 503 when it is not
+    (missing, damaged, wrong schema). Call ``serve_forever()`` on the result."""
+    probe = _Probe(path)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.split("?")[0] not in ("/health", "/"):
+                self.send_error(404)
+                return
+            found = probe()
+            body = (found.to_text() + "\n").encode("utf-8")
+            self.send_response(200 if found.ok else 503)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # a probe every few seconds would fill the log
+
+    return ThreadingHTTPServer((host, port), Handler)

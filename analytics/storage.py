@@ -192,6 +192,8 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection that can touch nothing but this database file."""
     if not Path(path).exists():
         raise DatabaseMissing(f"no database at {path}: run `python -m analytics build`")
+    if Path(path).is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a database file", str(path))
     # DuckDB shares one database instance per path within a process: connect(path) would hand
     # back the instance of a file that a write has since replaced. An in-memory instance with
     # the file attached always opens the file now at ``path``.

@@ -3,15 +3,22 @@ the sidebar, downloads and labels."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-from collections.abc import Callable
+import logging
+import os
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from analytics import dashboard, exports, i18n, roles, storage
+from analytics import dashboard, exports, health, i18n, roles, storage
 from analytics.build import ensure_database as _ensure
 from analytics.paths import db_path
 
@@ -158,10 +165,15 @@ def account() -> None:
 # ------------------------------------------------------------------------------ database
 
 
+_log = logging.getLogger("ocm.dashboard")
+
+
 def ensure_database() -> None:
-    """Build the database on first start, with a progress bar (a few seconds)."""
+    """Build the database on first start, with a progress bar (a few seconds); on start and
+    whenever the file changes, check that it can be served (``served``)."""
     path = db_path()
     if path.exists():
+        served()
         return
     with st.status(t("Preparing the database (first start)…"), expanded=True) as status:
         bar = st.progress(0.0)
@@ -180,10 +192,13 @@ def ensure_database() -> None:
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _open(path: str, signature: tuple) -> duckdb.DuckDBPyConnection:
-    return storage.connect_read_only(path)
+    return storage.connect_read_only(Path(path))
 
 
 _seen: dict[str, tuple] = {}
+# Per database file: its signature when it was last checked, and what is served for it.
+_served: dict[str, tuple[tuple, health.Usable]] = {}
+_served_lock = threading.Lock()
 
 
 def signature() -> tuple:
@@ -207,9 +222,128 @@ def signature() -> tuple:
     return sig
 
 
+def served() -> health.Usable:
+    """What the pages read: the database file when it opens and holds the schema; else the
+    newest kept version that does; else a database rebuilt from the shipped reference data.
+
+    Checked once per version of the file (its signature), so a page run only pays a ``stat``;
+    a damaged file is logged once, and every session sees the same choice.
+    """
+    live, sig = db_path(), signature()
+    hit = _served.get(str(live))
+    if hit is not None and hit[0] == sig:
+        return hit[1]
+    with _served_lock:  # one check per new file, not one per session that notices it
+        hit = _served.get(str(live))
+        if hit is not None and hit[0] == sig:
+            return hit[1]
+        use = health.usable(live)
+        if use.path is None:
+            use = replace(use, path=_rescue(live), rescued=True)
+        if use.problem:
+            _log.error("database %s is damaged (%s); serving %s", live, use.problem, use.path)
+        _served[str(live)] = (sig, use)
+        return use
+
+
+def _rescue(live: Path) -> Path:
+    with st.status(t("Preparing the database…"), expanded=False) as status:
+        bar = st.progress(0.0)
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+        try:
+            path = health.rescue(live, progress=progress)
+        except Exception:
+            _log.exception("database %s is damaged and no rescue could be built", live)
+            status.update(state="error")
+            st.error(
+                t(
+                    "The data cannot be shown right now. The administrators have been "
+                    "told; please try again later."
+                ),
+                icon=":material/cloud_off:",
+            )
+            st.stop()
+        status.update(label=t("Database ready"), state="complete")
+    return path
+
+
+def database_notice() -> None:
+    """Where the database file is damaged: what is shown instead — in detail, with what to do,
+    for admins; calmly ("showing data as of …") for everyone else."""
+    use = served()
+    if use.problem is None:
+        return
+    if roles.may(role(), "rollback"):
+        st.error(_admin_notice(use), icon=":material/report:")
+    elif use.rescued:
+        st.info(t("Showing the shipped reference data."), icon=":material/history:")
+    else:
+        st.info(
+            t("Showing data as of {when} UTC.", when=(use.version_time_utc or "?")[:16]),
+            icon=":material/history:",
+        )
+
+
+def _admin_notice(use: health.Usable) -> str:
+    if use.rescued:
+        return t(
+            "The database file {path} cannot be read ({problem}) and no good earlier "
+            "version is kept: the dashboard shows the shipped reference data, rebuilt. "
+            "Build the database anew with `python -m analytics build`.",
+            path=use.live,
+            problem=t(use.problem or ""),
+        )
+    return t(
+        "The database file {path} cannot be read ({problem}). The dashboard shows the last "
+        "good version, {version} (replaced at {when} UTC). Check the kept versions with "
+        "`python -m analytics check` and put a good one back with `python -m analytics "
+        "rollback`.",
+        path=use.live,
+        problem=t(use.problem or ""),
+        version=use.version,
+        when=use.version_time_utc or "?",
+    )
+
+
+def _show_errors() -> bool:
+    """Whether an unexpected error is raised as it is (development and tests:
+    ``OCM_SHOW_ERRORS=1`` or ``--client.showErrorDetails full``) rather than replaced by our
+    own message."""
+    flag = os.environ.get("OCM_SHOW_ERRORS")
+    if flag in ("0", "1"):
+        return flag == "1"
+    return str(st.get_option("client.showErrorDetails")) not in ("none", "type", "False")
+
+
+@contextlib.contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Around a page run: anything unexpected is logged with a reference and shown as a calm,
+    translated message with no links (Streamlit's own error box links to outside search
+    engines). ``st.stop``, ``st.rerun`` and page switches are not errors: they pass through."""
+    try:
+        yield
+    except Exception:
+        if _show_errors():
+            raise
+        ref = time.strftime("%Y%m%d-%H%M%S", time.gmtime()) + "-" + secrets.token_hex(2)
+        _log.exception("page error, reference %s", ref)
+        st.error(
+            t(
+                "Something went wrong while showing this page. It has been logged "
+                "(reference {ref}); please try again, or choose another page.",
+                ref=ref,
+            ),
+            icon=":material/error:",
+        )
+
+
 def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor on the read-only connection to the current database file."""
-    return storage.cursor(_open(str(db_path()), signature()))
+    """A cursor on the read-only connection to the database served (see ``served``)."""
+    use = served()
+    return storage.cursor(_open(str(use.path), signature()))
 
 
 # Results are shared between sessions without copies (st.cache_resource rather than

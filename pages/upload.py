@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import catalog, importer
+from analytics import catalog, importer, storage
 from analytics.paths import db_path
 from pages import common
 from pages.common import t
@@ -42,6 +42,26 @@ def _problems_frame(report: importer.ImportReport) -> pd.DataFrame:
             }
             for p in report.problems
         ]
+    )
+
+
+def _server_refusal(error: Exception) -> str:
+    """Why the server (not the file) refused an import, in the interface language."""
+    if isinstance(error, storage.NotEnoughSpace):
+        return t(
+            "The server has too little free space for the import ({free} MB free, {needed} MB "
+            "needed). The database was not changed; tell the administrator.",
+            free=common.fmt_num(error.free / 1e6),
+            needed=common.fmt_num(error.needed / 1e6),
+        )
+    if isinstance(error, storage.WriteLocked):
+        return t(
+            "Another import is still being written. The database was not changed; try again "
+            "in a few minutes."
+        )
+    return t(
+        "The database file cannot be read, so nothing can be imported into it. The database "
+        "was not changed; tell the administrator (see Database versions)."
     )
 
 
@@ -164,6 +184,10 @@ else:
                     status.update(label=t("Refused"), state="error")
                     checked["report"] = e.report
                     _show_problems(e.report)
+                    st.stop()
+                except (storage.NotEnoughSpace, storage.WriteLocked, storage.DatabaseDamaged) as e:
+                    status.update(label=t("Refused"), state="error")
+                    st.error(_server_refusal(e), icon=":material/error:")
                     st.stop()
                 status.update(
                     label=t("Imported in {s:.1f} s", s=done.seconds),

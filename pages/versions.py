@@ -51,6 +51,16 @@ if st.button(
     disabled=not sure,
     icon=":material/undo:",
 ):
-    restored = storage.rollback(db_path())
+    try:
+        restored = storage.rollback(db_path())
+    except (storage.NotEnoughSpace, storage.WriteLocked):
+        st.error(
+            t(
+                "The rollback could not be done now; the database was not changed. "
+                "Try again later, or run `python -m analytics rollback` on the server."
+            ),
+            icon=":material/error:",
+        )
+        st.stop()
     st.session_state["rolled_back"] = restored.name
     st.rerun()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,9 @@ SHIPPED_CITIES = sum(1 for _ in (ROOT / "data/reference/cities.csv").open(encodi
 SHIPPED_INDICATORS = (
     sum(1 for _ in (ROOT / "data/reference/indicators.csv").open(encoding="utf-8")) - 1
 )
+# Tests see a page's error as the exception it is (AppTest's ``at.exception``, the browser's
+# error box), not as the dashboard's calm message for viewers (pages.common.friendly_errors).
+os.environ.setdefault("OCM_SHOW_ERRORS", "1")
 
 
 @pytest.fixture(scope="session")

@@ -265,11 +265,26 @@ def log_line(db: Path) -> str:
 def test_missing_files_and_wrong_arguments(tmp_path):
     assert run("info", "--db", str(tmp_path / "none.duckdb")).returncode == 3
     r = run("import", str(tmp_path / "none.csv"), "--db", str(tmp_path / "none.duckdb"))
-    assert r.returncode == 3 and "none.csv: no such file" in one_line(r)
+    assert r.returncode == 3 and "none.csv: no such file or folder" in one_line(r)
+    r = run("info", "--db", str(tmp_path))  # a folder given as the database
+    assert r.returncode == 3 and "is a folder, not a file" in one_line(r)
     for args in (["nope"], ["info", "--bogus"], ["scorecard", "ua-lviv", "soon", "--out", "x"]):
         r = run(*args)
         assert r.returncode == 2, (args, r.stderr)
         assert "see --help" in one_line(r)
+
+
+def test_export_into_a_missing_folder(built_db, tmp_path):
+    r = run(
+        "export",
+        "--table",
+        "cities",
+        "--out",
+        str(tmp_path / "no" / "c.csv"),
+        "--db",
+        str(built_db),
+    )
+    assert r.returncode == 3 and "c.csv: no such file or folder" in one_line(r)
 
 
 def test_an_unexpected_error_is_one_line_with_status_70(db, monkeypatch, capsys):
@@ -280,3 +295,27 @@ def test_an_unexpected_error_is_one_line_with_status_70(db, monkeypatch, capsys)
     assert cli.main(["info", "--db", str(db)]) == 70
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "unexpected RuntimeError" in err[0] and "OCM_DEBUG" in err[0]
+
+
+def test_health_endpoint_fails_when_the_database_is_unreadable(db):
+    import threading
+    import urllib.error
+    import urllib.request
+
+    server = health.health_server(db, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/health"
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            assert r.status == 200 and b"OK" in r.read()
+        truncate(db)  # the signature changes: checked again
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            urllib.request.urlopen(url, timeout=30)
+        assert failed.value.code == 503 and b"cut short" in failed.value.read()
+        db.unlink()
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            urllib.request.urlopen(url, timeout=30)
+        assert failed.value.code == 503
+    finally:
+        server.shutdown()
+        server.server_close()

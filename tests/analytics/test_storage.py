@@ -156,7 +156,7 @@ def test_writes_keep_versions_and_rollback_restores_them(db, monkeypatch):
 def test_rollback_command(db, capsys):
     from analytics.cli import main
 
-    assert main(["rollback", "--db", str(db)]) == 3  # nothing kept yet: a missing file (README exit statuses)
+    assert main(["rollback", "--db", str(db)]) == 3  # nothing kept: a missing file
     with storage.writing(db) as con:
         con.execute("DELETE FROM project_cities")
     assert main(["rollback", "--db", str(db), "--list"]) == 0
