@@ -12,15 +12,23 @@ partly met (half the points) or unmet. Some indicators do not apply to some citi
 (not_applicable), a few are not assessed in a year, and cities outside Ukraine join in 2019.
 A demo project gives its cities an extra push from its second year, so the impact estimate
 has something real to find.
+
+Cities under occupation or on the front line (``data/reference/not_assessable.csv``, reviewed
+by hand, with the reason and a source) are generated as not assessed in the years they could
+not be assessed, as the real programme did: the demo never shows them as leaders or risers.
 """
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pyarrow as pa
+
+from .paths import REFERENCE_DIR
 
 PROGRAMME = "demo-index"
 SOURCE = "synthetic demo generator"
@@ -235,6 +243,32 @@ def _programme_document(meths: list[dict]) -> dict:
     }
 
 
+def not_assessable(ref: Path = REFERENCE_DIR) -> dict[str, tuple[int, int | None, str]]:
+    """City code → (first year, last year or None, reason) of the years it was not assessable."""
+    path = ref / "not_assessable.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as f:
+        return {
+            r["city"]: (
+                int(r["year_from"]),
+                int(r["year_to"]) if r["year_to"] else None,
+                r["reason"],
+            )
+            for r in csv.DictReader(f)
+        }
+
+
+def _not_assessable_mask(codes: np.ndarray, years: np.ndarray, ref: Path) -> np.ndarray:
+    """True for the (city, year) pairs the demo must leave not assessed."""
+    mask = np.zeros((len(codes), len(years)), dtype=bool)
+    index = {c: i for i, c in enumerate(codes)}
+    for city, (y0, y1, _) in not_assessable(ref).items():
+        if city in index:
+            mask[index[city]] = (years >= y0) & (years <= (y1 if y1 is not None else years.max()))
+    return mask
+
+
 def _make_cities(con: duckdb.DuckDBPyConnection, n: int, rng: np.random.Generator) -> None:
     """Invent ``n`` synthetic cities scattered around the real ones (for benchmarks)."""
     real = con.execute(
@@ -272,7 +306,11 @@ def _make_cities(con: duckdb.DuckDBPyConnection, n: int, rng: np.random.Generato
 
 
 def generate(
-    con: duckdb.DuckDBPyConnection, spec: DemoSpec = DemoSpec(), batch: int = 2, progress=None
+    con: duckdb.DuckDBPyConnection,
+    spec: DemoSpec = DemoSpec(),
+    batch: int = 2,
+    progress=None,
+    ref: Path = REFERENCE_DIR,
 ) -> int:
     """Add the demo programme, its scores (one import batch) and the demo project.
 
@@ -316,6 +354,8 @@ def generate(
     if spec.cities is None:  # the real cities outside Ukraine join later (benchmark cities don't)
         assessed &= ~((~is_ua)[:, None] & (years[None, :] < 2019))
     area_effect = {a[0]: rng.normal(0, 0.6) for a in AREAS}
+    # Applied after every random draw, so the other cities' data stays as it was.
+    unassessable = _not_assessable_mask(codes, years, ref)
 
     say("generating indicator scores")
     tables = []
@@ -341,6 +381,7 @@ def generate(
         status = np.zeros(p.shape, dtype=np.int8)  # 0 scored, 1 not_applicable, 2 not_assessed
         status[np.broadcast_to(not_applicable[:, None, :], p.shape)] = 1
         status[(rng.random(p.shape) < 0.005) & (status == 0)] = 2
+        status[np.broadcast_to(unassessable[:, yidx][:, :, None], p.shape)] = 2
         keep = np.broadcast_to(assessed[:, yidx][:, :, None], p.shape)
         ci, yi, ii = np.nonzero(keep)
         st = status[ci, yi, ii]

@@ -20,7 +20,7 @@ city = st.selectbox(
     t("City"),
     codes,
     format_func=label.get,
-    key=common.bind("city", codes, "ua-lviv" if "ua-lviv" in codes else codes[0]),
+    key=common.bind("city", codes, "ua-lviv" if "ua-lviv" in codes else codes[0], label=label.get),
 )
 common.remember(city=city)
 info = common.run(dashboard.city_info, city, lang=lang)

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import streamlit as st
+import streamlit.commands.navigation as _st_navigation
 
 from analytics import dashboard, exports, i18n, roles, storage
 from analytics.build import ensure_database as _ensure
@@ -27,6 +28,18 @@ STATE_LABELS = {
     "not_assessed": "not assessed",
     "missing": "no data",
 }
+
+
+def _record_page_not_found(ctx) -> None:
+    """Replaces Streamlit's "Page not found" dialog (English only, whatever the interface
+    language): the page asked for is kept, and ``notice_page_not_found`` says so in the
+    chosen language."""
+    name = getattr(ctx.pages_manager, "intended_page_name", None) or ""
+    st.session_state["_page_not_found"] = name or "?"
+
+
+if hasattr(_st_navigation, "send_page_not_found"):
+    _st_navigation.send_page_not_found = _record_page_not_found
 
 
 def t(text: str, **kwargs) -> str:
@@ -238,19 +251,56 @@ def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> Non
             **spec,
             "config": {**spec.get("config", {}), "locale": {"number": VEGA_LOCALES[lang()]}},
         }
+    if export:
+        spec = with_source_line(spec, source_line(_about(fn.__name__, None, None)))
     st.vega_lite_chart(spec, width="stretch" if stretch else "content")
     if export:
         name = "-".join([fn.__name__, *(str(a) for a in args if isinstance(a, (str, int)))])
         st.download_button(
             t("SVG"),
             lambda: _svg(spec),
-            f"{name}.svg",
+            exports.file_name(name, _about(name, None, None), "svg"),
             "image/svg+xml",
             key=f"svg_{name}",
             icon=":material/image:",
             on_click="ignore",
             type="tertiary",
         )
+
+
+def source_line(about: exports.About) -> str:
+    """The line under an exported chart: where its figures come from, and the synthetic flag."""
+    if about.synthetic:
+        return t("SYNTHETIC demo data, not a real assessment · Open Cities Monitor")
+    if about.programme is None:
+        return t("Source: Open Cities Monitor (see data/SOURCES.md)")
+    return t(
+        "Source: {org}, {url} · {programme} {year} · Open Cities Monitor",
+        org=about.organisation or about.programme,
+        url=about.source_url or "—",
+        programme=about.methodology or about.programme,
+        year=about.year or "",
+    ).replace("  ", " ")
+
+
+def with_source_line(spec: dict, line: str) -> dict:
+    """``spec`` with ``line`` under the chart (so a saved PNG or SVG says where it is from)."""
+    title = spec.get("title")
+    if isinstance(title, dict):
+        return {**spec, "title": {**title, "subtitle": line}}
+    if title:
+        return {**spec, "title": {"text": title, "subtitle": line}}
+    return {
+        **spec,
+        "title": {
+            "text": line,
+            "orient": "bottom",
+            "anchor": "start",
+            "fontSize": 10,
+            "fontWeight": "normal",
+            "color": "#555",
+        },
+    }
 
 
 def _svg(spec: dict) -> bytes:
@@ -260,6 +310,42 @@ def _svg(spec: dict) -> bytes:
 
 
 # ------------------------------------------------------------------------------ URL state
+
+
+#: How many characters of a link's value a notice repeats.
+NOTICE_CHARS = 40
+
+
+def shown_value(value: object) -> str:
+    """A value from a link, safe to repeat in a notice: one line, at most ``NOTICE_CHARS``
+    characters, as code (never read as Markdown)."""
+    text = " ".join(str(value).split()).replace("`", "'")
+    if len(text) > NOTICE_CHARS:
+        text = text[: NOTICE_CHARS - 1] + "…"
+    return f"`{text}`" if text else "“”"
+
+
+def notice(text: str) -> None:
+    """A visible notice about the link (a bad value and what is shown instead), at the top
+    of the page."""
+    box = st.session_state.get("_notice_box")
+    try:
+        (box or st).warning(text, icon=":material/link_off:")
+    except Exception:  # the box belongs to an earlier run
+        st.warning(text, icon=":material/link_off:")
+
+
+def notice_page_not_found(default_title: str) -> None:
+    """In ``app.py`` after ``st.navigation``: say that the page in the link does not exist."""
+    name = st.session_state.pop("_page_not_found", None)
+    if name is not None:
+        notice(
+            t(
+                "There is no page {page}; showing {shown}.",
+                page=shown_value(name),
+                shown=default_title,
+            )
+        )
 
 
 def url_get(name: str, default=None):
@@ -285,12 +371,21 @@ def url_set(**values) -> None:
             st.query_params[key] = str(value)
 
 
-def bind(key: str, options: list | None, default):
+def bind(
+    key: str,
+    options: list | None,
+    default,
+    *,
+    what: str | None = None,
+    label: Callable | None = None,
+):
     """The session-state key of a widget for URL parameter ``key``, with its value set.
 
     A value that arrives in the URL from outside (a shared link, a click that opened this page)
     wins; otherwise the widget keeps its value, and falls back to the last value chosen on this
-    page in this session, then to ``default``.
+    page in this session, then to ``default``. A value in the URL that is not among
+    ``options`` shows a notice (``what`` names the kind of thing, ``label`` shows an option)
+    and the page shows the default instead.
     """
     wkey, ukey, keep = f"w_{key}", f"u_{key}", f"keep_{key}"
     want = url_get(key)
@@ -307,24 +402,76 @@ def bind(key: str, options: list | None, default):
     elif st.session_state.get(wkey) not in options:
         kept = st.session_state.get(keep)
         st.session_state[wkey] = kept if kept in options else default
+    if want is not None and not match and want != st.session_state.get(ukey):
+        shown = st.session_state[wkey]
+        notice(_unknown(key, want, (label or str)(shown) if shown is not None else "—", what))
+        st.session_state[ukey] = want  # said once; the URL now shows what is shown
     # Assign it anew on every run: a widget drawn by another page is a new widget to
     # Streamlit, which would otherwise start it from its default.
     st.session_state[wkey] = st.session_state[wkey]
     return wkey
 
 
-def bind_list(key: str, options: list, default: list | None = None) -> str:
-    """Like ``bind`` for a multiselect (the URL repeats the parameter)."""
+def _unknown(key: str, value: str, shown: str, what: str | None) -> str:
+    """The notice for a value of URL parameter ``key`` that does not exist."""
+    value = shown_value(value)
+    templates = {
+        "city": t("There is no city {value} here; showing {shown}.", value=value, shown=shown),
+        "programme": t("There is no programme {value}; showing {shown}.", value=value, shown=shown),
+        "year": t("No results for the year {value}; showing {shown}.", value=value, shown=shown),
+        "lang": t("There is no language {value}; showing {shown}.", value=value, shown=shown),
+    }
+    return templates.get(what or key) or t(
+        "The link's value {value} for “{param}” does not exist here; showing {shown}.",
+        value=value,
+        param=shown_value(key).strip("`"),
+        shown=shown,
+    )
+
+
+def bind_list(
+    key: str,
+    options: list,
+    default: list | None = None,
+    *,
+    limit: int | None = None,
+    label: Callable | None = None,
+) -> str:
+    """Like ``bind`` for a multiselect (the URL repeats the parameter). Values in the URL that
+    are not among ``options`` are left out with a notice; beyond ``limit`` values, the first
+    ``limit`` are kept with a notice."""
     wkey, ukey, keep = f"w_{key}", f"u_{key}", f"keep_{key}"
     want = url_get_list(key)
     if want and "|".join(want) != st.session_state.get(ukey):
         by_text = {str(o): o for o in options}
-        st.session_state[wkey] = [by_text[w] for w in want if w in by_text]
+        chosen = list(dict.fromkeys(by_text[w] for w in want if w in by_text))
+        unknown = [w for w in dict.fromkeys(want) if w not in by_text]
+        if unknown:
+            notice(
+                t(
+                    "Left out of the link, not found here: {values}.",
+                    values=", ".join(shown_value(w) for w in unknown[:5])
+                    + (f" +{len(unknown) - 5}" if len(unknown) > 5 else ""),
+                )
+            )
+        if limit is not None and len(chosen) > limit:
+            notice(
+                t(
+                    "The link names {n}; at most {k} can be shown together: showing the first {k}.",
+                    n=len(chosen),
+                    k=limit,
+                )
+            )
+            chosen = chosen[:limit]
+        st.session_state[wkey] = chosen
+        st.session_state[ukey] = "|".join(want)
     elif wkey not in st.session_state:
         kept = st.session_state.get(keep)
         st.session_state[wkey] = [o for o in (kept or default or []) if o in options]
     else:
         st.session_state[wkey] = [o for o in st.session_state[wkey] if o in options]
+    if limit is not None:
+        st.session_state[wkey] = st.session_state[wkey][:limit]
     st.session_state[wkey] = list(st.session_state[wkey])
     return wkey
 
@@ -349,14 +496,14 @@ def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
     progs = run(dashboard.programmes)
     codes = list(progs["code"])
     default = "tc-transparency" if "tc-transparency" in codes else codes[0]
-    key = bind("programme", codes, default)
     names = dict(zip(progs["code"], progs[f"name_{lang()}"].fillna(progs["name_en"])))
     flags = dict(zip(progs["code"], progs["synthetic"]))
+    key = bind("programme", codes, default, label=lambda c: names[c])
     programme = st.sidebar.selectbox(
         t("Programme"),
         codes,
         key=key,
-        format_func=lambda c: names[c] + (" · " + t("synthetic") if flags[c] else ""),
+        format_func=lambda c: programme_label(names[c], bool(flags[c])),
     )
     years = [int(y) for y in progs.loc[progs["code"] == programme, "years"].iloc[0]]
     ykey = bind("year", years, years[-1])
@@ -365,11 +512,23 @@ def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
     else:
         year = st.sidebar.selectbox(t("Year"), years, key=ykey)
     remember(programme=programme, year=year)
+    st.session_state["_about_context"] = {"programme": programme, "year": year}
     return (
         programme,
         year,
         {"synthetic": bool(flags[programme]), "years": years, "name": names[programme]},
     )
+
+
+def programme_label(name: str, synthetic: bool) -> str:
+    """A programme's name in the picker: a synthetic one says so at its start, where the
+    picker never cuts it off."""
+    if not synthetic:
+        return name
+    word = t("Synthetic")
+    if name.lower().startswith(word.lower()[:6]):
+        return name
+    return f"{word}: {name}"
 
 
 def lang() -> str:
@@ -387,7 +546,7 @@ def lang() -> str:
 def language_picker() -> str:
     """The language switch in the sidebar (kept in the URL)."""
     current = lang()
-    key = bind("lang", list(i18n.LANGUAGES), current)
+    key = bind("lang", list(i18n.LANGUAGES), current, label=i18n.NAMES.get)
     chosen = st.sidebar.segmented_control(
         t("Language"),
         list(i18n.LANGUAGES),
@@ -427,13 +586,58 @@ def synthetic_banner(synthetic: bool) -> None:
 # ------------------------------------------------------------------------------ output
 
 
-def downloads(df: pd.DataFrame, name: str, key: str) -> None:
-    """“Download the data shown” as CSV and XLSX (made when clicked, not on every run)."""
-    c1, c2, _ = st.columns([1, 1, 6])
+def begin_run() -> None:
+    """In ``app.py`` before the page runs: forget the last run's programme and year (a page
+    without a programme picker must not label its downloads with another page's)."""
+    st.session_state.pop("_about_context", None)
+    st.session_state["_notice_box"] = st.container()
+
+
+def _about(what: str, programme: str | None, year: int | None) -> exports.About:
+    ctx = st.session_state.get("_about_context") or {}
+    programme = programme or ctx.get("programme")
+    year = year if year is not None else ctx.get("year")
+    return run(exports.describe, what, programme, year)
+
+
+def about_rows(about: exports.About) -> list[tuple[str, str]]:
+    """The About sheet's rows in the chosen language (numbers via Babel)."""
+    return [(t(f), _about_value(f, v)) for f, v in about.fields()]
+
+
+def _about_value(field: str, value: str) -> str:
+    if field in ("Data", "Synthetic", "Table"):
+        return t(value)
+    if field == "Source of each value":
+        return t(
+            "column about_value_source: “published” (the programme's own figure, page in "
+            "about_source_url) or “computed” (computed by Open Cities Monitor from the scores "
+            "in this database)"
+        )
+    return value
+
+
+def downloads(
+    df: pd.DataFrame,
+    name: str,
+    key: str,
+    *,
+    what: str | None = None,
+    programme: str | None = None,
+    year: int | None = None,
+) -> None:
+    """“Download the data shown” as CSV, XLSX and Parquet (made when clicked, not on every
+    run), each labelled with what it is (``analytics.exports``): the programme and year of
+    the page unless given, the source of each value, the licence and the synthetic flag; a
+    synthetic file is named ``SYNTHETIC-…``."""
+    about = _about(what or name, programme, year)
+    urls = run(exports.published_urls, about.programme) if about.programme else {}
+    rows = about_rows(about)
+    c1, c2, c3, _ = st.columns([1, 1, 1, 5])
     c1.download_button(
         t("CSV"),
-        lambda: exports.to_csv(df),
-        f"{name}.csv",
+        lambda: exports.to_csv(df, about, urls),
+        exports.file_name(name, about, "csv"),
         "text/csv",
         key=f"csv_{key}",
         icon=":material/download:",
@@ -441,10 +645,33 @@ def downloads(df: pd.DataFrame, name: str, key: str) -> None:
     )
     c2.download_button(
         t("XLSX"),
-        lambda: exports.to_xlsx(df),
-        f"{name}.xlsx",
+        lambda: exports.to_xlsx(df, about, urls, about_rows=rows),
+        exports.file_name(name, about, "xlsx"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{key}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    c3.download_button(
+        t("Parquet"),
+        lambda: exports.to_parquet(df, about, urls),
+        exports.file_name(name, about, "parquet"),
+        "application/vnd.apache.parquet",
+        key=f"parquet_{key}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def geojson_download(df: pd.DataFrame, name: str, key: str, *, what: str | None = None) -> None:
+    """Points (``lon``, ``lat``) as GeoJSON, labelled like ``downloads``."""
+    about = _about(what or name, None, None)
+    st.download_button(
+        t("GeoJSON"),
+        lambda: exports.to_geojson(df, about),
+        exports.file_name(name, about, "geojson"),
+        "application/geo+json",
+        key=f"geojson_{key}",
         icon=":material/download:",
         on_click="ignore",
     )

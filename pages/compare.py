@@ -24,7 +24,7 @@ cities = st.multiselect(
     format_func=label.get,
     placeholder=t("Choose cities"),
     max_selections=compare.MAX_COMPARED,
-    key=common.bind_list("cities", codes, default),
+    key=common.bind_list("cities", codes, default, limit=compare.MAX_COMPARED),
 )
 common.remember(cities=cities)
 if len(cities) < 2:
@@ -91,9 +91,10 @@ else:
         common.downloads(matrix, f"compare-indicators-{programme}-{year}", "matrix")
 
 # ------------------------------------------------------------------------------ T vs A
+# Real published totals: never drawn under the synthetic banner.
 tva = common.run(dashboard.transparency_vs_accountability, cities, lang=lang)
 all_tva = common.run(dashboard.transparency_vs_accountability, (), lang=lang)
-if not all_tva.empty:
+if not all_tva.empty and not prog["synthetic"]:
     st.subheader(t("Transparency against accountability"))
     st.caption(
         t(
@@ -104,4 +105,6 @@ if not all_tva.empty:
     common.chart(charts.tva_scatter, cities, lang)
     if tva.empty:
         st.caption(t("None of the chosen cities has both figures."))
-    common.downloads(all_tva, "transparency-vs-accountability", "tva")
+    common.downloads(
+        all_tva, "transparency-vs-accountability", "tva", programme="tc-transparency", year=None
+    )

@@ -95,7 +95,7 @@ st.dataframe(
         "targets": t("Targets"),
     },
 )
-common.downloads(table.drop(columns=["synthetic"]), "projects", "projects")
+common.downloads(table, "projects", "projects", what="EU projects")
 
 # ------------------------------------------------------------------------------ one project
 st.divider()
