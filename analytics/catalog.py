@@ -32,6 +32,13 @@ def countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         GROUP BY ALL ORDER BY c.name_en""").df()
 
 
+def regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Regions (admin-1) with their names in English, Ukrainian and Russian."""
+    return con.execute(
+        "SELECT code, country, name_en, name_uk, name_ru FROM regions ORDER BY code"
+    ).df()
+
+
 def name_match_sql(alias: str) -> str:
     """SQL that is true when a city (table alias ``alias``) has ``?`` (lower case) in its code,
     any of its names or aliases; an empty ``?`` matches every city."""
@@ -49,7 +56,7 @@ def cities(
     return con.execute(
         f"""
         SELECT ci.code, ci.name_en, ci.name_uk, ci.name_ru, ci.name_native, ci.country,
-               r.name_en AS region, ci.population, ci.lat, ci.lon, ci.capital, ci.ogp_local,
+               r.name_en AS region, r.name_uk AS region_uk, r.name_ru AS region_ru, ci.population, ci.lat, ci.lon, ci.capital, ci.ogp_local,
                ci.in_tc_ranking, ci.synthetic
         FROM cities ci LEFT JOIN regions r ON r.code = ci.region
         WHERE (? OR NOT ci.synthetic)

@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt
 from matplotlib.backends.backend_pdf import PdfPages
 
 from . import compare, dashboard, trends
-from .i18n import translate
+from .i18n import Number, format_text, number, translate
 
 A4 = (8.27, 11.69)
 BLUE, RED, GREY = "#4575b4", "#d73027", "#888888"
@@ -57,8 +57,7 @@ def render(
     """The scorecard as PDF or PNG bytes."""
 
     def tr(text: str, **kw) -> str:
-        out = translate(text, lang)
-        return out.format(**kw) if kw else out
+        return format_text(translate(text, lang), lang, **kw)  # numbers in lang's notation
 
     info = dashboard.city_info(con, city, lang=lang)
     if info is None:
@@ -104,7 +103,7 @@ def render(
         )
 
     def num(v, pattern="{:.1f}"):
-        return "—" if v is None or v != v else pattern.format(v)
+        return "—" if v is None or v != v else pattern.format(Number(float(v), lang))
 
     cls = row["class_name"] if isinstance(row["class_name"], str) else None
     boxes = [
@@ -180,7 +179,8 @@ def render(
         text_col = f"text_{lang}" if f"text_{lang}" in p else "text_en"
         for r in p.head(6).itertuples():
             who = ", ".join(names.get(c, c) for c in r.met_by[:3])
-            lines.append(f"• {getattr(r, text_col) or r.text_en}  (+{r.gain:.2f}) — {who}")
+            gain = number(r.gain, lang, 2, sign=True)
+            lines.append(f"• {getattr(r, text_col) or r.text_en}  ({gain}) — {who}")
     elif plan and plan.get("reason"):
         lines.append(translate(plan["reason"], lang))
     else:

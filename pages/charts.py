@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from analytics import compare, dashboard, trends
-from pages.common import CLASS_COLOURS, NO_CLASS_COLOUR, lang, run, t
+from pages.common import CLASS_COLOURS, NO_CLASS_COLOUR, group_label, lang, run, t
 
 CLASS_DOMAIN = ["transparent", "partially transparent", "non-transparent"]
 CLASS_RANGE = ["#4575b4", "#fee090", "#d73027"]
@@ -208,6 +208,7 @@ def trends_line(programme: str, by: str, label: str) -> alt.Chart:
     if by == "region":
         top = data.groupby("region")["cities"].max().sort_values(ascending=False).head(10).index
         data = data[data["region"].isin(top)]
+    data = data.assign(**{by: data[by].map(lambda v: group_label(by, v))})  # names, not codes
     line = (
         alt.Chart(data)
         .mark_line(point=True)

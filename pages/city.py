@@ -15,7 +15,9 @@ lang = common.lang()
 
 choices = common.run(dashboard.city_choices, lang=lang)
 codes = list(choices["code"])
-label = dict(zip(choices["code"], choices["name"] + " (" + choices["country"] + ")"))
+label = dict(
+    zip(choices["code"], choices["name"] + " (" + choices["country"].map(common.country_name) + ")")
+)
 city = st.selectbox(
     t("City"),
     codes,
@@ -195,7 +197,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
     shown_ind = indicators.assign(state_label=state)
     if area != "all":
         shown_ind = shown_ind[shown_ind["area"] == area]
-    st.dataframe(
+    common.table(
         shown_ind,
         hide_index=True,
         width="stretch",
@@ -252,7 +254,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
             ),
             text=plan["plan"][f"text_{lang}"].fillna(plan["plan"]["text_en"]),
         )
-        st.dataframe(
+        common.table(
             gp,
             hide_index=True,
             width="stretch",

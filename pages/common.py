@@ -4,6 +4,7 @@ the sidebar, downloads and labels."""
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,8 +45,8 @@ if hasattr(_st_navigation, "send_page_not_found"):
 
 def t(text: str, **kwargs) -> str:
     """The interface text in the chosen language, formatted with ``kwargs``."""
-    text = i18n.translate(text, lang())
-    return text.format(**kwargs) if kwargs else text
+    language = lang()
+    return i18n.format_text(i18n.translate(text, language), language, **kwargs)
 
 
 # ------------------------------------------------------------------------------ navigation
@@ -675,6 +676,105 @@ def geojson_download(df: pd.DataFrame, name: str, key: str, *, what: str | None 
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+#: What an empty cell shows (never "None" or "nan"); tables say what it means in their caption
+#: or column help.
+EMPTY = "—"
+_PRINTF = re.compile(r"^(?P<pre>[^%]*)%(?P<sign>\+?)\.(?P<dec>\d)f(?P<post>.*)$")
+
+
+def _number_format(fmt: str | None) -> Callable | None:
+    """A Babel formatter in the chosen language for a column's number ``fmt`` ("%.1f",
+    "%+.1f", "+%.2f", "localized"); None where the format needs no language (whole numbers
+    without grouping, such as years and ranks)."""
+    if fmt == "localized":
+        return lambda v: fmt_num(v, decimals=0 if float(v).is_integer() else 2)
+    found = _PRINTF.match(fmt or "")
+    if not found:
+        return None
+    dec, sign = int(found["dec"]), bool(found["sign"])
+    pre, post = found["pre"], found["post"].replace("%%", "%")
+    if pre == "+":  # "+%.2f": a gain, always positive
+        pre, sign = "", True
+    return lambda v: pre + fmt_num(v, decimals=dec, sign=sign) + post
+
+
+def table(df: pd.DataFrame, column_config: dict | None = None, **kwargs):
+    """``st.dataframe`` with numbers in the chosen language and empty cells as "—".
+
+    Streamlit formats a number column with the browser's locale ("localized") or always with
+    a decimal point (printf formats); here such columns are drawn with Babel in the interface
+    language instead (a pandas Styler supplies the text; the values underneath stay numbers,
+    so sorting is by number). Progress bars keep their own labels.
+    """
+    config = dict(column_config or {})
+    formats: dict[str, Callable] = {}
+    for col, cfg in list(config.items()):
+        type_config = cfg.get("type_config") if isinstance(cfg, dict) else None
+        if not type_config or type_config.get("type") != "number" or col not in df.columns:
+            continue
+        fmt = _number_format(type_config.get("format"))
+        if fmt is not None and (lang() != "en" or type_config.get("format") == "localized"):
+            formats[col] = fmt
+            config[col] = {**cfg, "type_config": {**type_config, "format": None}}
+    data = df
+    if formats:
+        data = df.style.format({c: _cell(f) for c, f in formats.items()})
+    return st.dataframe(data, column_config=config, placeholder=EMPTY, **kwargs)
+
+
+def _cell(fmt: Callable) -> Callable:
+    return lambda v: EMPTY if _is_missing(v) else fmt(v)
+
+
+def _is_missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+KIND_LABELS = {"legal_requirement": "legal requirement", "best_practice": "best practice"}
+
+
+def kind_label(kind) -> str:
+    """An indicator's type (legal requirement / best practice) in the chosen language."""
+    return t(KIND_LABELS[kind]) if kind in KIND_LABELS else ""
+
+
+def country_names() -> dict[str, str]:
+    """Country names in the chosen language by ISO code (never a code shown as a name)."""
+    from analytics import catalog
+
+    df = run(catalog.countries)
+    return dict(zip(df["iso2"], df[f"name_{lang()}"].fillna(df["name_en"])))
+
+
+def country_name(code) -> str:
+    """One country's name in the chosen language ("" when unknown)."""
+    return country_names().get(code, "") if isinstance(code, str) else ""
+
+
+def region_name(code) -> str:
+    """A region's name in the chosen language, never its ISO code ("" when unknown)."""
+    from analytics import catalog
+
+    df = run(catalog.regions)
+    names = dict(zip(df["code"], df[f"name_{lang()}"].fillna(df["name_en"])))
+    return names.get(code, "") if isinstance(code, str) else ""
+
+
+def group_label(by: str, value) -> str:
+    """A group's name for legends and tables: country and region names in the chosen
+    language, population bands and "all cities" translated."""
+    if by == "country":
+        return country_name(value) or str(value)
+    if by == "region":
+        return region_name(value) or t("region unknown")
+    if by == "all":
+        return t("all cities")
+    return t(value) if isinstance(value, str) else EMPTY
 
 
 def label(value) -> str:

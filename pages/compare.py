@@ -16,7 +16,9 @@ common.synthetic_banner(prog["synthetic"])
 
 choices = common.run(dashboard.city_choices, programme, lang=lang)
 codes = list(choices["code"])
-label = dict(zip(choices["code"], choices["name"] + " (" + choices["country"] + ")"))
+label = dict(
+    zip(choices["code"], choices["name"] + " (" + choices["country"].map(common.country_name) + ")")
+)
 default = [c for c in ("ua-lviv", "ua-kyiv", "ua-mariupol") if c in codes][:3] or codes[:2]
 cities = st.multiselect(
     t("Cities (2 to 6)"),
@@ -58,13 +60,13 @@ else:
         st.caption(t("No area scores in {y}.", y=year))
 
     # -------------------------------------------------------------------------- indicators
-    matrix = common.run(compare.indicator_matrix, methodology, year, cities)
+    matrix = common.run(compare.indicator_matrix, methodology, year, cities, lang=lang)
     if not matrix.empty and matrix[cities].notna().any().any():
         st.subheader(t("Who meets what"))
         only_diff = st.toggle(
             t("Only indicators where the cities differ"), value=True, key="w_diff"
         )
-        shown = matrix.copy()
+        shown = matrix.assign(kind=matrix["kind"].map(common.kind_label))
         if only_diff:
             shown = shown[shown[cities].nunique(axis=1, dropna=False) > 1]
         symbols = {
@@ -76,19 +78,24 @@ else:
         }
         for c in cities:
             shown[c] = shown[c].map(lambda s: symbols.get(s, t("no data")))
-        st.dataframe(
+        common.table(
             shown.rename(columns=names),
             hide_index=True,
             width="stretch",
             height=min(38 + 35 * len(shown), 600),
             column_config={
-                "text_en": st.column_config.TextColumn(t("Indicator"), width="large"),
+                "text": st.column_config.TextColumn(t("Indicator"), width="large"),
                 "area": t("Area"),
+                "kind": t("Type"),
                 "code": t("Code"),
                 "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
             },
         )
-        common.downloads(matrix, f"compare-indicators-{programme}-{year}", "matrix")
+        common.downloads(
+            matrix.assign(kind=matrix["kind"].map(common.kind_label)).rename(columns=names),
+            f"compare-indicators-{programme}-{year}",
+            "matrix",
+        )
 
 # ------------------------------------------------------------------------------ T vs A
 # Real published totals: never drawn under the synthetic banner.

@@ -22,7 +22,11 @@ bands = opts["bands"]
 
 c1, c2, c3, c4 = st.columns(4)
 sel_countries = c1.multiselect(
-    t("Country"), countries, placeholder=t("All"), key=common.bind_list("country", countries)
+    t("Country"),
+    countries,
+    format_func=common.country_name,
+    placeholder=t("All"),
+    key=common.bind_list("country", countries),
 )
 region_options = list(regions)
 sel_regions = c2.multiselect(
@@ -90,10 +94,11 @@ shown = table.assign(
     change_points=table["change_points"].where(~table["across_break"]),
     total_label=table["total"].map(common.fmt_points),
     class_name=table["class_name"].map(common.label),
+    country_name=table["country"].map(common.country_name),
     source=table["source"].map(common.label),
 )
 years = prog["years"]
-event = st.dataframe(
+event = common.table(
     shown,
     hide_index=True,
     width="stretch",
@@ -104,7 +109,7 @@ event = st.dataframe(
     column_order=[
         "rank",
         "name",
-        "country",
+        "country_name",
         "region",
         "total",
         "class_name",
@@ -117,7 +122,7 @@ event = st.dataframe(
     column_config={
         "rank": st.column_config.NumberColumn(t("Rank"), format="%d", width="small"),
         "name": st.column_config.TextColumn(t("City")),
-        "country": st.column_config.TextColumn(t("Country"), width="small"),
+        "country_name": st.column_config.TextColumn(t("Country"), width="small"),
         "region": t("Region"),
         "total": st.column_config.ProgressColumn(
             t("Index"), min_value=0, max_value=100, format="%.1f"
@@ -158,6 +163,7 @@ export = shown[
         "city",
         "name",
         "country",
+        "country_name",
         "region",
         "population",
         "total",

@@ -60,7 +60,11 @@ else:
                 "of all cities assessed."
             )
         )
-    common.downloads(agg, f"trends-{programme}-{by}", "agg")
+    common.downloads(
+        agg.assign(**{by: agg[by].map(lambda v: common.group_label(by, v))}),
+        f"trends-{programme}-{by}",
+        "agg",
+    )
 
     st.subheader(t("Distribution"))
     common.chart(charts.trends_box, programme)
@@ -106,7 +110,7 @@ if len(years) >= 2:
                 help=t("Shared items per city: {n}", n=int(lfl["items"].median())),
             )
             shown = lfl.assign(name=lfl["city"].map(names)).sort_values("change", ascending=False)
-            st.dataframe(
+            common.table(
                 shown,
                 hide_index=True,
                 width="stretch",

@@ -14,7 +14,7 @@ def notices(at) -> list[str]:
 
 def test_unknown_city_says_what_is_shown(app):
     at = app("city", city="atlantis", programme="demo-index", year="2025")
-    assert notices(at) == ["There is no city `atlantis` here; showing Lviv (UA)."]
+    assert notices(at) == ["There is no city `atlantis` here; showing Lviv (Ukraine)."]
     assert at.title[0].value == "Lviv"
 
 
@@ -71,4 +71,4 @@ def test_markdown_in_a_link_is_shown_as_text(app):
 
 def test_notice_in_the_chosen_language(app):
     at = app("city", city="atlantis", programme="demo-index", year="2025", lang="uk")
-    assert notices(at) == ["Міста `atlantis` тут немає; показано Львів (UA)."]
+    assert notices(at) == ["Міста `atlantis` тут немає; показано Львів (Україна)."]
