@@ -78,7 +78,8 @@ if common.auth_configured():
         ),
     ]
 page = st.navigation(PAGES, position="hidden" if PRESENT else "sidebar")
-common.notice_page_not_found(t("Overview"))
+# "overview" is the default page's own name in links (its url_path reads "").
+common.notice_page_not_found(t("Overview"), ["overview", *(p.url_path for p in PAGES)])
 common.follow_goto(PAGES)
 if PRESENT:
     common.present(page, PRESENTATION)

@@ -269,37 +269,38 @@ def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> Non
         )
 
 
-def source_line(about: exports.About) -> str:
-    """The line under an exported chart: where its figures come from, and the synthetic flag."""
+def source_line(about: exports.About) -> list[str]:
+    """The lines a chart carries (so a saved PNG or SVG says where it is from): the source and
+    its page, or the synthetic flag."""
     if about.synthetic:
-        return t("SYNTHETIC demo data, not a real assessment · Open Cities Monitor")
+        return [t("SYNTHETIC demo data, not a real assessment · Open Cities Monitor")]
     if about.programme is None:
-        return t("Source: Open Cities Monitor (see data/SOURCES.md)")
-    return t(
-        "Source: {org}, {url} · {programme} {year} · Open Cities Monitor",
+        return [t("Source: Open Cities Monitor (see data/SOURCES.md)")]
+    first = t(
+        "Source: {org} · {methodology} · Open Cities Monitor",
         org=about.organisation or about.programme,
-        url=about.source_url or "—",
-        programme=about.methodology or about.programme,
-        year=about.year or "",
-    ).replace("  ", " ")
+        methodology=about.methodology or about.programme,
+    )
+    return [first, about.source_url] if about.source_url else [first]
 
 
-def with_source_line(spec: dict, line: str) -> dict:
-    """``spec`` with ``line`` under the chart (so a saved PNG or SVG says where it is from)."""
+def with_source_line(spec: dict, lines: list[str]) -> dict:
+    """``spec`` with ``lines`` in small type above the chart, in the chart itself (a legend
+    below the plot would cover a line at the bottom)."""
     title = spec.get("title")
     if isinstance(title, dict):
-        return {**spec, "title": {**title, "subtitle": line}}
+        return {**spec, "title": {**title, "subtitle": lines}}
     if title:
-        return {**spec, "title": {"text": title, "subtitle": line}}
+        return {**spec, "title": {"text": title, "subtitle": lines}}
     return {
         **spec,
         "title": {
-            "text": line,
-            "orient": "bottom",
+            "text": lines,
             "anchor": "start",
-            "fontSize": 10,
+            "fontSize": 9,
             "fontWeight": "normal",
             "color": "#555",
+            "lineHeight": 12,
         },
     }
 
@@ -336,10 +337,11 @@ def notice(text: str) -> None:
         st.warning(text, icon=":material/link_off:")
 
 
-def notice_page_not_found(default_title: str) -> None:
-    """In ``app.py`` after ``st.navigation``: say that the page in the link does not exist."""
+def notice_page_not_found(default_title: str, known: list[str]) -> None:
+    """In ``app.py`` after ``st.navigation``: say that the page in the link does not exist
+    (``known``: the url paths of the pages, the default page's included)."""
     name = st.session_state.pop("_page_not_found", None)
-    if name is not None:
+    if name is not None and name not in known:
         notice(
             t(
                 "There is no page {page}; showing {shown}.",

@@ -40,7 +40,7 @@ ONCE = ["projects?project=transparent-cities-e-platform&", "data?"]
 RAW = re.compile(r"(?<![\w-])(None|nan|NaN)(?![\w-])")
 REGION_CODE = re.compile(r"\b(UA|GE|AM|AZ|MD|BY)-\d{2}\b")
 # Words that stay as they are in every language (codes, formats, proper names).
-ALSO_ALLOWED = {"Parquet", "GeoJSON", "SYNTHETIC", "Synthetic", "demo", "Open"}
+ALSO_ALLOWED = {"Parquet", "GeoJSON", "SYNTHETIC", "Synthetic", "demo", "Open", "link"}
 LOCAL = {"127.0.0.1"}
 
 
