@@ -79,3 +79,11 @@ def test_who_meets_what_in_ukrainian(app):
     assert set(df["kind"]) <= {"вимога закону", "найкраща практика"}
     assert not df["area"].isin(["info", "access", "procurement"]).any()  # names, not codes
     assert df["area"].str.contains("[А-Яа-яІіЇї]").all()
+
+
+def test_programme_picker_says_synthetic_first(app):
+    for lang, word in (("en", "Synthetic"), ("uk", "Синтетичн"), ("ru", "Синтетическ")):
+        at = app("overview", programme="demo-index", year="2025", lang=lang)
+        options = at.sidebar.selectbox[0].options  # as the picker shows them
+        synthetic = [o for o in options if word.lower() in o.lower()]
+        assert len(synthetic) == 1 and synthetic[0].startswith(word), options
