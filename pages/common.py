@@ -722,8 +722,38 @@ def table(df: pd.DataFrame, column_config: dict | None = None, **kwargs):
             config[col] = {**cfg, "type_config": {**type_config, "format": None}}
     data = df
     if formats:
-        data = df.style.format({c: _cell(f) for c, f in formats.items()})
+        data = df.style.format(_styler_formats(df, formats), na_rep=EMPTY)
     return st.dataframe(data, column_config=config, placeholder=EMPTY, **kwargs)
+
+
+def _styler_formats(df: pd.DataFrame, formats: dict[str, Callable]) -> dict[str, Callable]:
+    """Texts for every column a Styler would otherwise draw its own way (the table shows a
+    Styler's texts for text and unformatted number columns): the given number formats, other
+    decimals via Babel, dates as dates."""
+    out = {c: _cell(f) for c, f in formats.items()}
+    for col in df.columns:
+        if col in out:
+            continue
+        if pd.api.types.is_float_dtype(df[col]):
+            out[col] = _cell(lambda v: _plain_number(v))
+        elif pd.api.types.is_datetime64_any_dtype(df[col]):
+            out[col] = _cell(lambda v: v.strftime("%Y-%m-%d"))
+        elif df[col].dtype == object:
+            out[col] = _cell(_listed)
+    return out
+
+
+def _listed(value) -> str:
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        items = value.tolist() if hasattr(value, "tolist") else list(value)
+        return ", ".join(str(v) for v in items) if isinstance(items, list) else str(items)
+    return str(value)
+
+
+def _plain_number(value) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(float(value), 4), locale=BABEL_LOCALES[lang()])
 
 
 def _cell(fmt: Callable) -> Callable:
