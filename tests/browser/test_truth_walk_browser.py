@@ -114,3 +114,21 @@ def test_bad_page_link_says_so_in_the_chosen_language(server, page):
     page.get_by_text("Сторінки").first.wait_for(timeout=10_000)
     assert "no-such-page" in page.locator("[data-testid=stAlert]").first.inner_text()
     assert outside == []
+
+
+def test_downloaded_synthetic_xlsx_says_what_it_is(server, page):
+    import openpyxl
+
+    page.goto(f"{server['url']}/rankings?programme=demo-index&year=2025&lang=uk")
+    settle(page)
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="XLSX").first.click()
+    assert dl.value.suggested_filename == "SYNTHETIC-ranking-demo-index-2025.xlsx"
+    wb = openpyxl.load_workbook(dl.value.path())
+    assert wb.sheetnames == ["data", "About"]
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=2, values_only=True)}
+    assert about["Синтетичні"] == "так" and about["Рік"] == "2025"
+    assert "Синтетичні демо-дані" in about["Дані"]
+    header, *rows = list(wb["data"].iter_rows(values_only=True))
+    assert header[0] == "synthetic" and all(r[0] is True for r in rows)
+    assert {r[header.index("about_value_source")] for r in rows} == {"synthetic"}
