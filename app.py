@@ -1,5 +1,7 @@
 """Open Cities Monitor: the dashboard's entry point (page config, navigation, shared sidebar)."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from analytics.roles import may
@@ -9,13 +11,16 @@ from pages.common import t
 PRESENT = st.query_params.get("present") == "1"
 st.set_page_config(
     page_title="Open Cities Monitor",
-    page_icon=":material/location_city:",
+    # A file shipped with the app: a ":material/…" page icon makes the browser fetch the
+    # favicon from a font host on the internet.
+    page_icon=str(Path(__file__).with_name("assets") / "icon.png"),
     layout="wide",
     initial_sidebar_state="collapsed" if PRESENT else "auto",
 )
 # Anything unexpected shows our own calm, translated message (no links to search engines).
 with common.friendly_errors():
     common.ensure_database()
+    common.begin_run()
     # Each page's url_path is its file name, so a link names the page it shows.
     PAGES = [
         st.Page(
@@ -95,6 +100,8 @@ with common.friendly_errors():
             ),
         ]
     page = st.navigation(PAGES, position="hidden" if PRESENT else "sidebar")
+    # "overview" is the default page's own name in links (its url_path reads "").
+    common.notice_page_not_found(t("Overview"), ["overview", *(p.url_path for p in PAGES)])
     common.follow_goto(PAGES)
     if PRESENT:
         common.present(page, PRESENTATION)

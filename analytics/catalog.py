@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
@@ -31,6 +32,13 @@ def countries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         GROUP BY ALL ORDER BY c.name_en""").df()
 
 
+def regions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Regions (admin-1) with their names in English, Ukrainian and Russian."""
+    return con.execute(
+        "SELECT code, country, name_en, name_uk, name_ru FROM regions ORDER BY code"
+    ).df()
+
+
 def name_match_sql(alias: str) -> str:
     """SQL that is true when a city (table alias ``alias``) has ``?`` (lower case) in its code,
     any of its names or aliases; an empty ``?`` matches every city."""
@@ -48,7 +56,8 @@ def cities(
     return con.execute(
         f"""
         SELECT ci.code, ci.name_en, ci.name_uk, ci.name_ru, ci.name_native, ci.country,
-               r.name_en AS region, ci.population, ci.lat, ci.lon, ci.capital, ci.ogp_local,
+               r.name_en AS region, r.name_uk AS region_uk, r.name_ru AS region_ru,
+               ci.population, ci.lat, ci.lon, ci.capital, ci.ogp_local,
                ci.in_tc_ranking, ci.synthetic, ci.kind = 'district' AS district_council
         FROM cities ci LEFT JOIN regions r ON r.code = ci.region
         WHERE (? OR NOT ci.synthetic)
@@ -155,7 +164,10 @@ def export_table(path: Path, table: str, out: Path) -> int:
     """Write a table (or view) to CSV or Parquet, chosen by ``out``'s extension.
 
     ``indices`` is written with city names and the columns a reader needs: city, country,
-    programme, year, methodology, total, rank, class, coverage, source.
+    programme, year, methodology, total, rank, class, coverage, source. Every export is
+    labelled like a download (``analytics.exports``): a first column ``synthetic`` and the
+    companion columns ``about_*`` (programme, methodology, year, value source, source page,
+    licence) per row; Parquet also carries the label in its file metadata (``ocm:about``).
     """
     if table not in EXPORTABLE:
         raise ValueError(f"unknown table {table!r}; choose one of: {', '.join(EXPORTABLE)}")
@@ -169,10 +181,72 @@ def export_table(path: Path, table: str, out: Path) -> int:
     query = EXPORT_INDICES if table == "indices" else f"SELECT * FROM {table}"
     con = duckdb.connect(str(path), read_only=True)
     try:
+        columns = [r[0] for r in con.execute(f"DESCRIBE ({query})").fetchall()]
+        labelled = _labelled_sql(query, columns)
         n = con.execute(f"SELECT count(*) FROM ({query})").fetchall()[0][0]
+        synthetic = con.execute(f"SELECT bool_or(synthetic) FROM ({labelled})").fetchall()[0][0]
         target = str(Path(out).resolve()).replace("'", "''")
-        options = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
-        con.execute(f"COPY ({query}) TO '{target}' ({options})")
+        if fmt == "csv":
+            options = "FORMAT csv, HEADER true"
+        else:
+            about = json.dumps(
+                {
+                    "what": table,
+                    "synthetic": bool(synthetic),
+                    "made_by": "Open Cities Monitor",
+                    "columns": "synthetic per row; about_* per row (programme, methodology, "
+                    "year, value source, source page, licence)",
+                },
+                ensure_ascii=False,
+            ).replace("'", "''")
+            flag = "true" if synthetic else "false"
+            options = (
+                f"FORMAT parquet, KV_METADATA {{'ocm:about': '{about}', 'ocm:synthetic': '{flag}'}}"
+            )
+        con.execute(f"COPY ({labelled}) TO '{target}' ({options})")
         return n
     finally:
         con.close()
+
+
+def _labelled_sql(query: str, columns: list[str]) -> str:
+    """``query`` with the label columns of ``analytics.exports`` (first ``synthetic``, then
+    the table's columns, then ``about_*``)."""
+    from .exports import SYNTHETIC_LICENCE
+
+    has = set(columns)
+    if "programme" in has:
+        prog = "q.programme"
+    elif "methodology" in has:
+        prog = "(SELECT m.programme FROM methodologies m WHERE m.code = q.methodology)"
+    else:
+        prog = "NULL"
+    if "synthetic" in has:
+        synthetic = "coalesce(q.synthetic, false)"
+    else:
+        synthetic = f"coalesce((SELECT p.synthetic FROM programmes p WHERE p.code = {prog}), false)"
+    meth = "q.methodology" if "methodology" in has else "NULL"
+    year = "q.year::VARCHAR" if "year" in has else "NULL"
+    source = "q.source::VARCHAR" if "source" in has else "NULL"
+    published_url = (
+        """(SELECT any_value(f.source_url ORDER BY f.preferred DESC) FROM published_figures f
+            WHERE f.programme = q.programme AND f.city = q.city AND f.year = q.year
+              AND f.level = 'total')"""
+        if {"programme", "city", "year"} <= has
+        else "NULL"
+    )
+    page = f"""coalesce((SELECT m.source_url FROM methodologies m WHERE m.code = {meth}),
+                        (SELECT p.website FROM programmes p WHERE p.code = {prog}))"""
+    cols = ", ".join(f'q."{c}"' for c in columns if c != "synthetic")
+    licence = SYNTHETIC_LICENCE.replace("'", "''")
+    return f"""
+        SELECT {synthetic} AS synthetic, {cols},
+               {prog} AS about_programme, {meth} AS about_methodology, {year} AS about_year,
+               CASE WHEN {synthetic} THEN 'synthetic' ELSE {source} END AS about_value_source,
+               CASE WHEN {source} = 'published' THEN coalesce({published_url}, {page})
+                    ELSE {page} END AS about_source_url,
+               CASE WHEN {synthetic} THEN '{licence}'
+                    ELSE 'see data/SOURCES.md: figures quoted with their source page; '
+                         || 'GeoNames CC BY 4.0; Natural Earth public domain' END
+                   AS about_licence
+        FROM ({query}) q"""

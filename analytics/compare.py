@@ -80,19 +80,28 @@ def area_profiles(
 
 
 def indicator_matrix(
-    con: duckdb.DuckDBPyConnection, methodology: str, year: int, cities: list[str]
+    con: duckdb.DuckDBPyConnection,
+    methodology: str,
+    year: int,
+    cities: list[str],
+    lang: str = "en",
 ) -> pd.DataFrame:
-    """Who meets what: one row per indicator, one column per city with
-    ``met`` / ``partly`` / ``unmet`` / ``not_applicable`` / ``not_assessed`` / missing (None)."""
+    """Who meets what: one row per indicator (area name, code, text in ``lang`` where the
+    methodology has it, kind, maximum), one column per city with ``met`` / ``partly`` /
+    ``unmet`` / ``not_applicable`` / ``not_assessed`` / missing (None)."""
     _check_cities(cities)
+    lang = lang if lang in ("en", "uk", "ru") else "en"
     long = con.execute(
-        """
-        SELECT i.position, i.area, i.code, i.text_en, i.max_points, c.city,
+        f"""
+        SELECT i.position, coalesce(a.name_{lang}, a.name_en, i.area) AS area, i.code,
+               coalesce(i.text_{lang}, i.text_en) AS text, coalesce(i.kind::VARCHAR, '') AS kind,
+               i.max_points, c.city,
                CASE WHEN s.status = 'scored' THEN
                         CASE WHEN s.score >= i.max_points - 1e-9 THEN 'met'
                              WHEN s.score > 0 THEN 'partly' ELSE 'unmet' END
                     ELSE s.status::VARCHAR END AS state
         FROM indicators i CROSS JOIN (SELECT unnest(?::VARCHAR[]) AS city) c
+        LEFT JOIN areas a ON a.methodology = i.methodology AND a.code = i.area
         LEFT JOIN current_scores s ON s.methodology = i.methodology AND s.item = i.code
                                   AND s.level = 'indicator' AND s.year = ? AND s.city = c.city
         WHERE i.methodology = ?""",
@@ -101,7 +110,9 @@ def indicator_matrix(
     if long.empty:
         return long
     wide = long.pivot(
-        index=["position", "area", "code", "text_en", "max_points"], columns="city", values="state"
+        index=["position", "area", "code", "text", "kind", "max_points"],
+        columns="city",
+        values="state",
     )
     wide = wide.reindex(columns=cities).reset_index().sort_values("position")
     wide.columns.name = None

@@ -26,6 +26,57 @@ def catalog(lang: str) -> dict[str, str]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+BABEL_LOCALES = {"en": "en", "uk": "uk_UA", "ru": "ru_RU"}
+_SPEC = re.compile(r"^(?P<sign>[+]?)(?P<group>,?)(?:\.(?P<dec>\d+))?(?P<kind>[f%]?)$")
+
+
+def number(
+    value: float, lang: str, decimals: int = 1, sign: bool = False, group: bool = True
+) -> str:
+    """``value`` with ``decimals`` places in ``lang``'s notation (Babel): 65.4 / 65,4;
+    12 345 grouped with the language's separator unless ``group`` is false."""
+    from babel.numbers import format_decimal
+
+    body = ("#,##0" if group else "0") + ("." + "0" * decimals if decimals else "")
+    pattern = f"+{body};-{body}" if sign else body
+    return format_decimal(value, format=pattern, locale=BABEL_LOCALES.get(lang, "en"))
+
+
+class Number:
+    """A number that formats itself in a language: ``"{x:.1f}".format(x=Number(65.43, "uk"))``
+    gives "65,4". A format without a type (``{n}``) gives the plain number (years stay 2021)."""
+
+    def __init__(self, value: float, lang: str) -> None:
+        self.value, self.lang = value, lang
+
+    def __format__(self, spec: str) -> str:
+        found = _SPEC.match(spec)
+        if not spec or not found or (not found["kind"] and not found["group"]):
+            return format(self.value, spec)
+        if found["kind"] == "%":
+            return (
+                number(self.value * 100, self.lang, int(found["dec"] or 0), bool(found["sign"]))
+                + "%"
+            )
+        decimals = int(found["dec"]) if found["dec"] is not None else (6 if found["kind"] else 0)
+        return number(self.value, self.lang, decimals, bool(found["sign"]))
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def format_text(text: str, lang: str, **kwargs) -> str:
+    """``text`` (already translated) filled with ``kwargs``; numbers with a format (``{x:.1f}``)
+    in the language's notation."""
+    if not kwargs:
+        return text
+    wrapped = {
+        k: Number(v, lang) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+        for k, v in kwargs.items()
+    }
+    return text.format(**wrapped)
+
+
 def translate(text: str, lang: str) -> str:
     """``text`` in ``lang``, or ``text`` itself when there is no translation."""
     return catalog(lang).get(text, text) if lang != "en" else text

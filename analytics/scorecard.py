@@ -22,7 +22,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 
 from . import compare, dashboard, results, trends
 from . import series as ts
-from .i18n import translate
+from .i18n import Number, format_text, number, translate
 
 A4 = (8.27, 11.69)
 BLUE, RED, GREY = "#4575b4", "#d73027", "#888888"
@@ -58,8 +58,7 @@ def render(
     """The scorecard as PDF or PNG bytes."""
 
     def tr(text: str, **kw) -> str:
-        out = translate(text, lang)
-        return out.format(**kw) if kw else out
+        return format_text(translate(text, lang), lang, **kw)  # numbers in lang's notation
 
     info = dashboard.city_info(con, city, lang=lang)
     if info is None:
@@ -105,7 +104,7 @@ def render(
         )
 
     def num(v, pattern="{:.1f}"):
-        return "—" if v is None or v != v else pattern.format(v)
+        return "—" if v is None or v != v else pattern.format(Number(float(v), lang))
 
     cls = row["class_name"] if isinstance(row["class_name"], str) else None
     rank_value, rank_of = results.rank_text(
@@ -169,7 +168,8 @@ def render(
         text_col = f"text_{lang}" if f"text_{lang}" in p else "text_en"
         for r in p.head(6).itertuples():
             who = ", ".join(names.get(c, c) for c in r.met_by[:3])
-            lines.append(f"• {getattr(r, text_col) or r.text_en}  (+{r.gain:.2f}) — {who}")
+            gain = number(r.gain, lang, 2, sign=True)
+            lines.append(f"• {getattr(r, text_col) or r.text_en}  ({gain}) — {who}")
     elif plan and plan.get("reason"):
         lines.append(translate(plan["reason"], lang))
     else:

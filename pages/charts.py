@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from analytics import compare, dashboard, series, trends
-from pages.common import class_colour, lang, run, t
+from pages.common import class_colour, group_label, lang, run, t
 
 CLASS_DOMAIN = ["transparent", "partially transparent", "non-transparent"]
 
@@ -266,7 +266,7 @@ def trends_line(
         top = data.groupby("region")["n"].max().sort_values(ascending=False).head(10).index
         data = data[data["region"].isin(top)]
     data = data.assign(
-        grp_label=data[by].map(lambda g: t("all cities") if by == "all" else t(str(g)))
+        grp_label=data[by].map(lambda g: t("all cities") if by == "all" else group_label(by, g))
     )
     layers = history_lines(
         data,

@@ -15,13 +15,15 @@ lang = common.lang()
 
 choices = common.run(dashboard.city_choices, lang=lang)
 codes = list(choices["code"])
-label = dict(zip(choices["code"], choices["name"] + " (" + choices["country"] + ")"))
+label = dict(
+    zip(choices["code"], choices["name"] + " (" + choices["country"].map(common.country_name) + ")")
+)
 search_ui.find_box("w_city", codes, label)
 city = st.selectbox(
     t("City"),
     codes,
     format_func=label.get,
-    key=common.bind("city", codes, "ua-lviv" if "ua-lviv" in codes else codes[0]),
+    key=common.bind("city", codes, "ua-lviv" if "ua-lviv" in codes else codes[0], label=label.get),
 )
 common.remember(city=city)
 info = common.run(dashboard.city_info, city, lang=lang)
@@ -262,7 +264,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
     if area != "all":
         shown_ind = shown_ind[shown_ind["area"] == area]
     has_notes = (shown_ind[["recommendation", "working_note"]] != "").any().any()
-    st.dataframe(
+    common.table(
         shown_ind,
         hide_index=True,
         width="stretch",
@@ -344,7 +346,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
                 dict(zip(indicators["code"], indicators["recommendation"]))
             ),
         )
-        st.dataframe(
+        common.table(
             gp,
             hide_index=True,
             width="stretch",

@@ -7,6 +7,7 @@ import contextlib
 import importlib
 import logging
 import os
+import re
 import secrets
 import threading
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import streamlit as st
+import streamlit.commands.navigation as _st_navigation
 
 from analytics import dashboard, exports, health, i18n, roles, storage
 from analytics.build import ensure_database as _ensure
@@ -52,10 +54,22 @@ STATE_LABELS = {
 }
 
 
+def _record_page_not_found(ctx) -> None:
+    """Replaces Streamlit's "Page not found" dialog (English only, whatever the interface
+    language): the page asked for is kept, and ``notice_page_not_found`` says so in the
+    chosen language."""
+    name = getattr(ctx.pages_manager, "intended_page_name", None) or ""
+    st.session_state["_page_not_found"] = name or "?"
+
+
+if hasattr(_st_navigation, "send_page_not_found"):
+    _st_navigation.send_page_not_found = _record_page_not_found
+
+
 def t(text: str, **kwargs) -> str:
     """The interface text in the chosen language, formatted with ``kwargs``."""
-    text = i18n.translate(text, lang())
-    return text.format(**kwargs) if kwargs else text
+    language = lang()
+    return i18n.format_text(i18n.translate(text, language), language, **kwargs)
 
 
 # ------------------------------------------------------------------------------ navigation
@@ -388,19 +402,57 @@ def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> Non
             **spec,
             "config": {**spec.get("config", {}), "locale": {"number": VEGA_LOCALES[lang()]}},
         }
+    if export:
+        spec = with_source_line(spec, source_line(_about(fn.__name__, None, None)))
     st.vega_lite_chart(spec, width="stretch" if stretch else "content")
     if export:
         name = "-".join([fn.__name__, *(str(a) for a in args if isinstance(a, (str, int)))])
         st.download_button(
             t("SVG"),
             lambda: _svg(spec),
-            f"{name}.svg",
+            exports.file_name(name, _about(name, None, None), "svg"),
             "image/svg+xml",
             key=f"svg_{name}",
             icon=":material/image:",
             on_click="ignore",
             type="tertiary",
         )
+
+
+def source_line(about: exports.About) -> list[str]:
+    """The lines a chart carries (so a saved PNG or SVG says where it is from): the source and
+    its page, or the synthetic flag."""
+    if about.synthetic:
+        return [t("SYNTHETIC demo data, not a real assessment · Open Cities Monitor")]
+    if about.programme is None:
+        return [t("Source: Open Cities Monitor (see data/SOURCES.md)")]
+    first = t(
+        "Source: {org} · {methodology} · Open Cities Monitor",
+        org=about.organisation or about.programme,
+        methodology=about.methodology or about.programme,
+    )
+    return [first, about.source_url] if about.source_url else [first]
+
+
+def with_source_line(spec: dict, lines: list[str]) -> dict:
+    """``spec`` with ``lines`` in small type above the chart, in the chart itself (a legend
+    below the plot would cover a line at the bottom)."""
+    title = spec.get("title")
+    if isinstance(title, dict):
+        return {**spec, "title": {**title, "subtitle": lines}}
+    if title:
+        return {**spec, "title": {"text": title, "subtitle": lines}}
+    return {
+        **spec,
+        "title": {
+            "text": lines,
+            "anchor": "start",
+            "fontSize": 9,
+            "fontWeight": "normal",
+            "color": "#555",
+            "lineHeight": 12,
+        },
+    }
 
 
 def _svg(spec: dict) -> bytes:
@@ -410,6 +462,43 @@ def _svg(spec: dict) -> bytes:
 
 
 # ------------------------------------------------------------------------------ URL state
+
+
+#: How many characters of a link's value a notice repeats.
+NOTICE_CHARS = 40
+
+
+def shown_value(value: object) -> str:
+    """A value from a link, safe to repeat in a notice: one line, at most ``NOTICE_CHARS``
+    characters, as code (never read as Markdown)."""
+    text = " ".join(str(value).split()).replace("`", "'")
+    if len(text) > NOTICE_CHARS:
+        text = text[: NOTICE_CHARS - 1] + "…"
+    return f"`{text}`" if text else "“”"
+
+
+def notice(text: str) -> None:
+    """A visible notice about the link (a bad value and what is shown instead), at the top
+    of the page."""
+    box = st.session_state.get("_notice_box")
+    try:
+        (box or st).warning(text, icon=":material/link_off:")
+    except Exception:  # the box belongs to an earlier run
+        st.warning(text, icon=":material/link_off:")
+
+
+def notice_page_not_found(default_title: str, known: list[str]) -> None:
+    """In ``app.py`` after ``st.navigation``: say that the page in the link does not exist
+    (``known``: the url paths of the pages, the default page's included)."""
+    name = st.session_state.pop("_page_not_found", None)
+    if name is not None and name not in known:
+        notice(
+            t(
+                "There is no page {page}; showing {shown}.",
+                page=shown_value(name),
+                shown=default_title,
+            )
+        )
 
 
 def url_get(name: str, default=None):
@@ -435,12 +524,21 @@ def url_set(**values) -> None:
             st.query_params[key] = str(value)
 
 
-def bind(key: str, options: list | None, default):
+def bind(
+    key: str,
+    options: list | None,
+    default,
+    *,
+    what: str | None = None,
+    label: Callable | None = None,
+):
     """The session-state key of a widget for URL parameter ``key``, with its value set.
 
     A value that arrives in the URL from outside (a shared link, a click that opened this page)
     wins; otherwise the widget keeps its value, and falls back to the last value chosen on this
-    page in this session, then to ``default``.
+    page in this session, then to ``default``. A value in the URL that is not among
+    ``options`` shows a notice (``what`` names the kind of thing, ``label`` shows an option)
+    and the page shows the default instead.
     """
     wkey, ukey, keep = f"w_{key}", f"u_{key}", f"keep_{key}"
     want = url_get(key)
@@ -457,24 +555,76 @@ def bind(key: str, options: list | None, default):
     elif st.session_state.get(wkey) not in options:
         kept = st.session_state.get(keep)
         st.session_state[wkey] = kept if kept in options else default
+    if want is not None and not match and want != st.session_state.get(ukey):
+        shown = st.session_state[wkey]
+        notice(_unknown(key, want, (label or str)(shown) if shown is not None else "—", what))
+        st.session_state[ukey] = want  # said once; the URL now shows what is shown
     # Assign it anew on every run: a widget drawn by another page is a new widget to
     # Streamlit, which would otherwise start it from its default.
     st.session_state[wkey] = st.session_state[wkey]
     return wkey
 
 
-def bind_list(key: str, options: list, default: list | None = None) -> str:
-    """Like ``bind`` for a multiselect (the URL repeats the parameter)."""
+def _unknown(key: str, value: str, shown: str, what: str | None) -> str:
+    """The notice for a value of URL parameter ``key`` that does not exist."""
+    value = shown_value(value)
+    templates = {
+        "city": t("There is no city {value} here; showing {shown}.", value=value, shown=shown),
+        "programme": t("There is no programme {value}; showing {shown}.", value=value, shown=shown),
+        "year": t("No results for the year {value}; showing {shown}.", value=value, shown=shown),
+        "lang": t("There is no language {value}; showing {shown}.", value=value, shown=shown),
+    }
+    return templates.get(what or key) or t(
+        "The link's value {value} for “{param}” does not exist here; showing {shown}.",
+        value=value,
+        param=shown_value(key).strip("`"),
+        shown=shown,
+    )
+
+
+def bind_list(
+    key: str,
+    options: list,
+    default: list | None = None,
+    *,
+    limit: int | None = None,
+    label: Callable | None = None,
+) -> str:
+    """Like ``bind`` for a multiselect (the URL repeats the parameter). Values in the URL that
+    are not among ``options`` are left out with a notice; beyond ``limit`` values, the first
+    ``limit`` are kept with a notice."""
     wkey, ukey, keep = f"w_{key}", f"u_{key}", f"keep_{key}"
     want = url_get_list(key)
     if want and "|".join(want) != st.session_state.get(ukey):
         by_text = {str(o): o for o in options}
-        st.session_state[wkey] = [by_text[w] for w in want if w in by_text]
+        chosen = list(dict.fromkeys(by_text[w] for w in want if w in by_text))
+        unknown = [w for w in dict.fromkeys(want) if w not in by_text]
+        if unknown:
+            notice(
+                t(
+                    "Left out of the link, not found here: {values}.",
+                    values=", ".join(shown_value(w) for w in unknown[:5])
+                    + (f" +{len(unknown) - 5}" if len(unknown) > 5 else ""),
+                )
+            )
+        if limit is not None and len(chosen) > limit:
+            notice(
+                t(
+                    "The link names {n}; at most {k} can be shown together: showing the first {k}.",
+                    n=len(chosen),
+                    k=limit,
+                )
+            )
+            chosen = chosen[:limit]
+        st.session_state[wkey] = chosen
+        st.session_state[ukey] = "|".join(want)
     elif wkey not in st.session_state:
         kept = st.session_state.get(keep)
         st.session_state[wkey] = [o for o in (kept or default or []) if o in options]
     else:
         st.session_state[wkey] = [o for o in st.session_state[wkey] if o in options]
+    if limit is not None:
+        st.session_state[wkey] = st.session_state[wkey][:limit]
     st.session_state[wkey] = list(st.session_state[wkey])
     return wkey
 
@@ -499,15 +649,15 @@ def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
     progs = run(dashboard.programmes)
     codes = list(progs["code"])
     default = "tc-transparency" if "tc-transparency" in codes else codes[0]
-    key = bind("programme", codes, default)
     names = dict(zip(progs["code"], progs[f"name_{lang()}"].fillna(progs["name_en"])))
     flags = dict(zip(progs["code"], progs["synthetic"]))
     notes = dict(zip(progs["code"], progs[f"note_{lang()}"].fillna(progs["note_en"])))
+    key = bind("programme", codes, default, label=lambda c: names[c])
     programme = st.sidebar.selectbox(
         t("Programme"),
         codes,
         key=key,
-        format_func=lambda c: names[c] + (" · " + t("synthetic") if flags[c] else ""),
+        format_func=lambda c: programme_label(names[c], bool(flags[c])),
     )
     chosen = progs.loc[progs["code"] == programme].iloc[0]
     years = [int(y) for y in chosen["years"]]
@@ -518,6 +668,7 @@ def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
     else:
         year = st.sidebar.selectbox(t("Year"), years, key=ykey)
     remember(programme=programme, year=year)
+    st.session_state["_about_context"] = {"programme": programme, "year": year}
     return (
         programme,
         year,
@@ -528,6 +679,17 @@ def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
             "note": notes[programme] if isinstance(notes[programme], str) else None,
         },
     )
+
+
+def programme_label(name: str, synthetic: bool) -> str:
+    """A programme's name in the picker: a synthetic one says so at its start, where the
+    picker never cuts it off."""
+    if not synthetic:
+        return name
+    word = t("Synthetic")
+    if name.lower().startswith(word.lower()[:6]):
+        return name
+    return f"{word}: {name}"
 
 
 def lang() -> str:
@@ -545,7 +707,7 @@ def lang() -> str:
 def language_picker() -> str:
     """The language switch in the sidebar (kept in the URL)."""
     current = lang()
-    key = bind("lang", list(i18n.LANGUAGES), current)
+    key = bind("lang", list(i18n.LANGUAGES), current, label=i18n.NAMES.get)
     chosen = st.sidebar.segmented_control(
         t("Language"),
         list(i18n.LANGUAGES),
@@ -592,13 +754,58 @@ def programme_note(prog: dict) -> None:
 # ------------------------------------------------------------------------------ output
 
 
-def downloads(df: pd.DataFrame, name: str, key: str) -> None:
-    """“Download the data shown” as CSV and XLSX (made when clicked, not on every run)."""
-    c1, c2, _ = st.columns([1, 1, 6])
+def begin_run() -> None:
+    """In ``app.py`` before the page runs: forget the last run's programme and year (a page
+    without a programme picker must not label its downloads with another page's)."""
+    st.session_state.pop("_about_context", None)
+    st.session_state["_notice_box"] = st.container()
+
+
+def _about(what: str, programme: str | None, year: int | None) -> exports.About:
+    ctx = st.session_state.get("_about_context") or {}
+    programme = programme or ctx.get("programme")
+    year = year if year is not None else ctx.get("year")
+    return run(exports.describe, what, programme, year)
+
+
+def about_rows(about: exports.About) -> list[tuple[str, str]]:
+    """The About sheet's rows in the chosen language (numbers via Babel)."""
+    return [(t(f), _about_value(f, v)) for f, v in about.fields()]
+
+
+def _about_value(field: str, value: str) -> str:
+    if field in ("Data", "Synthetic", "Table"):
+        return t(value)
+    if field == "Source of each value":
+        return t(
+            "column about_value_source: “published” (the programme's own figure, page in "
+            "about_source_url) or “computed” (computed by Open Cities Monitor from the scores "
+            "in this database)"
+        )
+    return value
+
+
+def downloads(
+    df: pd.DataFrame,
+    name: str,
+    key: str,
+    *,
+    what: str | None = None,
+    programme: str | None = None,
+    year: int | None = None,
+) -> None:
+    """“Download the data shown” as CSV, XLSX and Parquet (made when clicked, not on every
+    run), each labelled with what it is (``analytics.exports``): the programme and year of
+    the page unless given, the source of each value, the licence and the synthetic flag; a
+    synthetic file is named ``SYNTHETIC-…``."""
+    about = _about(what or name, programme, year)
+    urls = run(exports.published_urls, about.programme) if about.programme else {}
+    rows = about_rows(about)
+    c1, c2, c3, _ = st.columns([1, 1, 1, 5])
     c1.download_button(
         t("CSV"),
-        lambda: exports.to_csv(df),
-        f"{name}.csv",
+        lambda: exports.to_csv(df, about, urls),
+        exports.file_name(name, about, "csv"),
         "text/csv",
         key=f"csv_{key}",
         icon=":material/download:",
@@ -606,13 +813,165 @@ def downloads(df: pd.DataFrame, name: str, key: str) -> None:
     )
     c2.download_button(
         t("XLSX"),
-        lambda: exports.to_xlsx(df),
-        f"{name}.xlsx",
+        lambda: exports.to_xlsx(df, about, urls, about_rows=rows),
+        exports.file_name(name, about, "xlsx"),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx_{key}",
         icon=":material/download:",
         on_click="ignore",
     )
+    c3.download_button(
+        t("Parquet"),
+        lambda: exports.to_parquet(df, about, urls),
+        exports.file_name(name, about, "parquet"),
+        "application/vnd.apache.parquet",
+        key=f"parquet_{key}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def geojson_download(df: pd.DataFrame, name: str, key: str, *, what: str | None = None) -> None:
+    """Points (``lon``, ``lat``) as GeoJSON, labelled like ``downloads``."""
+    about = _about(what or name, None, None)
+    st.download_button(
+        t("GeoJSON"),
+        lambda: exports.to_geojson(df, about),
+        exports.file_name(name, about, "geojson"),
+        "application/geo+json",
+        key=f"geojson_{key}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+#: What an empty cell shows (never "None" or "nan"); tables say what it means in their caption
+#: or column help.
+EMPTY = "—"
+_PRINTF = re.compile(r"^(?P<pre>[^%]*)%(?P<sign>\+?)\.(?P<dec>\d)f(?P<post>.*)$")
+
+
+def _number_format(fmt: str | None) -> Callable | None:
+    """A Babel formatter in the chosen language for a column's number ``fmt`` ("%.1f",
+    "%+.1f", "+%.2f", "localized"); None where the format needs no language (whole numbers
+    without grouping, such as years and ranks)."""
+    if fmt == "localized":
+        return lambda v: fmt_num(v, decimals=0 if float(v).is_integer() else 2)
+    found = _PRINTF.match(fmt or "")
+    if not found:
+        return None
+    dec, sign = int(found["dec"]), bool(found["sign"])
+    pre, post = found["pre"], found["post"].replace("%%", "%")
+    if pre == "+":  # "+%.2f": a gain, always positive
+        pre, sign = "", True
+    return lambda v: pre + fmt_num(v, decimals=dec, sign=sign) + post
+
+
+def table(df: pd.DataFrame, column_config: dict | None = None, **kwargs):
+    """``st.dataframe`` with numbers in the chosen language and empty cells as "—".
+
+    Streamlit formats a number column with the browser's locale ("localized") or always with
+    a decimal point (printf formats); here such columns are drawn with Babel in the interface
+    language instead (a pandas Styler supplies the text; the values underneath stay numbers,
+    so sorting is by number). Progress bars keep their own labels.
+    """
+    config = dict(column_config or {})
+    formats: dict[str, Callable] = {}
+    for col, cfg in list(config.items()):
+        type_config = cfg.get("type_config") if isinstance(cfg, dict) else None
+        if not type_config or type_config.get("type") != "number" or col not in df.columns:
+            continue
+        fmt = _number_format(type_config.get("format"))
+        if fmt is not None and (lang() != "en" or type_config.get("format") == "localized"):
+            formats[col] = fmt
+            config[col] = {**cfg, "type_config": {**type_config, "format": None}}
+    data = df
+    if formats:
+        data = df.style.format(_styler_formats(df, formats), na_rep=EMPTY)
+    return st.dataframe(data, column_config=config, placeholder=EMPTY, **kwargs)
+
+
+def _styler_formats(df: pd.DataFrame, formats: dict[str, Callable]) -> dict[str, Callable]:
+    """Texts for every column a Styler would otherwise draw its own way (the table shows a
+    Styler's texts for text and unformatted number columns): the given number formats, other
+    decimals via Babel, dates as dates."""
+    out = {c: _cell(f) for c, f in formats.items()}
+    for col in df.columns:
+        if col in out:
+            continue
+        if pd.api.types.is_float_dtype(df[col]):
+            out[col] = _cell(lambda v: _plain_number(v))
+        elif pd.api.types.is_datetime64_any_dtype(df[col]):
+            out[col] = _cell(lambda v: v.strftime("%Y-%m-%d"))
+        elif df[col].dtype == object:
+            out[col] = _cell(_listed)
+    return out
+
+
+def _listed(value) -> str:
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        items = value.tolist() if hasattr(value, "tolist") else list(value)
+        return ", ".join(str(v) for v in items) if isinstance(items, list) else str(items)
+    return str(value)
+
+
+def _plain_number(value) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(float(value), 4), locale=BABEL_LOCALES[lang()])
+
+
+def _cell(fmt: Callable) -> Callable:
+    return lambda v: EMPTY if _is_missing(v) else fmt(v)
+
+
+def _is_missing(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+KIND_LABELS = {"legal_requirement": "legal requirement", "best_practice": "best practice"}
+
+
+def kind_label(kind) -> str:
+    """An indicator's type (legal requirement / best practice) in the chosen language."""
+    return t(KIND_LABELS[kind]) if kind in KIND_LABELS else ""
+
+
+def country_names() -> dict[str, str]:
+    """Country names in the chosen language by ISO code (never a code shown as a name)."""
+    from analytics import catalog
+
+    df = run(catalog.countries)
+    return dict(zip(df["iso2"], df[f"name_{lang()}"].fillna(df["name_en"])))
+
+
+def country_name(code) -> str:
+    """One country's name in the chosen language ("" when unknown)."""
+    return country_names().get(code, "") if isinstance(code, str) else ""
+
+
+def region_name(code) -> str:
+    """A region's name in the chosen language, never its ISO code ("" when unknown)."""
+    from analytics import catalog
+
+    df = run(catalog.regions)
+    names = dict(zip(df["code"], df[f"name_{lang()}"].fillna(df["name_en"])))
+    return names.get(code, "") if isinstance(code, str) else ""
+
+
+def group_label(by: str, value) -> str:
+    """A group's name for legends and tables: country and region names in the chosen
+    language, population bands and "all cities" translated."""
+    if by == "country":
+        return country_name(value) or str(value)
+    if by == "region":
+        return region_name(value) or t("region unknown")
+    if by == "all":
+        return t("all cities")
+    return t(value) if isinstance(value, str) else EMPTY
 
 
 def label(value) -> str:

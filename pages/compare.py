@@ -17,7 +17,9 @@ common.programme_note(prog)
 
 choices = common.run(dashboard.city_choices, programme, lang=lang)
 codes = list(choices["code"])
-label = dict(zip(choices["code"], choices["name"] + " (" + choices["country"] + ")"))
+label = dict(
+    zip(choices["code"], choices["name"] + " (" + choices["country"].map(common.country_name) + ")")
+)
 default = [c for c in ("ua-lviv", "ua-kyiv", "ua-mariupol") if c in codes][:3] or codes[:2]
 search_ui.find_box("w_cities", codes, label, multi=True)
 cities = st.multiselect(
@@ -26,7 +28,7 @@ cities = st.multiselect(
     format_func=label.get,
     placeholder=t("Choose cities"),
     max_selections=compare.MAX_COMPARED,
-    key=common.bind_list("cities", codes, default),
+    key=common.bind_list("cities", codes, default, limit=compare.MAX_COMPARED),
 )
 common.remember(cities=cities)
 if len(cities) < 2:
@@ -70,13 +72,13 @@ else:
         st.caption(t("No area scores in {y}.", y=year))
 
     # -------------------------------------------------------------------------- indicators
-    matrix = common.run(compare.indicator_matrix, methodology, year, cities)
+    matrix = common.run(compare.indicator_matrix, methodology, year, cities, lang=lang)
     if not matrix.empty and matrix[cities].notna().any().any():
         st.subheader(t("Who meets what"))
         only_diff = st.toggle(
             t("Only indicators where the cities differ"), value=True, key="w_diff"
         )
-        shown = matrix.copy()
+        shown = matrix.assign(kind=matrix["kind"].map(common.kind_label))
         if only_diff:
             shown = shown[shown[cities].nunique(axis=1, dropna=False) > 1]
         symbols = {
@@ -88,24 +90,30 @@ else:
         }
         for c in cities:
             shown[c] = shown[c].map(lambda s: symbols.get(s, t("no data")))
-        st.dataframe(
+        common.table(
             shown.rename(columns=names),
             hide_index=True,
             width="stretch",
             height=min(38 + 35 * len(shown), 600),
             column_config={
-                "text_en": st.column_config.TextColumn(t("Indicator"), width="large"),
+                "text": st.column_config.TextColumn(t("Indicator"), width="large"),
                 "area": t("Area"),
+                "kind": t("Type"),
                 "code": t("Code"),
                 "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
             },
         )
-        common.downloads(matrix, f"compare-indicators-{programme}-{year}", "matrix")
+        common.downloads(
+            matrix.assign(kind=matrix["kind"].map(common.kind_label)).rename(columns=names),
+            f"compare-indicators-{programme}-{year}",
+            "matrix",
+        )
 
 # ------------------------------------------------------------------------------ T vs A
+# Real published totals: never drawn under the synthetic banner.
 tva = common.run(dashboard.transparency_vs_accountability, cities, lang=lang)
 all_tva = common.run(dashboard.transparency_vs_accountability, (), lang=lang)
-if not all_tva.empty:
+if not all_tva.empty and not prog["synthetic"]:
     st.subheader(t("Transparency against accountability"))
     st.caption(
         t(
@@ -116,4 +124,6 @@ if not all_tva.empty:
     common.chart(charts.tva_scatter, cities, lang)
     if tva.empty:
         st.caption(t("None of the chosen cities has both figures."))
-    common.downloads(all_tva, "transparency-vs-accountability", "tva")
+    common.downloads(
+        all_tva, "transparency-vs-accountability", "tva", programme="tc-transparency", year=None
+    )

@@ -37,7 +37,7 @@ if programmes["synthetic"].any():
         ),
         icon=":material/science:",
     )
-st.dataframe(
+common.table(
     programmes.assign(
         synthetic=programmes["synthetic"].map({True: t("synthetic"), False: t("real")}),
         name=programmes[f"name_{lang}"].fillna(programmes["name_en"]),
@@ -85,11 +85,14 @@ else:
     shown = projects.assign(
         title=projects[f"title_{lang}"].fillna(projects["title_en"])
         + projects["synthetic"].map({True: " (" + t("synthetic") + ")", False: ""}),
+        countries=projects["countries"].map(
+            lambda cs: [common.country_name(c) or c for c in (cs if cs is not None else [])]
+        ),
         status=projects["status"].map(
             lambda s: t("dates not published") if s == "unknown" else t(s)
         ),
     )
-    st.dataframe(
+    common.table(
         shown,
         hide_index=True,
         width="stretch",
@@ -119,7 +122,7 @@ else:
 
 st.subheader(t("Countries"))
 countries = common.run(catalog.countries)
-st.dataframe(
+common.table(
     countries.assign(name=countries[f"name_{lang}"].fillna(countries["name_en"])),
     hide_index=True,
     column_order=["name", "name_en", "cities", "regions", "population"],
@@ -139,8 +142,13 @@ cities = common.run(catalog.cities, search=query)
 if cities.empty:
     st.info(t("No city matches “{q}”.", q=query))
 else:
-    st.dataframe(
-        cities,
+    common.table(
+        cities.assign(
+            country=cities["country"].map(common.country_name),
+            region=cities[f"region_{lang}"].fillna(cities["region"])
+            if lang != "en"
+            else cities["region"],
+        ),
         hide_index=True,
         width="stretch",
         column_order=[

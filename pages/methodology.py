@@ -25,7 +25,7 @@ if info.get("organisation"):
 
 meths = info["methodologies"]
 st.subheader(t("Versions"))
-st.dataframe(
+common.table(
     meths,
     hide_index=True,
     width="stretch",
@@ -51,7 +51,7 @@ with left:
     if detail["areas"].empty:
         st.caption(t("The areas of this methodology are not published in the sources we use."))
     else:
-        st.dataframe(
+        common.table(
             detail["areas"],
             hide_index=True,
             width="stretch",
@@ -71,7 +71,7 @@ with right:
         classes = detail["classes"]
         if classes["min_score"].isna().all():  # classes published per city, bands unpublished
             classes = classes.drop(columns="min_score")
-        st.dataframe(
+        common.table(
             classes,
             hide_index=True,
             width="stretch",
@@ -94,7 +94,7 @@ if detail["indicators"].empty:
 else:
     q = st.text_input(t("Search indicators"), key=common.bind("iq", None, ""))
     common.remember(iq=q or None)
-    ind = detail["indicators"]
+    ind = detail["indicators"].assign(kind=detail["indicators"]["kind"].map(common.kind_label))
     if q:
         ind = ind[
             ind["text"].str.contains(q, case=False, regex=False)
@@ -111,7 +111,7 @@ else:
     if ind.empty:
         st.info(t("No indicator matches “{q}”.", q=q))
     else:
-        st.dataframe(
+        common.table(
             ind,
             hide_index=True,
             width="stretch",
@@ -145,7 +145,7 @@ if not detail["indicators"].empty and years_here:
                 "more is usually called consistent)."
             )
         )
-        st.dataframe(
+        common.table(
             coh,
             hide_index=True,
             width="stretch",
@@ -172,7 +172,7 @@ else:
             "disagree, the programme's own site is preferred and the others are kept."
         )
     )
-    st.dataframe(
+    common.table(
         figures,
         hide_index=True,
         width="stretch",

@@ -189,7 +189,7 @@ for col, label, df in (
             st.caption(t("No comparable previous year."))
         else:
             shown = df.assign(name=df[f"name_{lang}"].fillna(df["name_en"]))
-            st.dataframe(
+            common.table(
                 shown,
                 hide_index=True,
                 width="stretch",
@@ -222,3 +222,11 @@ if table.empty:
     st.info(t("No city has a result in {p} {y}.", p=prog["name"], y=year))
 else:
     common.downloads(table, f"overview-{programme}-{year}", "overview")
+    common.geojson_download(
+        points.loc[
+            assessed,
+            ["city", "name", "country_name", "total", "rank", "class_name", "source", "lon", "lat"],
+        ].assign(year=year),
+        f"map-{programme}-{year}",
+        "map",
+    )

@@ -32,17 +32,35 @@ h1 {font-size: 3.2rem !important;} h2 {font-size: 2.4rem !important;}
 lang = common.lang()
 progs = common.run(dashboard.programmes)
 codes = list(progs["code"])
-programme = common.url_get("programme")
+asked = common.url_get("programme")
 programme = (
-    programme
-    if programme in codes
-    else ("tc-transparency" if "tc-transparency" in codes else codes[0])
+    asked if asked in codes else ("tc-transparency" if "tc-transparency" in codes else codes[0])
 )
 row = progs[progs["code"] == programme].iloc[0]
 years = [int(y) for y in row["years"]]
-year = common.url_get("year")
-year = int(year) if year and year.isdigit() and int(year) in years else years[-1]
 name = row[f"name_{lang}"] or row["name_en"]
+if asked is not None and asked != programme:
+    common.notice(
+        t(
+            "There is no programme {value}; showing {shown}.",
+            value=common.shown_value(asked),
+            shown=name,
+        )
+    )
+asked_year = common.url_get("year")
+year = (
+    int(asked_year)
+    if asked_year and asked_year.isdigit() and int(asked_year) in years
+    else years[-1]
+)
+if asked_year is not None and str(year) != asked_year:
+    common.notice(
+        t(
+            "No results for the year {value}; showing {shown}.",
+            value=common.shown_value(asked_year),
+            shown=year,
+        )
+    )
 
 SLIDES = ["title", "map", "movers", "trend", "story"]
 slide = common.url_get("slide")

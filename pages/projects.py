@@ -60,7 +60,7 @@ table = projects.assign(
     + projects["synthetic"].map({True: " (" + t("synthetic") + ")", False: ""}),
     status=projects["status"].map(lambda s: t("dates not published") if s == "unknown" else t(s)),
 )
-st.dataframe(
+common.table(
     table,
     hide_index=True,
     width="stretch",
@@ -95,7 +95,7 @@ st.dataframe(
         "targets": t("Targets"),
     },
 )
-common.downloads(table.drop(columns=["synthetic"]), "projects", "projects")
+common.downloads(table, "projects", "projects", what="EU projects")
 
 # ------------------------------------------------------------------------------ one project
 st.divider()
@@ -164,7 +164,7 @@ else:
             lambda v: t("no data yet") if pd.isna(v) else common.fmt_int(v)
         )
     )
-    st.dataframe(
+    common.table(
         shown,
         hide_index=True,
         width="stretch",
@@ -228,7 +228,7 @@ else:
         ),
         height=520,
     )
-    st.dataframe(
+    common.table(
         cities,
         hide_index=True,
         width="stretch",

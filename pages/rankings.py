@@ -24,7 +24,11 @@ bands = opts["bands"]
 
 c1, c2, c3, c4 = st.columns(4)
 sel_countries = c1.multiselect(
-    t("Country"), countries, placeholder=t("All"), key=common.bind_list("country", countries)
+    t("Country"),
+    countries,
+    format_func=common.country_name,
+    placeholder=t("All"),
+    key=common.bind_list("country", countries),
 )
 region_options = list(regions)
 sel_regions = c2.multiselect(
@@ -90,10 +94,11 @@ shown = table.assign(
         for v, c in zip(table["total"], table["class_name"])
     ],
     class_name=table["class_name"].map(common.label),
+    country_name=table["country"].map(common.country_name),
     source=table["source"].map(common.label),
 )
 years = prog["years"]
-event = st.dataframe(
+event = common.table(
     shown,
     hide_index=True,
     width="stretch",
@@ -105,7 +110,7 @@ event = st.dataframe(
     column_order=[
         "rank",
         "name",
-        "country",
+        "country_name",
         "region",
         "total",
         "sparkline",
@@ -120,7 +125,7 @@ event = st.dataframe(
             rank_head, format="%d", width="small", help=rank_note
         ),
         "name": st.column_config.TextColumn(t("City")),
-        "country": st.column_config.TextColumn(t("Country"), width="small"),
+        "country_name": st.column_config.TextColumn(t("Country"), width="small"),
         "region": t("Region"),
         "total": st.column_config.ProgressColumn(
             t("Index"), min_value=0, max_value=100, format="%.1f"
@@ -166,6 +171,7 @@ export = shown[
         "city",
         "name",
         "country",
+        "country_name",
         "region",
         "population",
         "total",

@@ -107,7 +107,13 @@ else:
                 years=", ".join(str(y) for y in breaks["year"]),
             )
         )
-    common.downloads(means, f"trends-{programme}-{by}-{panel}", "agg")
+    common.downloads(
+        means.assign(**{by: means[by].map(lambda v: common.group_label(by, v))})
+        if by in means.columns
+        else means,
+        f"trends-{programme}-{by}-{panel}",
+        "agg",
+    )
 
     st.subheader(t("Distribution"))
     common.chart(charts.trends_box, programme)
@@ -157,7 +163,7 @@ if len(years) >= 2:
                 else t("Shared items per city: {n}", n=int(lfl["items"].median())),
             )
             shown = lfl.assign(name=lfl["city"].map(names)).sort_values("change", ascending=False)
-            st.dataframe(
+            common.table(
                 shown,
                 hide_index=True,
                 width="stretch",

@@ -77,7 +77,7 @@ def _show_problems(report: importer.ImportReport) -> None:
     frame = _problems_frame(report)
     if report.problem_count > len(frame):
         st.caption(t("The first {n} problems are listed.", n=common.fmt_int(len(frame))))
-    st.dataframe(
+    common.table(
         frame,
         hide_index=True,
         width="stretch",
@@ -200,7 +200,7 @@ else:
 
 st.subheader(t("Import history"))
 batches = common.run(catalog.import_batches)
-st.dataframe(
+common.table(
     batches,
     hide_index=True,
     width="stretch",
@@ -222,7 +222,7 @@ with st.expander(
         st.caption(t("No attempts logged yet."))
     else:
         log["outcome"] = log["outcome"].map(common.label)
-        st.dataframe(
+        common.table(
             log[["time", "who", "file", "outcome", "rows", "batch", "problems"]],
             hide_index=True,
             width="stretch",

@@ -27,7 +27,7 @@ kept = pd.DataFrame(storage.version_list(db_path()))
 if kept.empty:
     st.info(t("No earlier version is kept yet: one appears with the next import."))
     st.stop()
-st.dataframe(
+common.table(
     kept,
     hide_index=True,
     width="stretch",

@@ -9,7 +9,7 @@ import sys
 
 import duckdb
 
-from analytics import storage
+from analytics import exports, storage
 from analytics.cli import main
 from tests.conftest import ROOT, SHIPPED_CITIES, SHIPPED_INDICATORS
 
@@ -143,6 +143,7 @@ def test_export_indices(db, tmp_path):
     assert main(["export", "--db", str(db), "--table", "indices", "--out", str(out)]) == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert list(rows[0]) == [
+        "synthetic",
         "city",
         "city_name",
         "country",
@@ -156,6 +157,7 @@ def test_export_indices(db, tmp_path):
         "class",
         "coverage",
         "source",
+        *exports.ABOUT_COLUMNS,
     ]
     mariupol = [
         r
@@ -168,3 +170,21 @@ def test_export_indices(db, tmp_path):
     assert mariupol[0]["class"] == "transparent" and mariupol[0]["source"] == "published"
     demo = [r for r in rows if r["programme"] == "demo-index"]
     assert len(demo) > 1000 and all(r["source"] == "computed" for r in demo if r["total"])
+    # Every row says what it is: synthetic rows as such, published rows with their page.
+    assert {r["synthetic"] for r in demo} == {"true"}
+    assert {r["about_value_source"] for r in demo} == {"synthetic"}
+    assert mariupol[0]["synthetic"] == "false" and mariupol[0]["about_year"] == "2021"
+    assert mariupol[0]["about_source_url"].startswith("https://")
+    assert mariupol[0]["about_methodology"] == "tc-transparency-2019"
+
+
+def test_export_parquet_carries_the_label(db, tmp_path):
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "scores.parquet"
+    assert main(["export", "--db", str(db), "--table", "scores", "--out", str(out)]) == 0
+    meta = pq.read_metadata(out).metadata
+    assert meta[b"ocm:synthetic"] == b"true"  # the demo's scores are in this table
+    assert json.loads(meta[b"ocm:about"])["what"] == "scores"
+    table = pq.read_table(out, columns=["synthetic", "about_programme"]).to_pandas()
+    assert set(table.loc[table["synthetic"], "about_programme"]) == {"demo-index"}

@@ -114,6 +114,7 @@ def test_indicator_matrix_and_area_profiles(tmp_path):
     con = make(tmp_path / "t.duckdb", rows)
     m = compare.indicator_matrix(con, "t-1", 2020, ["x", "y", "z"])
     assert m["code"].tolist() == ["a1", "a2", "a3", "b1", "b2"]
+    assert list(m.columns[:5]) == ["area", "code", "text", "kind", "max_points"]
     assert m["x"].tolist() == ["met", "partly", "unmet", "not_applicable", "not_assessed"]
     assert m["y"].tolist() == ["met"] * 5
     assert m["z"].isna().all()  # not assessed at all is missing, not zero

@@ -117,3 +117,17 @@ def test_every_import_problem_is_translated(lang):
 
     missing = [m for m in importer.MESSAGES if m not in i18n.catalog(lang)]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("en", "65.4 · +3.2 · 12,345 · 2021 · 39% · 0.912"),
+        ("uk", "65,4 · +3,2 · 12\u00a0345 · 2021 · 39% · 0,912"),
+        ("ru", "65,4 · +3,2 · 12\u00a0345 · 2021 · 39% · 0,912"),
+    ],
+)
+def test_numbers_in_sentences_follow_the_language(lang, expected):
+    text = "{a:.1f} · {d:+.1f} · {n:,} · {y} · {p:.0%} · {r:.3f}"
+    got = i18n.format_text(text, lang, a=65.43, d=3.21, n=12345, y=2021, p=0.39, r=0.91234)
+    assert got == expected

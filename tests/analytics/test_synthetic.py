@@ -43,14 +43,18 @@ def test_demo_is_flagged_synthetic_everywhere(ro):
 
 
 def test_demo_scores_are_plausible(ro):
-    rows = ro.execute("""
+    rows = ro.execute(
+        """
         SELECT count(*) FILTER (WHERE s.score > i.max_points + 1e-9 OR s.score < 0),
                count(*) FILTER (WHERE s.status = 'not_applicable'),
                count(*) FILTER (WHERE s.status = 'not_assessed'),
                count(*) FILTER (WHERE s.status = 'scored' AND s.score IS NULL),
                count(DISTINCT s.city), min(s.year), max(s.year), count(*)
         FROM scores s JOIN indicators i ON i.methodology = s.methodology AND i.code = s.item
-        WHERE s.methodology LIKE 'demo-%'""").fetchall()[0]
+        WHERE s.methodology LIKE 'demo-%'
+          AND NOT (s.year >= 2022 AND list_contains(?::VARCHAR[], s.city))""",
+        [list(synthetic.not_assessable())],
+    ).fetchall()[0]
     over, na, nass, missing, cities, y0, y1, n = rows
     assert over == 0 and missing == 0
     assert 0.01 < na / n < 0.04 and 0 < nass / n < 0.01
@@ -112,3 +116,33 @@ def test_number_of_methodologies(tmp_path, years, expected):
     assert con.execute(
         "SELECT count(*) FROM methodologies WHERE programme = 'demo-index'"
     ).fetchall() == [(expected,)]
+
+
+def test_occupied_and_front_line_cities_are_not_assessed_when_they_could_not_be(ro):
+    listed = synthetic.not_assessable()
+    # Reviewed data, not code: the list names its reason and source for each city.
+    assert listed["ua-mariupol"] == (2022, None, "occupied")
+    assert listed["ua-kharkiv"][2] == "front line" and "ua-lviv" not in listed
+    rows = ro.execute(
+        """SELECT city, year, total, rank, change_points FROM indices
+           WHERE programme = 'demo-index' AND list_contains(?::VARCHAR[], city)""",
+        [list(listed)],
+    ).df()
+    before, after = rows[rows["year"] < 2022], rows[rows["year"] >= 2022]
+    assert before["total"].notna().mean() > 0.9  # assessed before the full-scale invasion
+    assert len(after) > 0 and after["total"].isna().all() and after["rank"].isna().all()
+    assert after["change_points"].isna().all()  # never a riser or a faller
+    scores = ro.execute(
+        """SELECT DISTINCT status::VARCHAR FROM scores WHERE methodology LIKE 'demo-%'
+           AND city = 'ua-mariupol' AND year >= 2022"""
+    ).fetchall()
+    assert scores == [("not_assessed",)]
+
+
+def test_benchmark_cities_are_not_touched_by_the_list(tmp_path):
+    con = fresh(tmp_path)
+    n = synthetic.generate(con, synthetic.DemoSpec(seed=3, cities=20, years=6, indicators=20))
+    share = con.execute(
+        "SELECT avg((status = 'not_assessed')::INT) FROM scores WHERE methodology LIKE 'demo-%'"
+    ).fetchall()[0][0]
+    assert n > 0 and share < 0.01

