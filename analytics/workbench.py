@@ -763,3 +763,66 @@ def what_if(
         "ticked": chosen.reset_index(drop=True),
         "candidates": cand,
     }
+
+
+# ------------------------------------------------------------------------------ lookups
+
+
+def methodology_of(con: duckdb.DuckDBPyConnection, programme: str, year: int) -> str | None:
+    """The methodology of a programme-year (``None`` when the year has no results)."""
+    rows = con.execute(
+        "SELECT any_value(methodology) FROM indices WHERE programme = ? AND year = ?",
+        [programme, year],
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def area_names(
+    con: duckdb.DuckDBPyConnection, methodology: str, lang: str = "en"
+) -> dict[str, str]:
+    """Area names of a methodology in ``lang`` (English where no translation)."""
+    col = {"uk": "name_uk", "ru": "name_ru"}.get(lang, "name_en")
+    return dict(
+        con.execute(
+            f"SELECT code, coalesce({col}, name_en) FROM areas WHERE methodology = ? "
+            "ORDER BY position",
+            [methodology],
+        ).fetchall()
+    )
+
+
+def parse_weights(values: list[str], areas: tuple[str, ...]) -> dict[str, float]:
+    """Weights from the URL (``area:weight`` each); unknown areas and bad numbers are left
+    out, negative weights count as 0."""
+    out: dict[str, float] = {}
+    for v in values:
+        area, _, num = v.partition(":")
+        try:
+            w = float(num)
+        except ValueError:
+            continue
+        if area in areas and np.isfinite(w):
+            out[area] = max(w, 0.0)
+    return out
+
+
+def format_weights(fr: Frame, weights: dict[str, float]) -> list[str]:
+    """The URL form of the weights that differ from the official ones."""
+    return [
+        f"{a}:{weights[a]:g}"
+        for a, m in zip(fr.areas, fr.maxima)
+        if a in weights and not np.isclose(weights[a], m)
+    ]
+
+
+def rank_ranges_for(
+    con: duckdb.DuckDBPyConnection, methodology: str, year: int, *, n: int = 1000, seed: int = 0
+) -> pd.DataFrame:
+    """``rank_ranges`` of one methodology-year from the database (empty when the workbench
+    cannot run there)."""
+    fr = frame(con, methodology, year)
+    if not fr.ok:
+        return pd.DataFrame(
+            columns=["city", "official_rank", "median_rank", "p05_rank", "p95_rank"]
+        )
+    return rank_ranges(fr, n=n, seed=seed)

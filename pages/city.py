@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare, dashboard, robustness, scorecard, trends
-from pages import charts, common
+from pages import charts, common, workbench_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -92,6 +92,7 @@ c[3].metric(
     help=t("Share of the applicable maximum that was assessed"),
 )
 
+workbench_ui.compact_weights(programme, shown_year, city)
 sc = st.columns([3, 1, 1])
 sc[1].download_button(
     t("Scorecard PDF"),
@@ -145,6 +146,8 @@ if not projects.empty:
 if notes:
     st.caption(" ".join(notes))
 common.downloads(series, f"history-{city}-{programme}", "history")
+st.subheader(t("Why the rank moved"))
+workbench_ui.why_moved(programme, city, shown_year)
 
 # ------------------------------------------------------------------------------ areas
 peers = common.run(compare.peer_group, methodology, shown_year, city)
@@ -269,6 +272,9 @@ if not indicators.empty and (indicators["state"] != "missing").any():
             },
         )
         common.downloads(gp.drop(columns=["met_by"]), f"gap-plan-{city}-{shown_year}", "gap")
+    workbench_ui.what_it_would_take(
+        methodology, shown_year, city, list(plan["plan"].get("code", []))
+    )
 
     # -------------------------------------------------------------------------- robustness
     st.subheader(t("How solid is the rank?"))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics import dashboard
-from pages import common
+from pages import common, workbench_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -170,3 +170,6 @@ export = shown[
     ]
 ]
 common.downloads(export, f"ranking-{programme}-{year}", "ranking")
+
+workbench_ui.weights_panel(programme, year)
+workbench_ui.rank_ranges(programme, year)
