@@ -137,6 +137,11 @@ def _frame(programme: str, year: int) -> workbench.Frame | None:
 def weights_panel(programme: str, year: int) -> None:
     """The rankings page's workbench: one control per area and the method choices; official
     and chosen ranks side by side, the move, a chart, a download and a summary per choice."""
+    with st.container(key="wb_weights"):
+        _weights_panel(programme, year)
+
+
+def _weights_panel(programme: str, year: int) -> None:
     st.subheader(t("Your weights"))
     fr = _frame(programme, year)
     if fr is None or not fr.ok:
@@ -359,7 +364,8 @@ def rank_ranges(programme: str, year: int) -> None:
             "choices, not on clear differences."
         )
     )
-    common.chart(rank_range_chart, programme, year, common.lang())
+    with st.container(key="wb_ranges"):
+        common.chart(rank_range_chart, programme, year, common.lang())
 
 
 def rank_range_chart(programme: str, year: int, lang: str) -> alt.Chart:
@@ -369,7 +375,9 @@ def rank_range_chart(programme: str, year: int, lang: str) -> alt.Chart:
     df = rr.assign(name=rr["city"].map(names))
     order = list(df["name"])
     base = alt.Chart(df).encode(
-        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelFontSize=10))
+        y=alt.Y(
+            "name:N", sort=order, title=None, axis=alt.Axis(labelFontSize=10, labelOverlap=False)
+        )
     )
     tips = [
         alt.Tooltip("name:N", title=t("City")),
@@ -379,14 +387,19 @@ def rank_range_chart(programme: str, year: int, lang: str) -> alt.Chart:
         alt.Tooltip("p95_rank:Q", title=t("Worst rank (95%)")),
     ]
     band = base.mark_rule(color=UP, strokeWidth=3, opacity=0.6).encode(
-        x=alt.X("p05_rank:Q", title=t("Rank"), scale=alt.Scale(reverse=True, zero=False)),
+        x=alt.X(
+            "p05_rank:Q",
+            title=t("Rank"),
+            scale=alt.Scale(reverse=True, zero=False),
+            axis=alt.Axis(orient="top"),
+        ),
         x2="p95_rank:Q",
         tooltip=tips,
     )
     median = base.mark_point(color=UP, filled=True, size=30).encode(x="median_rank:Q", tooltip=tips)
     off = base.mark_tick(color=DOWN, thickness=2, size=10).encode(x="official_rank:Q", tooltip=tips)
     return (band + median + off).properties(
-        height=max(12 * len(df), 120),
+        height=max(15 * len(df), 120),
         title=alt.TitleParams(
             t("Rank ranges"),
             subtitle=t("Line: 90% interval · dot: median rank · red tick: official rank"),
@@ -462,31 +475,53 @@ def waterfall_chart(programme: str, city: str, year_b: int, year_a: int, lang: s
     steps.append((t("Index {y}", y=e["year_b"]), 0.0, e["total_b"], "total"))
     df = pd.DataFrame(steps, columns=["step", "start", "end", "kind"])
     df["change"] = df["end"] - df["start"]
-    df["kind_label"] = df["kind"].map({"total": t("index"), "up": t("up"), "down": t("down")})
+    df["kind_label"] = df["kind"].map({"total": t("Index"), "up": t("up"), "down": t("down")})
+    # the steps are small beside the totals: the axis spans the steps (and both totals' ends)
+    levels = pd.concat([df.loc[df["kind"] != "total", ["start", "end"]].stack(), df["end"]])
+    lo, hi = float(levels.min()), float(levels.max())
+    pad = max((hi - lo) * 0.15, 0.5)
+    domain = [max(lo - pad, 0.0), hi + pad]
+    cut = domain[0] > 0
     return (
         alt.Chart(df.reset_index())
-        .mark_bar()
+        .mark_bar(clip=True)
         .encode(
-            x=alt.X("step:N", sort=list(df["step"]), title=None, axis=alt.Axis(labelAngle=-40)),
-            y=alt.Y("start:Q", title=t("Points")),
-            y2="end:Q",
+            y=alt.Y(
+                "step:N",
+                sort=list(df["step"]),
+                title=None,
+                axis=alt.Axis(labelLimit=320, labelOverlap=False),
+            ),
+            x=alt.X(
+                "start:Q",
+                title=t("Points (the axis does not start at 0)") if cut else t("Points"),
+                scale=alt.Scale(domain=domain, zero=False),
+            ),
+            x2="end:Q",
             color=alt.Color(
                 "kind_label:N",
-                scale=alt.Scale(domain=[t("index"), t("up"), t("down")], range=[BAR, UP, DOWN]),
+                scale=alt.Scale(domain=[t("Index"), t("up"), t("down")], range=[BAR, UP, DOWN]),
                 title=None,
             ),
             tooltip=[
                 alt.Tooltip("step:N", title=t("Area")),
+                alt.Tooltip("start:Q", title=t("From"), format=".2f"),
+                alt.Tooltip("end:Q", title=t("To"), format=".2f"),
                 alt.Tooltip("change:Q", title=t("Points"), format="+.2f"),
             ],
         )
-        .properties(height=300, title=t("Why the index changed, by area"))
+        .properties(height=28 * len(df) + 40, title=t("Why the index changed, by area"))
     )
 
 
 def why_moved(programme: str, city: str, year: int, *, key: str = "why") -> None:
     """Why the city's index and rank moved: a sentence, a waterfall by area and the indicators
     newly met, lost and partly changed."""
+    with st.container(key=f"wb_{key}_{city}"):
+        _why_moved(programme, city, year, key)
+
+
+def _why_moved(programme: str, city: str, year: int, key: str) -> None:
     lang = common.lang()
     earlier = common.run(workbench.comparable_years, programme, city, year)
     names = common.run(dashboard.city_names, (city,), lang=lang)
