@@ -153,32 +153,43 @@ def _load(con: duckdb.DuckDBPyConnection, methodology: str, year: int) -> dict:
 def _indicator_common(
     con: duckdb.DuckDBPyConnection, methodology: str, year: int, cities: list[str], areas: list[str]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Area shares over the indicators assessed (or not applicable) for every city."""
+    """Area shares over the indicators assessed (or not applicable) for every city with an
+    official computed total (the frame's cities)."""
     df = con.execute(
-        """SELECT s.city, s.item, i.area, s.score, s.status::VARCHAR AS status, i.max_points
-           FROM current_scores s JOIN indicators i ON i.methodology = s.methodology
-                                                 AND i.code = s.item
-           WHERE s.methodology = ? AND s.year = ? AND s.level = 'indicator'
-             AND list_contains(?::VARCHAR[], s.city)""",
-        [methodology, year, cities],
+        """
+        WITH s AS (
+            SELECT s.city, s.item, i.area, s.score, s.status, i.max_points
+            FROM current_scores s
+            JOIN indicators i ON i.methodology = s.methodology AND i.code = s.item
+            JOIN indices x ON x.methodology = s.methodology AND x.year = s.year
+                          AND x.city = s.city AND x.computed_total IS NOT NULL
+            WHERE s.methodology = ? AND s.year = ? AND s.level = 'indicator'),
+        common AS (
+            SELECT item FROM s WHERE status <> 'not_assessed' GROUP BY item
+            HAVING count(DISTINCT city) = ?)
+        SELECT city, area, sum(score) AS pts, sum(max_points) AS mx
+        FROM s WHERE status = 'scored' AND item IN (SELECT item FROM common)
+        GROUP BY ALL""",
+        [methodology, year, len(cities)],
     ).df()
-    n, k = len(cities), len(areas)
-    if df.empty:
-        return np.zeros((n, k)), np.zeros((n, k), dtype=bool)
-    known = df[df["status"] != "not_assessed"].groupby("item")["city"].nunique()
-    common = set(known[known == n].index)
-    df = df[df["item"].isin(common) & (df["status"] == "scored")]
-    row = {c: i for i, c in enumerate(cities)}
-    col = {a: j for j, a in enumerate(areas)}
-    pts = np.zeros((n, k))
-    mx = np.zeros((n, k))
-    r = df["city"].map(row).to_numpy()
-    c = df["area"].map(col).to_numpy()
-    np.add.at(pts, (r, c), df["score"].to_numpy(float))
-    np.add.at(mx, (r, c), df["max_points"].to_numpy(float))
+    pts = _place(df, "pts", cities, areas, 0.0)
+    mx = _place(df, "mx", cities, areas, 0.0)
     mask = mx > 0
-    shares = np.divide(pts, mx, out=np.zeros_like(pts), where=mask)
-    return shares, mask
+    return np.divide(pts, mx, out=np.zeros_like(pts), where=mask), mask
+
+
+def _place(
+    df: pd.DataFrame, col: str, cities: list[str], areas: list[str], fill: float
+) -> np.ndarray:
+    """A long (city, area, value) table as a cities × areas matrix (``fill`` where absent)."""
+    out = np.full((len(cities), len(areas)), fill)
+    if df.empty:
+        return out
+    row = pd.Index(cities).get_indexer(df["city"])
+    cix = pd.Index(areas).get_indexer(df["area"])
+    ok = (row >= 0) & (cix >= 0)
+    out[row[ok], cix[ok]] = df[col].to_numpy(float)[ok]
+    return out
 
 
 def frame(con: duckdb.DuckDBPyConnection, methodology: str, year: int) -> Frame:
@@ -197,11 +208,7 @@ def frame(con: duckdb.DuckDBPyConnection, methodology: str, year: int) -> Frame:
     areas = list(d["areas"]["code"])
     res = res[res["city"].isin(cities) & res["area"].isin(areas)]
     present = res[~res["not_applicable"] & res["share"].notna()]
-    wide = (
-        present.pivot_table(index="city", columns="area", values="share", aggfunc="first")
-        .reindex(index=cities, columns=areas)
-        .to_numpy(float)
-    )
+    wide = _place(present, "share", cities, areas, np.nan)
     mask = ~np.isnan(wide)
     shares = np.nan_to_num(wide)
     level = "indicators" if (res["source"] == "indicators").any() else "areas"
@@ -209,13 +216,8 @@ def frame(con: duckdb.DuckDBPyConnection, methodology: str, year: int) -> Frame:
         shares_c, mask_c = _indicator_common(con, methodology, year, cities, areas)
     else:
         # an area not given for some city (other than not applicable) is left out for all
-        na = (
-            res[res["not_applicable"]]
-            .pivot_table(index="city", columns="area", values="share", aggfunc="size")
-            .reindex(index=cities, columns=areas)
-            .notna()
-            .to_numpy()
-        )
+        na = ~np.isnan(_place(res[res["not_applicable"]].assign(one=1.0), "one", cities, areas,
+                              np.nan))  # fmt: skip
         keep = (mask | na).all(axis=0)
         mask_c = mask & keep
         shares_c = np.where(mask_c, shares, 0.0)
@@ -342,17 +344,20 @@ def reweight(
     mine = totals(fr, w, aggregation, normalisation, missing)
     off_rank = ranks(fr.official_total)
     my_rank = ranks(mine, _decimals(normalisation))
-    out = pd.DataFrame(
+    # by chosen rank, then official rank, then city (the frame's cities are in code order);
+    # np.lexsort rather than DataFrame.sort_values: a tenth of the time at 100 cities
+    order = np.lexsort((np.arange(len(mine)), np.nan_to_num(off_rank, nan=np.inf),
+                        np.nan_to_num(my_rank, nan=np.inf)))  # fmt: skip
+    return pd.DataFrame(
         {
-            "city": list(fr.cities),
-            "official_total": fr.official_total,
-            "official_rank": off_rank,
-            "total": mine,
-            "rank": my_rank,
-            "move": off_rank - my_rank,
+            "city": np.asarray(fr.cities, dtype=object)[order],
+            "official_total": fr.official_total[order],
+            "official_rank": off_rank[order],
+            "total": mine[order],
+            "rank": my_rank[order],
+            "move": (off_rank - my_rank)[order],
         }
     )
-    return out.sort_values(["rank", "official_rank", "city"]).reset_index(drop=True)
 
 
 def _spearman(a: np.ndarray, b: np.ndarray) -> float:
