@@ -582,6 +582,11 @@ def what_it_would_take(methodology: str, year: int, city: str, proposed: list[st
         for c, tx, g in zip(cand["code"], text, cand["gain"])
     }
     codes = list(cand["code"])
+    ident = f"{methodology}|{year}|{city}"
+    if st.session_state.get("wb_tick_for") != ident:  # another city: start from its proposals
+        for k in ("w_tick", "keep_tick"):
+            st.session_state.pop(k, None)
+        st.session_state["wb_tick_for"] = ident
     picked = st.multiselect(
         t("Indicators the city could meet next"),
         codes,
