@@ -360,33 +360,58 @@ def reweight(
     )
 
 
+def _average_ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks 1..n with ties given their average rank (as Spearman's correlation needs)."""
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(xs)) + 1]
+    ends = np.r_[starts[1:], len(xs)]
+    avg = np.repeat((starts + ends + 1) / 2.0, ends - starts)
+    out = np.empty(len(x))
+    out[order] = avg
+    return out
+
+
 def _spearman(a: np.ndarray, b: np.ndarray) -> float:
     ok = ~(np.isnan(a) | np.isnan(b))
-    ra = pd.Series(a[ok]).rank().to_numpy()
-    rb = pd.Series(b[ok]).rank().to_numpy()
-    if len(ra) < 2 or ra.std() == 0 or rb.std() == 0:
+    if ok.sum() < 2:
+        return float("nan")
+    ra, rb = _average_ranks(a[ok]), _average_ranks(b[ok])
+    if ra.std() == 0 or rb.std() == 0:
         return float("nan")
     return float(np.corrcoef(ra, rb)[0, 1])
 
 
+def _summary(cities: np.ndarray, off: np.ndarray, mine: np.ndarray, places: int) -> dict:
+    move = off - mine
+    big = np.abs(np.nan_to_num(move)) > places
+    order = np.argsort(-np.abs(np.nan_to_num(move[big])), kind="stable")  # biggest first
+    return {
+        "spearman": _spearman(off, mine),
+        "median_shift": float(np.nanmedian(np.abs(move))) if len(move) else float("nan"),
+        "moved_over": int(big.sum()),
+        "moved_cities": tuple(cities[big][order]),
+    }
+
+
 def shift_summary(table: pd.DataFrame, places: int = 5) -> dict:
     """How far a ranking strays from the official one: Spearman correlation, median absolute
-    rank shift, and the cities that move more than ``places`` places (either way)."""
-    move = table["move"].to_numpy(float)
-    big = table.loc[np.abs(np.nan_to_num(move)) > places, "city"]
-    return {
-        "spearman": _spearman(
-            table["official_rank"].to_numpy(float), table["rank"].to_numpy(float)
-        ),
-        "median_shift": float(np.nanmedian(np.abs(move))) if len(move) else float("nan"),
-        "moved_over": int(len(big)),
-        "moved_cities": tuple(big),
-    }
+    rank shift, and the cities that move more than ``places`` places (either way), biggest
+    move first."""
+    return _summary(
+        table["city"].to_numpy(object),
+        table["official_rank"].to_numpy(float),
+        table["rank"].to_numpy(float),
+        places,
+    )
 
 
 def choice_summaries(fr: Frame, weights: dict[str, float] | None = None) -> pd.DataFrame:
     """One line per method choice (the others kept official, the given weights): its
     correlation with the official ranking, median absolute shift and cities moving > 5."""
+    w = weight_vector(fr, weights)
+    off = ranks(fr.official_total)
+    cities = np.asarray(fr.cities, dtype=object)
     rows = []
     for kind, options in (
         ("aggregation", AGGREGATIONS),
@@ -395,8 +420,8 @@ def choice_summaries(fr: Frame, weights: dict[str, float] | None = None) -> pd.D
     ):
         for option in options:
             choices = {**OFFICIAL_CHOICES, kind: option}
-            s = shift_summary(reweight(fr, weights, **choices))
-            rows.append({"choice": kind, "option": option, **s})
+            mine = ranks(totals(fr, w, **choices), _decimals(choices["normalisation"]))
+            rows.append({"choice": kind, "option": option, **_summary(cities, off, mine, 5)})
     return pd.DataFrame(rows)
 
 

@@ -127,6 +127,25 @@ def _method_controls() -> dict[str, str]:
 # ------------------------------------------------------------------------------ your weights
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _cached(sig: tuple, name: str, methodology: str, year: int, weights: tuple, choices: tuple):
+    fr = common.run(workbench.frame, methodology, year)
+    return getattr(workbench, name)(fr, dict(weights), **dict(choices))
+
+
+def _computed(name: str, methodology: str, year: int, weights: dict, choices: dict):
+    """``workbench.<name>`` on the frame of a methodology-year, shared by sessions and reruns
+    with the same weights and choices (read-only)."""
+    return _cached(
+        common.signature(),
+        name,
+        methodology,
+        year,
+        tuple(sorted(weights.items())),
+        tuple(sorted(choices.items())),
+    )
+
+
 def _frame(programme: str, year: int) -> workbench.Frame | None:
     methodology = common.run(workbench.methodology_of, programme, year)
     if methodology is None:
@@ -177,7 +196,7 @@ def _weights_panel(programme: str, year: int) -> None:
     if not (w > 0).any():
         st.warning(t("Give at least one area a weight above zero."), icon=":material/warning:")
         return
-    table = workbench.reweight(fr, weights, **choices)
+    table = _computed("reweight", fr.methodology, year, weights, choices)
     _results(fr, table, weights, choices, programme, year)
 
 
@@ -288,7 +307,7 @@ def moves_chart(programme: str, year: int, weights: tuple, choices: tuple, lang:
 
 def _summaries(fr: workbench.Frame, weights: dict[str, float]) -> None:
     st.markdown(f"**{t('What each method choice does to the order')}**")
-    s = workbench.choice_summaries(fr, weights)
+    s = _computed("choice_summaries", fr.methodology, fr.year, weights, {})
     s = s[[o != workbench.OFFICIAL_CHOICES[c] for c, o in zip(s["choice"], s["option"])]]
     names = common.run(dashboard.city_names, fr.cities, lang=common.lang())
     lines = []
