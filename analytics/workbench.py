@@ -21,7 +21,12 @@ The rules (each sentence is also said on the methodology page, see ``METHOD_NOTE
   ``excluded``: an indicator (or, for area-level data, an area) not assessed for some city of
   the year is left out for every city, and its weight re-spread over the rest, so all cities
   are scored on the same items.
-* **Ranks.** Competition ranks ("1, 2, 2, 4") of the index rounded to 0.01 (z-scores: 0.0001)
+* **Published totals.** Where a published total differs from the one computed from the
+  city's area scores (rounding, corrections), the difference is kept under any weights of the
+  programme's rule (added to the index), so the official weights give back the official
+  figure exactly; the other aggregations and normalisations use the area scores alone.
+* **Ranks.** Competition ranks ("1, 2, 2, 4") of the index rounded half up to 0.01 (z-scores:
+  0.0001)
   among the cities of the programme-year that have area scores and an official computed total.
 
 Reweighting is a matrix product over per-area matrices built once per programme-year
@@ -31,7 +36,7 @@ Reweighting is a matrix product over per-area matrices built once per programme-
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import numpy as np
@@ -53,7 +58,8 @@ MIN_SHARE = 0.8  # of the cities with an official total: fewer would rank a diff
 METHOD_NOTES = {
     "aggregation": {
         "programme": "The programme's rule: area scores are added up with the area maxima as "
-        "weights, rescaled over the areas that apply.",
+        "weights, rescaled over the areas that apply; where a published total differs from its "
+        "area scores, the difference is kept.",
         "geometric": "Geometric mean: a weak area cannot be fully made up by a strong one; an "
         "area score of 0 counts as 1% of the area's maximum, so it pulls the index down hard "
         "instead of making it zero.",
@@ -101,6 +107,7 @@ class Frame:
     reason: str | None = None
     excluded_cities: tuple[str, ...] = ()
     classes: tuple[tuple[str, float], ...] = field(default=())
+    offset: np.ndarray | None = None  # official total − total computed at official weights
 
     @property
     def ok(self) -> bool:
@@ -221,7 +228,7 @@ def frame(con: duckdb.DuckDBPyConnection, methodology: str, year: int) -> Frame:
         keep = (mask | na).all(axis=0)
         mask_c = mask & keep
         shares_c = np.where(mask_c, shares, 0.0)
-    return Frame(
+    fr = Frame(
         methodology=methodology,
         year=year,
         max_points=d["max_points"],
@@ -237,6 +244,8 @@ def frame(con: duckdb.DuckDBPyConnection, methodology: str, year: int) -> Frame:
         excluded_cities=excluded,
         classes=d["classes"],
     )
+    computed = totals(fr, fr.maxima)
+    return replace(fr, offset=np.where(np.isnan(computed), 0.0, fr.official_total - computed))
 
 
 # ------------------------------------------------------------------------------ reweighting
@@ -304,7 +313,12 @@ def totals(
         mean = np.where(den > 0, (x @ weights) / np.where(den > 0, den, 1.0), np.nan)
     if aggregation == "geometric":
         mean = np.exp(mean)
-    return mean if normalisation == "zscore" else mean * fr.max_points
+    if normalisation == "zscore":
+        return mean
+    points = mean * fr.max_points
+    if aggregation == "programme" and normalisation == "published" and fr.offset is not None:
+        points = points + fr.offset  # a published total's own difference is kept
+    return points
 
 
 def ranks(values: np.ndarray, decimals: int = 2) -> np.ndarray:
@@ -312,7 +326,9 @@ def ranks(values: np.ndarray, decimals: int = 2) -> np.ndarray:
     NaN values get no rank (NaN) and do not count."""
     out = np.full(values.shape, np.nan)
     ok = ~np.isnan(values)
-    key = -np.round(values[ok], decimals)
+    # decimal rounding, half up, as the official ranks (57.675, a binary 57.67499…, → 57.68)
+    scale = 10.0**decimals
+    key = -np.floor(np.round(values[ok] * scale, 4) + 0.5)
     out[ok] = np.searchsorted(np.sort(key), key, side="left") + 1
     return out
 
@@ -561,8 +577,8 @@ def _indicator_changes(
             max_points,
         ],
     ).df()
-    if df.empty:
-        return df
+    if df.empty or df["year"].nunique() < 2:  # indicator scores in one year only: no split
+        return df.iloc[0:0]
     a = df[df["year"] == ya].set_index("item")
     b = df[df["year"] == yb].set_index("item")
     out = pd.DataFrame(index=sorted(set(a.index) | set(b.index)))

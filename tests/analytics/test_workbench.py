@@ -247,3 +247,45 @@ def test_rank_ranges_without_spread_are_the_official_ranks(con):
     assert (wide["p05_rank"] <= wide["median_rank"]).all()
     assert (wide["median_rank"] <= wide["p95_rank"]).all()
     assert (wide["p95_rank"] - wide["p05_rank"]).max() > 0  # the order does move
+
+
+# ---------------------------------------------------------------------------- real data
+
+
+def _real_2018(ro):
+    n = ro.execute(
+        "SELECT count(computed_total) FROM indices WHERE programme = 'tc-transparency' "
+        "AND year = 2018"
+    ).fetchall()[0][0]
+    if n < 100:
+        pytest.skip("TI Ukraine's 2018 indicator scores (branch tc) are not in this build yet")
+
+
+def test_real_2018_official_weights_reproduce_the_official_index(ro):
+    _real_2018(ro)
+    fr = wb.frame(ro, "tc-transparency-2017", 2018)
+    assert fr.ok and len(fr.cities) == 100 and len(fr.areas) == 13
+    table = wb.reweight(fr).set_index("city")
+    official = (
+        ro.execute(
+            "SELECT city, total, rank FROM indices WHERE programme = 'tc-transparency' "
+            "AND year = 2018"
+        )
+        .df()
+        .set_index("city")
+    )
+    assert (table["total"] - official["total"]).abs().max() == pytest.approx(0.0, abs=1e-9)
+    assert (table["rank"] == official["rank"]).all()
+
+
+def test_real_own_versus_others_mariupol_2017_2018(ro):
+    _real_2018(ro)
+    e = wb.explain(ro, "tc-transparency", "ua-mariupol", 2018)
+    # Mariupol: 28.10 points and 57th in 2017; 76.35 and 2nd in 2018. In 2018, 85 of the
+    # other 99 cities scored above 28.10 (86th: 28.70, 87th: 27.90), so with its 2017 score it
+    # would have been 86th: the others' gains cost it 86 − 57 = 29 places; its own gains
+    # moved it 86 − 2 = 84 places up, to 2nd.
+    assert (e["total_a"], e["rank_a"], e["total_b"], e["rank_b"]) == (28.1, 57, 76.35, 2)
+    assert (e["rank_if_unchanged"], e["others_effect"], e["own_effect"]) == (86, -29, 84)
+    assert e["areas"]["change"].sum() + e["residual"] == pytest.approx(e["change"])
+    assert e["indicators"].empty  # 2017 was published by area only: no indicator split
