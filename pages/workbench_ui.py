@@ -558,6 +558,14 @@ def _why_moved(programme: str, city: str, year: int, key: str) -> None:
     if e["status"] not in ("same", "linked"):
         return
     common.chart(waterfall_chart, programme, city, year, year_a, lang, export=False)
+    if abs(e.get("residual", 0.0)) >= 0.005:
+        st.caption(
+            t(
+                "{d} points of the change are the gap between a published total and the sum "
+                "of its area scores (shown as its own step).",
+                d=common.fmt_num(e["residual"], 2, sign=True),
+            )
+        )
     ind = e.get("indicators")
     if ind is not None and len(ind):
         changed = ind[ind["kind"] != "unchanged"]
