@@ -23,8 +23,9 @@ The rules (each sentence is also said on the methodology page, see ``METHOD_NOTE
   are scored on the same items.
 * **Published totals.** Where a published total differs from the one computed from the
   city's area scores (rounding, corrections), the difference is kept under any weights of the
-  programme's rule (added to the index), so the official weights give back the official
-  figure exactly; the other aggregations and normalisations use the area scores alone.
+  programme's rule (added to the index, kept within 0 and the maximum), so the official
+  weights give back the official figure exactly; the other aggregations and normalisations
+  use the area scores alone.
 * **Ranks.** Competition ranks ("1, 2, 2, 4") of the index rounded half up to 0.01 (z-scores:
   0.0001)
   among the cities of the programme-year that have area scores and an official computed total.
@@ -317,7 +318,8 @@ def totals(
         return mean
     points = mean * fr.max_points
     if aggregation == "programme" and normalisation == "published" and fr.offset is not None:
-        points = points + fr.offset  # a published total's own difference is kept
+        # a published total's own difference is kept, within 0 and the maximum
+        points = np.clip(points + fr.offset, 0.0, fr.max_points)
     return points
 
 

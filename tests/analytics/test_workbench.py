@@ -290,3 +290,20 @@ def test_real_own_versus_others_mariupol_2017_2018(ro):
     assert (e["rank_if_unchanged"], e["others_effect"], e["own_effect"]) == (86, -29, 84)
     assert e["areas"]["change"].sum() + e["residual"] == pytest.approx(e["change"])
     assert e["indicators"].empty  # 2017 was published by area only: no indicator split
+
+
+def test_a_published_total_keeps_its_own_difference(tmp_path):
+    # x's published 2020 total is 66, its area scores add up to 65: the official weights give
+    # 66 back; with B weighing nothing x has 100 + 1, kept at the maximum 100; y (no
+    # published total) 66.67 as before
+    rows = _rows([("x", 2020, "t-1", "total", "total", 66.0, "scored")])
+    con = make(tmp_path / "t.duckdb", rows)
+    fr = wb.frame(con, "t-1", 2020)
+    assert _by_city(wb.reweight(fr), "total")["x"] == pytest.approx(66.0)
+    t = _by_city(wb.reweight(fr, {"B": 0}), "total")
+    assert (t["x"], t["y"]) == pytest.approx((100.0, 200 / 3))
+    # other aggregations use the area scores alone: x's geometric mean is 100 × 0.125^0.4
+    g = _by_city(wb.reweight(fr, aggregation="geometric"), "total")
+    assert g["x"] == pytest.approx(100 * 0.125**0.4)
+    e = wb.explain(con, "t", "x", 2021)  # 66 → 75: areas −20 and +30, and −1 of the gap
+    assert e["change"] == pytest.approx(9.0) and e["residual"] == pytest.approx(-1.0)
