@@ -31,6 +31,7 @@ OPTION_LABELS = {
 URL_KEYS = {"aggregation": "agg", "normalisation": "norm", "missing": "miss"}
 KIND_LABELS = {"newly met": "newly met", "lost": "lost", "partial": "partial"}
 UP, DOWN, BAR = "#4575b4", "#d73027", "#8c8c8c"
+MAX_RANGES = 150  # cities drawn in the rank-range chart (one line each)
 
 
 def _opt(kind: str, option: str) -> str:
@@ -385,11 +386,20 @@ def rank_ranges(programme: str, year: int) -> None:
     )
     with st.container(key="wb_ranges"):
         common.chart(rank_range_chart, programme, year, common.lang())
+        if len(fr.cities) > MAX_RANGES:
+            st.caption(
+                t(
+                    "Showing the {k} cities with the best median rank of {n}.",
+                    k=MAX_RANGES,
+                    n=common.fmt_int(len(fr.cities)),
+                )
+            )
 
 
 def rank_range_chart(programme: str, year: int, lang: str) -> alt.Chart:
     methodology = common.run(workbench.methodology_of, programme, year)
     rr = common.run(workbench.rank_ranges_for, methodology, year, n=1000, seed=0)
+    rr = rr.head(MAX_RANGES)
     names = common.run(dashboard.city_names, tuple(rr["city"]), lang=lang)
     df = rr.assign(name=rr["city"].map(names))
     order = list(df["name"])

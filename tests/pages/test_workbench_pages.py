@@ -57,3 +57,10 @@ def test_methodology_states_each_choice(app):
     at = app("methodology", programme="demo-index", year="2025")
     t = texts(at)
     assert "Workbench choices" in t and "counts as 1% of the area's maximum" in t
+
+
+def test_city_profile_shows_the_rank_under_your_weights(app):
+    at = app("city", city="ua-lviv", programme="demo-index", year="2025", w=["info:0"])
+    assert "Your weights — not the official index: rank" in texts(at)
+    # the official figures above it are untouched
+    assert {m.label: m.value for m in at.metric}["Rank"] == "8"
