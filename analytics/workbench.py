@@ -660,7 +660,9 @@ def explain(
     (across a methodology break, on linked areas only: points, no ranks), ``break`` (cannot
     compare) or ``none`` (no earlier year / no totals). The area points add up exactly to the
     change: a published total that differs from the one computed from areas shows the gap as
-    its own step (``residual``).
+    its own step (``residual``); areas held in one year only are one step together; without
+    area scores in one of the years ``areas`` is empty (no split). The rank is split only when
+    both years rank the same number of cities (else ``rank_note``).
     """
     if year_a is None:
         earlier = comparable_years(con, programme, city, year_b)
@@ -683,39 +685,62 @@ def explain(
     return {**base, **_same_methodology(con, ra, rb, year_a, year_b, city, mx)}
 
 
+ONE_YEAR = "_one_year"  # the step of areas assessed in only one of the two years
+
+
+def _area_split(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Per area, its points in the total in both years and the change; areas held in only one
+    of the years (missing is not zero) are one step together (``ONE_YEAR``)."""
+    cols = ["area", "position", "name_en", "name_uk", "name_ru", "points_a", "points_b", "change"]
+    if a.empty or b.empty:
+        return pd.DataFrame(columns=cols)
+    both = a.index.intersection(b.index)
+    areas = b.loc[both, ["position", "name_en", "name_uk", "name_ru"]].assign(
+        points_a=a.loc[both, "points"], points_b=b.loc[both, "points"]
+    )
+    only_a, only_b = a.index.difference(both), b.index.difference(both)
+    if len(only_a) or len(only_b):
+        areas.loc[ONE_YEAR] = [
+            10_000, None, None, None, a.loc[only_a, "points"].sum(), b.loc[only_b, "points"].sum()
+        ]  # fmt: skip
+    areas = areas.sort_values("position")
+    areas["change"] = areas["points_b"] - areas["points_a"]
+    return areas.rename_axis("area").reset_index()[cols]
+
+
 def _same_methodology(
     con: duckdb.DuckDBPyConnection, ra: dict, rb: dict, ya: int, yb: int, city: str, mx: float
 ) -> dict:
     m = rb["methodology"]
     a = _area_contributions(con, m, ya, city, mx).set_index("area")
     b = _area_contributions(con, m, yb, city, mx).set_index("area")
-    names = pd.concat([b, a])[["position", "name_en", "name_uk", "name_ru"]]
-    names = names[~names.index.duplicated()]
-    areas = names.assign(
-        points_a=a["points"].reindex(names.index).fillna(0.0),
-        points_b=b["points"].reindex(names.index).fillna(0.0),
-    ).sort_values("position")
-    areas["change"] = areas["points_b"] - areas["points_a"]
+    areas = _area_split(a, b)
     change = float(rb["total"] - ra["total"])
-    residual = change - float(areas["change"].sum()) if len(areas) else change
+    residual = change - float(areas["change"].sum()) if len(areas) else 0.0
     out: dict = {
         "status": "same",
         "total_a": float(ra["total"]),
         "total_b": float(rb["total"]),
         "change": change,
-        "areas": areas.rename_axis("area").reset_index(),
+        "areas": areas,
         "residual": residual if abs(residual) > 1e-9 else 0.0,
         "indicators": _indicator_changes(con, m, ya, yb, city, mx),
         "rank_a": ra["rank"],
         "rank_b": rb["rank"],
+        "ranked_a": ra["n"],
+        "ranked_b": rb["n"],
     }
-    if ra["rank"] is not None and rb["rank"] is not None:
-        cf = _counterfactual_rank(con, m, yb, city, float(ra["total"]))
-        out.update(
-            rank_if_unchanged=cf,
-            others_effect=int(ra["rank"]) - cf,  # places gained (+) or lost (−) by others
-            own_effect=cf - int(rb["rank"]),  # places gained by the city's own change
-        )
+    if ra["rank"] is None or rb["rank"] is None:
+        return out
+    if ra["n"] != rb["n"]:  # ranks among different fields: a split would mix populations
+        out["rank_note"] = "different fields"
+        return out
+    cf = _counterfactual_rank(con, m, yb, city, float(ra["total"]))
+    out.update(
+        rank_if_unchanged=cf,
+        others_effect=int(ra["rank"]) - cf,  # places gained (+) or lost (−) by others
+        own_effect=cf - int(rb["rank"]),  # places gained by the city's own change
+    )
     return out
 
 

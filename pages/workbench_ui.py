@@ -472,6 +472,15 @@ def _sentence(e: dict, city_name: str) -> str:
         tb=common.fmt_num(e["total_b"]),
         d=common.fmt_num(e["change"], sign=True),
     )
+    if e.get("rank_note"):
+        text += " " + t(
+            "Its ranks in {a} and {b} are among different numbers of cities ({na} and {nb}), "
+            "so the rank change is not split.",
+            a=e["year_a"],
+            b=e["year_b"],
+            na=e["ranked_a"],
+            nb=e["ranked_b"],
+        )
     if "rank_if_unchanged" in e:
         text += " " + t(
             "With its {a} score it would have been at rank {cf} in {b}; its own change moved "
@@ -490,6 +499,7 @@ def waterfall_chart(programme: str, city: str, year_b: int, year_a: int, lang: s
     areas = e["areas"]
     col = f"name_{lang}" if f"name_{lang}" in areas else "name_en"
     names = areas[col].fillna(areas["name_en"]) if col in areas else areas["area"]
+    names = names.where(areas["area"] != workbench.ONE_YEAR, t("Areas assessed in one year only"))
     steps = [(t("Index {y}", y=e["year_a"]), 0.0, e["total_a"], "total")]
     level = e["total_a"]
     for name, d in zip(names, areas["change"]):
@@ -566,6 +576,9 @@ def _why_moved(programme: str, city: str, year: int, key: str) -> None:
     e = common.run(workbench.explain, programme, city, year, year_a)
     st.write(_sentence(e, name))
     if e["status"] not in ("same", "linked"):
+        return
+    if e["areas"].empty:
+        st.caption(t("No area scores in one of the two years: the change cannot be split by area."))
         return
     common.chart(waterfall_chart, programme, city, year, year_a, lang, export=False)
     if abs(e.get("residual", 0.0)) >= 0.005:

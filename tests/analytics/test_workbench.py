@@ -307,3 +307,25 @@ def test_a_published_total_keeps_its_own_difference(tmp_path):
     assert g["x"] == pytest.approx(100 * 0.125**0.4)
     e = wb.explain(con, "t", "x", 2021)  # 66 → 75: areas −20 and +30, and −1 of the gap
     assert e["change"] == pytest.approx(9.0) and e["residual"] == pytest.approx(-1.0)
+
+
+def test_an_area_held_in_one_year_only_is_not_counted_as_zero(tmp_path):
+    # area scores as published: x 2020 A 30/60, B 20/40 → 50; 2021 only A 40/60 → rescaled
+    # over A alone: 40/60 × 100 = 66.67. A's part: 30 → 66.67 (+36.67); B, held in 2020 only,
+    # is one step of its own: 20 → none (−20). 36.67 − 20 = 16.67, the change.
+    rows = [
+        ("x", 2020, "t-1", "area", "A", 30.0, "scored"),
+        ("x", 2020, "t-1", "area", "B", 20.0, "scored"),
+        ("y", 2020, "t-1", "area", "A", 60.0, "scored"),
+        ("y", 2020, "t-1", "area", "B", 40.0, "scored"),
+        ("x", 2021, "t-1", "area", "A", 40.0, "scored"),
+    ]
+    con = make(tmp_path / "t.duckdb", rows, min_coverage=0.5)
+    e = wb.explain(con, "t", "x", 2021)
+    steps = dict(zip(e["areas"]["area"], e["areas"]["change"]))
+    assert steps == pytest.approx({"A": 200 / 3 - 30, wb.ONE_YEAR: -20.0})
+    assert sum(steps.values()) == pytest.approx(e["change"]) and e["change"] == pytest.approx(
+        50 / 3
+    )
+    # 2020 ranks 2 cities, 2021 one: the rank change is not split
+    assert e["rank_note"] == "different fields" and "rank_if_unchanged" not in e
