@@ -496,14 +496,21 @@ def rank_ranges(
 
 def _year_row(con: duckdb.DuckDBPyConnection, programme: str, city: str, year: int) -> dict | None:
     rows = con.execute(
-        """SELECT methodology, total, computed_total, rank, ranked_cities FROM indices
-           WHERE programme = ? AND city = ? AND year = ?""",
+        """SELECT methodology, total, computed_total, rank, ranked_cities, rank_source
+           FROM indices WHERE programme = ? AND city = ? AND year = ?""",
         [programme, city, year],
     ).fetchall()
     if not rows or rows[0][1] is None:
         return None
-    m, total, computed, rank, n = rows[0]
-    return {"methodology": m, "total": total, "computed": computed, "rank": rank, "n": n}
+    m, total, computed, rank, n, src = rows[0]
+    return {
+        "methodology": m,
+        "total": total,
+        "computed": computed,
+        "rank": rank,
+        "n": n,
+        "rank_source": src,
+    }
 
 
 def comparable_years(
@@ -661,8 +668,9 @@ def explain(
     compare) or ``none`` (no earlier year / no totals). The area points add up exactly to the
     change: a published total that differs from the one computed from areas shows the gap as
     its own step (``residual``); areas held in one year only are one step together; without
-    area scores in one of the years ``areas`` is empty (no split). The rank is split only when
-    both years rank the same number of cities (else ``rank_note``).
+    area scores in one of the years ``areas`` is empty (no split). The rank is split when both
+    ranks are computed among each year's cities, or both years rank as many cities (else
+    ``rank_note``: a published rank of a larger field would mix populations).
     """
     if year_a is None:
         earlier = comparable_years(con, programme, city, year_b)
@@ -732,7 +740,10 @@ def _same_methodology(
     }
     if ra["rank"] is None or rb["rank"] is None:
         return out
-    if ra["n"] != rb["n"]:  # ranks among different fields: a split would mix populations
+    # ranks computed among the cities of each year, like the counterfactual, compare; a
+    # published rank (of the programme's own field) only where both years rank as many cities
+    computed = ra["rank_source"] == rb["rank_source"] == "computed"
+    if not computed and ra["n"] != rb["n"]:
         out["rank_note"] = "different fields"
         return out
     cf = _counterfactual_rank(con, m, yb, city, float(ra["total"]))

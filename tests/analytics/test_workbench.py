@@ -23,6 +23,7 @@ import math
 import numpy as np
 import pytest
 
+from analytics import results
 from analytics import workbench as wb
 from tests.analytics.tiny import ind, make
 
@@ -327,5 +328,15 @@ def test_an_area_held_in_one_year_only_is_not_counted_as_zero(tmp_path):
     assert sum(steps.values()) == pytest.approx(e["change"]) and e["change"] == pytest.approx(
         50 / 3
     )
-    # 2020 ranks 2 cities, 2021 one: the rank change is not split
-    assert e["rank_note"] == "different fields" and "rank_if_unchanged" not in e
+    # computed ranks among each year's cities (2 in 2020, 1 in 2021) are split: 2nd in 2020;
+    # with 50 it would be 1st alone in 2021 (others +1), its own change keeps it there
+    assert (e["rank_a"], e["rank_if_unchanged"], e["rank_b"]) == (2, 1, 1)
+    # a published rank of a larger field (57th, with 2 cities here) is not split
+    con.execute(
+        "INSERT INTO published_figures VALUES ('d', 't', 't-1', 2020, 'x', 'rank', NULL, NULL, "
+        "57, NULL, true, 'https://example.org', NULL)"
+    )
+    results.refresh(con, min_coverage=0.5)
+    e = wb.explain(con, "t", "x", 2021)
+    assert e["rank_a"] == 57 and e["rank_note"] == "different fields"
+    assert "rank_if_unchanged" not in e
