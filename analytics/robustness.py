@@ -169,3 +169,41 @@ def coherence(con: duckdb.DuckDBPyConnection, methodology: str, year: int) -> pd
         alphas[area] = cronbach_alpha(m.to_numpy(float))
     corr["cronbach_alpha"] = corr["area"].map(alphas)
     return corr.sort_values("area").reset_index(drop=True)
+
+
+def rank_ranges(
+    matrices: dict[tuple[str, str], np.ndarray],
+    mask: np.ndarray,
+    weights: np.ndarray,
+    *,
+    n: int = 1000,
+    seed: int = 0,
+    spread: float = 0.5,
+    log_keys: set | frozenset = frozenset(),
+) -> dict[str, np.ndarray]:
+    """Median rank and 5th–95th percentile rank of each city over ``n`` draws, within stated
+    bounds: each area weight is drawn uniformly between (1 − ``spread``) and (1 + ``spread``)
+    times its official weight, and each draw uses one of ``matrices`` (cities × areas, one per
+    method choice, in turn); a key in ``log_keys`` holds logarithms (a geometric mean: the
+    weighted mean is exponentiated). Areas outside ``mask`` drop out of a city's weights, as in
+    the programme's rescaling."""
+    rng = np.random.default_rng(seed)
+    keys = list(matrices)
+    draws = weights[None, :] * rng.uniform(1 - spread, 1 + spread, size=(n, len(weights)))
+    den = mask.astype(float) @ draws.T  # cities × draws
+    den = np.where(den > 0, den, np.nan)
+    totals = np.empty((mask.shape[0], n))
+    which = np.arange(n) % len(keys)
+    for j, key in enumerate(keys):
+        cols = which == j
+        if not cols.any():
+            continue
+        mean = (matrices[key] @ draws[cols].T) / den[:, cols]
+        totals[:, cols] = np.exp(mean) if key in log_keys else mean
+    # a geometric and an arithmetic draw are compared only through ranks, never totals
+    ranks = competition_ranks(np.nan_to_num(totals, nan=-np.inf))
+    return {
+        "median_rank": np.median(ranks, axis=1),
+        "p05_rank": np.percentile(ranks, 5, axis=1),
+        "p95_rank": np.percentile(ranks, 95, axis=1),
+    }

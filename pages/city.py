@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare, dashboard, results, robustness, scorecard, trends
-from pages import charts, common, search_ui
+from pages import charts, common, search_ui, workbench_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -105,6 +105,7 @@ for col, what in zip(c, [m for m in shown_metrics if m]):
 if not has_total and has_class:
     st.caption(t("{p} gave a class, no total, in {y}.", p=prog["name"], y=shown_year))
 
+workbench_ui.compact_weights(programme, shown_year, city)
 sc = st.columns([3, 1, 1])
 sc[1].download_button(
     t("Scorecard PDF"),
@@ -171,6 +172,8 @@ if not projects.empty:
 if notes:
     st.caption(" ".join(notes))
 common.downloads(series, f"history-{city}-{programme}", "history")
+st.subheader(t("Why the rank moved"))
+workbench_ui.why_moved(programme, city, shown_year)
 
 # ------------------------------------------------------------------------------ areas
 peers = common.run(compare.peer_group, methodology, shown_year, city)
@@ -374,6 +377,9 @@ if not indicators.empty and (indicators["state"] != "missing").any():
             },
         )
         common.downloads(gp.drop(columns=["met_by"]), f"gap-plan-{city}-{shown_year}", "gap")
+    workbench_ui.what_it_would_take(
+        methodology, shown_year, city, list(plan["plan"].get("code", []))
+    )
 
     # -------------------------------------------------------------------------- robustness
     st.subheader(t("How solid is the rank?"))

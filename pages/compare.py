@@ -4,7 +4,7 @@ accountability."""
 import streamlit as st
 
 from analytics import compare, dashboard
-from pages import charts, common, search_ui
+from pages import charts, common, search_ui, workbench_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -57,6 +57,7 @@ elif idx["total"].isna().all():
 else:
     common.chart(charts.compare_history, programme, cities, lang)
     common.downloads(idx, f"compare-history-{programme}", "history")
+    workbench_ui.why_moved_each(programme, cities, year)
 
 # ------------------------------------------------------------------------------ areas
 st.subheader(t("Areas in {y}", y=year))

@@ -4,7 +4,7 @@ where each figure comes from, licences."""
 import streamlit as st
 
 from analytics import dashboard, robustness
-from pages import common
+from pages import common, workbench_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -183,6 +183,8 @@ else:
             "years": t("Years"),
         },
     )
+
+workbench_ui.method_notes()
 
 st.subheader(t("Licences"))
 st.markdown(

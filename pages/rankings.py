@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import dashboard, results
-from pages import common
+from pages import common, workbench_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -185,3 +185,6 @@ export = shown[
     ]
 ]
 common.downloads(export, f"ranking-{programme}-{year}", "ranking")
+
+workbench_ui.weights_panel(programme, year)
+workbench_ui.rank_ranges(programme, year)
