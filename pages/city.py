@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare, dashboard, robustness, scorecard, trends
-from pages import charts, common
+from pages import charts, common, trail_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -91,6 +91,7 @@ c[3].metric(
     "—" if pd.isna(row["coverage"]) else common.fmt_pct(row["coverage"]),
     help=t("Share of the applicable maximum that was assessed"),
 )
+trail_ui.city_context(programme, city, methodology, shown_year, lang)
 
 sc = st.columns([3, 1, 1])
 sc[1].download_button(

@@ -185,6 +185,23 @@ def current_assessment(
     return None if row is None else Assessment(programme, row[0], int(row[1]))
 
 
+def programmes_with_indicators(con: duckdb.DuckDBPyConnection, city: str) -> list[str]:
+    """Programmes in which ``city`` has indicator scores (those a council can answer for),
+    real ones first."""
+    return [
+        r[0]
+        for r in con.execute(
+            """SELECT m.programme FROM current_scores s
+               JOIN methodologies m ON m.code = s.methodology
+               JOIN programmes p ON p.code = m.programme
+               WHERE s.city = ? AND s.level = 'indicator'
+               GROUP BY m.programme, p.synthetic ORDER BY p.synthetic, max(s.year) DESC,
+                        m.programme""",
+            [city],
+        ).fetchall()
+    ]
+
+
 def indicator_sheet(
     con: duckdb.DuckDBPyConnection, assessment: Assessment, city: str, lang: str = "en"
 ) -> pd.DataFrame:
