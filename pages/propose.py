@@ -102,8 +102,11 @@ defaults = {
     "comment": draft.get("comment") or "",
     "stance": draft.get("stance"),
 }
+# Widgets show the stored draft: every change is saved at once (on_change), so the store
+# holds what was last written, also after a reload, a lost connection or a server restart.
 for field, value in defaults.items():
-    st.session_state.setdefault(f"{k}_{field}", value)
+    if draft or f"{k}_{field}" not in st.session_state:
+        st.session_state[f"{k}_{field}"] = value
 
 
 def _save() -> None:
