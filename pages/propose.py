@@ -175,7 +175,7 @@ else:
         max_chars=workflow.MAX_TEXT,
     )
 
-b = st.columns([1, 1, 4])
+b = st.columns([1, 1, 2])
 if b[0].button(t("Save draft"), icon=":material/save:"):
     _save()
 if code in drafts and b[1].button(t("Remove this draft"), icon=":material/delete:"):
@@ -201,15 +201,27 @@ if drafts:
         )
         for d in drafts.values()
     ]
+    frame["stance"] = frame["stance"].map(
+        lambda x: (
+            t({"agree": "I agree", "disagree": "I disagree"}[x]) if x in workflow.STANCES else None
+        )
+    )
     st.dataframe(
-        frame,
+        trail_ui.blank(frame, {"score": 2}),
         hide_index=True,
         width="stretch",
-        column_order=["indicator", "kind", "score", "stance", "url", "comment", "problems"],
+        column_order=[
+            "indicator",
+            "kind",
+            "score" if council else "stance",
+            "url",
+            "comment",
+            "problems",
+        ],
         column_config={
             "indicator": t("Code"),
             "kind": t("Answer"),
-            "score": st.column_config.NumberColumn(t("New score"), format="%.2f"),
+            "score": t("New score"),
             "stance": t("Feedback"),
             "url": st.column_config.LinkColumn(t("Link"), display_text=trail_ui.HOST_ONLY),
             "comment": st.column_config.TextColumn(t("Comment"), width="large"),
@@ -217,7 +229,7 @@ if drafts:
         },
     )
     token = st.session_state.setdefault("coop_token", uuid.uuid4().hex)
-    if st.button(t("Submit {n} entries", n=len(drafts)), type="primary", icon=":material/send:"):
+    if st.button(t("Submit the set ({n})", n=len(drafts)), type="primary", icon=":material/send:"):
         try:
             done = workflow.submit(coop, con, me, city, programme, token)
         except workflow.RateLimited:
@@ -251,6 +263,13 @@ if said.empty:
 else:
     said = said.assign(
         kind=said["kind"].map(lambda x: t(KIND_LABELS[x])),
+        stance=said["stance"].map(
+            lambda x: (
+                t({"agree": "I agree", "disagree": "I disagree"}[x])
+                if x in workflow.STANCES
+                else None
+            )
+        ),
         decision=said["decision"].map(lambda d: t(d) if isinstance(d, str) else t("waiting")),
         role=said["role"].map(lambda r: t(r)),
     )
@@ -276,7 +295,8 @@ else:
             "role": t("By"),
             "indicator": t("Code"),
             "kind": t("Answer"),
-            "score": st.column_config.NumberColumn(t("New score"), format="%.2f"),
+            "score": t("New score"),
+            "stance": t("Feedback"),
             "url": st.column_config.LinkColumn(t("Link"), display_text=trail_ui.HOST_ONLY),
             "comment": st.column_config.TextColumn(t("Comment"), width="large"),
             "decision": t("Decision"),

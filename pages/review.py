@@ -37,7 +37,12 @@ if done is not None:
         icon=":material/check_circle:",
     )
 
-queue = workflow.queue(coop, common.connection(), me)
+queue = workflow.queue(
+    coop,
+    common.connection(),
+    me,
+    labels={"agree": t("agrees"), "disagree": t("disagrees"), "reply": t("council reply")},
+)
 names = common.run(dashboard.city_names, tuple(sorted(set(queue["city"]))), lang=lang)
 cities = ["all", *sorted(set(queue["city"]), key=lambda c: names.get(c, c))]
 city = st.selectbox(
@@ -56,7 +61,7 @@ if shown.empty:
     st.info(t("No proposals are waiting for a decision."), icon=":material/inbox:")
 else:
     st.dataframe(
-        shown,
+        trail_ui.blank(shown, {"current_score": 2, "proposed_score": 2, "last_year_score": 2}),
         hide_index=True,
         width="stretch",
         column_order=[
@@ -77,13 +82,13 @@ else:
             "year": st.column_config.NumberColumn(t("Year"), format="%d"),
             "indicator": t("Code"),
             "text": st.column_config.TextColumn(t("Indicator"), width="medium"),
-            "current_score": st.column_config.NumberColumn(t("Score now"), format="%.2f"),
+            "current_score": t("Score now"),
             "current_source": t("Source"),
-            "proposed_score": st.column_config.NumberColumn(t("Proposed"), format="%.2f"),
+            "proposed_score": t("Proposed"),
             "proof_url": st.column_config.LinkColumn(t("Proof"), display_text=trail_ui.HOST_ONLY),
             "comment": st.column_config.TextColumn(t("Comment"), width="medium"),
             "feedback": st.column_config.TextColumn(t("Monitor feedback"), width="medium"),
-            "last_year_score": st.column_config.NumberColumn(t("Last year"), format="%.2f"),
+            "last_year_score": t("Last year"),
         },
     )
     common.downloads(shown.drop(columns=["city_name"]), "review-queue", "queue")
@@ -165,7 +170,9 @@ else:
         decision=decided["decision"].map(t),
     )
     st.dataframe(
-        decided.sort_values("decided_at", ascending=False),
+        trail_ui.blank(
+            decided.sort_values("decided_at", ascending=False), {"assessed_score": 2, "score": 2}
+        ),
         hide_index=True,
         width="stretch",
         column_order=[
@@ -187,12 +194,12 @@ else:
             "city": t("City"),
             "year": st.column_config.NumberColumn(t("Year"), format="%d"),
             "indicator": t("Code"),
-            "assessed_score": st.column_config.NumberColumn(t("Score then"), format="%.2f"),
-            "score": st.column_config.NumberColumn(t("Proposed"), format="%.2f"),
+            "assessed_score": t("Score then"),
+            "score": t("Proposed"),
             "decision": t("Decision"),
             "reason": st.column_config.TextColumn(t("Reason"), width="large"),
             "decided_by": t("By"),
-            "batch": st.column_config.NumberColumn(t("Batch"), format="%d"),
+            "batch": t("Batch"),
         },
     )
     common.downloads(decided, "review-decisions", "decided")

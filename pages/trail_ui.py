@@ -87,6 +87,22 @@ def gate(*rights: str) -> Person:
     st.stop()
 
 
+def blank(frame: pd.DataFrame, numbers: dict[str, int] | None = None) -> pd.DataFrame:
+    """A copy for display: missing text as empty cells and the ``numbers`` columns
+    formatted with that many decimals (empty where missing), so no table shows “None”."""
+    out = frame.copy()
+    for col in out.columns:
+        if numbers and col in numbers:
+            out[col] = out[col].map(
+                lambda v, d=numbers[col]: "" if v is None or pd.isna(v) else common.fmt_num(v, d)
+            )
+        elif out[col].dtype == object:
+            out[col] = out[col].map(
+                lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v
+            )
+    return out
+
+
 def labelled_trail(frame: pd.DataFrame) -> pd.DataFrame:
     """The trail with its steps, roles and stances in the interface language."""
     return frame.assign(
@@ -100,7 +116,7 @@ def show_trail(frame: pd.DataFrame, key: str) -> None:
     """The trail as a table (text shown as text, links by their host) with downloads."""
     shown = labelled_trail(frame)
     st.dataframe(
-        shown,
+        blank(shown, {"value": 2}),
         hide_index=True,
         width="stretch",
         column_order=[
@@ -122,7 +138,7 @@ def show_trail(frame: pd.DataFrame, key: str) -> None:
             "step": t("Step"),
             "date": st.column_config.DatetimeColumn(t("Date (UTC)"), format="YYYY-MM-DD HH:mm"),
             "by": t("By"),
-            "value": st.column_config.NumberColumn(t("Points"), format="%.2f"),
+            "value": st.column_config.TextColumn(t("Points")),
             "stance": t("Feedback"),
             "link": st.column_config.LinkColumn(t("Link"), display_text=HOST_ONLY),
             "note": st.column_config.TextColumn(t("Note"), width="large"),

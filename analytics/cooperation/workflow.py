@@ -568,12 +568,20 @@ def entries(
     return pd.DataFrame(rows, columns=columns)
 
 
+FEEDBACK_LABELS = {"agree": "agree", "disagree": "disagree", "reply": "council reply"}
+
+
 def queue(
-    store: Store, con: duckdb.DuckDBPyConnection, person: Person, city: str | None = None
+    store: Store,
+    con: duckdb.DuckDBPyConnection,
+    person: Person,
+    city: str | None = None,
+    labels: Mapping[str, str] = FEEDBACK_LABELS,
 ) -> pd.DataFrame:
     """The coordinator's review queue: every proposal not yet decided, by city and indicator,
     with the score in force and its source, the proof, the monitors' feedback on the same
-    indicator and the city's score of the previous year."""
+    indicator (``labels`` names the stances and the council's replies in it) and the city's
+    score of the previous year."""
     authorise(person, "review", city)
     pending = entries(store, city, kinds=("proposal",))
     pending = pending[pending["decision"].isna()]
@@ -611,7 +619,7 @@ def queue(
                 "comment": row.comment,
                 "proposed_by": row.author,
                 "submitted_at": row.submitted_at,
-                "feedback": _feedback_text(said),
+                "feedback": _feedback_text(said, labels),
                 "last_year_score": None if ind is None else ind["last_year_score"],
             }
         )
@@ -640,10 +648,10 @@ QUEUE_COLUMNS = [
 ]
 
 
-def _feedback_text(said: pd.DataFrame) -> str:
+def _feedback_text(said: pd.DataFrame, labels: Mapping[str, str]) -> str:
     parts = []
     for f in said.itertuples(index=False):
-        head = f.stance if f.kind == "feedback" else "council reply"
+        head = labels.get(f.stance if f.kind == "feedback" else "reply", "")
         link = f" ({host(f.url)})" if f.url else ""
         parts.append(f"{head}: {f.comment or ''}{link}".strip())
     return " | ".join(parts)

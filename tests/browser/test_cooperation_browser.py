@@ -115,7 +115,7 @@ def test_council_proposes_coordinator_accepts_everyone_sees(coop_server, browser
     assert "Your drafts (1)" in page.get_by_test_id("stMain").inner_text()
     assert page.get_by_label("Link to the proof (http:// or https://)").input_value() == PROOF
     both_languages(page, "coop-council-draft", "Your drafts (1)", "Ваші чернетки (1)")
-    page.get_by_role("button", name="Submit 1 entries").click()
+    page.get_by_role("button", name="Submit the set (1)").click()
     page.get_by_text("Submitted 1 entries").wait_for(timeout=30_000)
     settle(page)
     screenshot(page, "coop-council-submitted-en")
@@ -131,7 +131,7 @@ def test_council_proposes_coordinator_accepts_everyone_sees(coop_server, browser
     page.get_by_text("Your drafts (1)").wait_for(timeout=30_000)
     settle(page)
     both_languages(page, "coop-monitor-draft", "Your drafts (1)", "Ваші чернетки (1)")
-    page.get_by_role("button", name="Submit 1 entries").click()
+    page.get_by_role("button", name="Submit the set (1)").click()
     page.get_by_text("Submitted 1 entries").wait_for(timeout=30_000)
     ctx.close()
 
@@ -140,7 +140,7 @@ def test_council_proposes_coordinator_accepts_everyone_sees(coop_server, browser
     assert "Review corrections" in nav(page)
     text = open_page(page, server, "/review")
     assert "Waiting for a decision (1)" in text, text
-    assert "Proof: lvivrada.example" in text and "agree: The decision is on" in text, text
+    assert "Proof: lvivrada.example" in text and "agrees: The decision is on" in text, text
     assert "<b>not bold</b>" in text  # shown as written, never as markup
     both_languages(
         page, "coop-coordinator-queue", "Waiting for a decision (1)", "Чекають на рішення (1)"

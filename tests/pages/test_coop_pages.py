@@ -120,8 +120,12 @@ def test_coordinator_queue_and_public_trail(coop, db):
     at = run("review", "c@example.org")
     assert "Waiting for a decision (1)" in texts(at)
     row = at.dataframe[0].value.iloc[0]
-    assert row["proposed_score"] == 0.82 and row["current_score"] == 0.0
-    assert row["feedback"] == "agree: Seen it published (watch.example)"
+    assert (row["current_score"], row["proposed_score"], row["last_year_score"]) == (
+        "0.00",
+        "0.82",
+        "0.82",
+    )
+    assert row["feedback"] == "agrees: Seen it published (watch.example)"
     at.radio(key=f"rv_{row['entry']}").set_value("accepted")
     at.text_input(key=f"rr_{row['entry']}").set_value("Proof checked on the site").run()
     buttons = [b for b in at.button if b.label.startswith("Record")]
