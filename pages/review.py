@@ -91,7 +91,13 @@ else:
             "last_year_score": t("Last year"),
         },
     )
-    common.downloads(shown.drop(columns=["city_name"]), "review-queue", "queue")
+    common.downloads(
+        shown.drop(columns=["city_name"]).assign(
+            synthetic=shown["programme"].map(trail_ui.synthetic)
+        ),
+        "review-queue",
+        "queue",
+    )
 
     OPTIONS = ["undecided", "accepted", "rejected"]
     LABELS = {"undecided": "Not yet", "accepted": "Accept", "rejected": "Reject"}

@@ -103,6 +103,14 @@ def blank(frame: pd.DataFrame, numbers: dict[str, int] | None = None) -> pd.Data
     return out
 
 
+def synthetic(programme: str) -> bool:
+    """Whether a programme's data are the synthetic demo (labelled in every download)."""
+    from analytics import dashboard
+
+    progs = common.run(dashboard.programmes)
+    return bool(progs.loc[progs["code"] == programme, "synthetic"].any())
+
+
 def labelled_trail(frame: pd.DataFrame) -> pd.DataFrame:
     """The trail with its steps, roles and stances in the interface language."""
     return frame.assign(
@@ -176,4 +184,4 @@ def city_context(programme: str, city: str, methodology: str, year: int, lang: s
                 "monitors said, what the coordinator decided and the value in force."
             )
         )
-        show_trail(frame.assign(programme=programme), city)
+        show_trail(frame.assign(programme=programme, synthetic=synthetic(programme)), city)

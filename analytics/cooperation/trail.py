@@ -195,7 +195,7 @@ def response(
     n = int(
         con.execute(
             "SELECT count(*) FROM indicators WHERE methodology = ?", [methodology]
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     )
     answered = accepted = 0
     if store is not None:
