@@ -274,7 +274,7 @@ else:
         role=said["role"].map(lambda r: t(r)),
     )
     st.dataframe(
-        said,
+        trail_ui.blank(said, {"score": 2}),
         hide_index=True,
         width="stretch",
         column_order=[
@@ -283,6 +283,7 @@ else:
             "indicator",
             "kind",
             "score",
+            "stance",
             "url",
             "comment",
             "decision",

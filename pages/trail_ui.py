@@ -96,10 +96,8 @@ def blank(frame: pd.DataFrame, numbers: dict[str, int] | None = None) -> pd.Data
             out[col] = out[col].map(
                 lambda v, d=numbers[col]: "" if v is None or pd.isna(v) else common.fmt_num(v, d)
             )
-        elif out[col].dtype == object:
-            out[col] = out[col].map(
-                lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v
-            )
+        elif pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "" if v is None or v is pd.NA or v != v else v)
     return out
 
 
