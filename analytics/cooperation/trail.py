@@ -54,19 +54,19 @@ def _scores_history(
             ]
         )
     text = {"uk": "text_uk", "ru": "text_ru"}.get(lang, "text_en")
-    con.execute("CREATE OR REPLACE TEMP TABLE _trail_keys (m VARCHAR, y SMALLINT, i VARCHAR)")
-    con.executemany("INSERT INTO _trail_keys VALUES (?, ?, ?)", keys)
+    # The keys as parameters (no temporary table: cursors of one connection share them).
     return con.execute(
-        f"""SELECT s.methodology, s.year, s.item, s.score, s.status::VARCHAR AS status,
+        f"""WITH k AS (SELECT unnest(?::VARCHAR[]) AS m, unnest(?::SMALLINT[]) AS y,
+                              unnest(?::VARCHAR[]) AS i)
+            SELECT s.methodology, s.year, s.item, s.score, s.status::VARCHAR AS status,
                    s.evidence_url, s.source, s.batch, s.superseded_by, b.imported_at,
                    coalesce(i.{text}, i.text_en) AS text
-            FROM scores s JOIN _trail_keys k ON k.m = s.methodology AND k.y = s.year
-                 AND k.i = s.item
+            FROM scores s JOIN k ON k.m = s.methodology AND k.y = s.year AND k.i = s.item
             LEFT JOIN import_batches b ON b.id = s.batch
             LEFT JOIN indicators i ON i.methodology = s.methodology AND i.code = s.item
             WHERE s.city = ? AND s.level = 'indicator'
             ORDER BY s.methodology, s.year, s.item, s.batch""",
-        [city],
+        [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], city],
     ).df()
 
 
