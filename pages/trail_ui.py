@@ -183,3 +183,19 @@ def city_context(programme: str, city: str, methodology: str, year: int, lang: s
             )
         )
         show_trail(frame.assign(programme=programme, synthetic=synthetic(programme)), city)
+
+
+def indicator_trail(programme: str, city: str, indicator: str, lang: str) -> None:
+    """On an indicator page: that indicator's trail for ``city`` (nothing where councils and
+    monitors never spoke about it). One call, for the page that shows a single indicator."""
+    coop = store(create=False)
+    if coop is None:
+        return
+    frame = trail.trail(coop, common.connection(), city, lang)
+    frame = frame[frame["indicator"] == indicator]
+    if frame.empty:
+        return
+    st.subheader(t("Corrections and feedback"))
+    show_trail(
+        frame.assign(programme=programme, synthetic=synthetic(programme)), f"{city}-{indicator}"
+    )
