@@ -98,6 +98,20 @@ with common.friendly_errors():
                 url_path="versions",
                 visibility="visible" if may(ROLE, "rollback") else "hidden",
             ),
+            st.Page(
+                "pages/propose.py",
+                title=t("Respond to the assessment"),
+                icon=":material/rate_review:",
+                url_path="propose",
+                visibility="visible" if may(ROLE, "propose") or may(ROLE, "feedback") else "hidden",
+            ),
+            st.Page(
+                "pages/review.py",
+                title=t("Review corrections"),
+                icon=":material/fact_check:",
+                url_path="review",
+                visibility="visible" if may(ROLE, "review") else "hidden",
+            ),
         ]
     page = st.navigation(PAGES, position="hidden" if PRESENT else "sidebar")
     # "overview" is the default page's own name in links (its url_path reads "").

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare, dashboard, results, robustness, scorecard, trends
-from pages import charts, common, search_ui, workbench_ui
+from pages import charts, common, search_ui, trail_ui, workbench_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -104,6 +104,7 @@ for col, what in zip(c, [m for m in shown_metrics if m]):
         )
 if not has_total and has_class:
     st.caption(t("{p} gave a class, no total, in {y}.", p=prog["name"], y=shown_year))
+trail_ui.city_context(programme, city, methodology, shown_year, lang)
 
 workbench_ui.compact_weights(programme, shown_year, city)
 sc = st.columns([3, 1, 1])
