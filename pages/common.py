@@ -888,7 +888,8 @@ def table(df: pd.DataFrame, column_config: dict | None = None, **kwargs):
     data = df
     if formats:
         data = df.style.format(_styler_formats(df, formats), na_rep=EMPTY)
-    return st.dataframe(data, column_config=config, placeholder=EMPTY, **kwargs)
+    kwargs.setdefault("placeholder", EMPTY)
+    return st.dataframe(data, column_config=config, **kwargs)
 
 
 def _styler_formats(df: pd.DataFrame, formats: dict[str, Callable]) -> dict[str, Callable]:
