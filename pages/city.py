@@ -316,9 +316,9 @@ if not indicators.empty and (indicators["state"] != "missing").any():
                 )
             ),
             text=plan["plan"][f"text_{lang}"].fillna(plan["plan"]["text_en"]),
-            recommendation=plan["plan"]["code"].map(
-                dict(zip(indicators["code"], indicators["recommendation"]))
-            ),
+            recommendation=plan["plan"]["code"]
+            .map(dict(zip(indicators["code"], indicators["recommendation"])))
+            .fillna(""),
         )
         st.dataframe(
             gp,
@@ -331,7 +331,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
                 "total_after",
                 "peer_share",
                 "best_practice",
-                *(["recommendation"] if gp["recommendation"].notna().any() else []),
+                *(["recommendation"] if (gp["recommendation"] != "").any() else []),
             ],
             column_config={
                 "code": t("Code"),
