@@ -72,7 +72,7 @@ def overview(con: duckdb.DuckDBPyConnection, programme: str, year: int) -> dict:
         FROM indices i LEFT JOIN class_thresholds t ON t.methodology = i.methodology
                                                     AND t.class_name = i.class_name
         WHERE i.programme = ? AND i.year = ? AND i.class_name IS NOT NULL
-        GROUP BY i.class_name ORDER BY position NULLS LAST""",
+        GROUP BY i.class_name ORDER BY position NULLS LAST, i.class_name""",
         [programme, year],
     ).df()
     classes["share"] = classes["cities"] / classes["cities"].sum() if len(classes) else []
