@@ -190,7 +190,8 @@ def working_notes(df: pd.DataFrame) -> pd.Series:
 
 indicators = common.run(dashboard.indicator_table, methodology, shown_year, city, lang=lang)
 working_comments = indicators["comment"].str.startswith(WORKING_PREFIX, na=False).any()
-indicators["comment"] = indicators["comment"].str.removeprefix(WORKING_PREFIX)
+# a new frame: the cached one is shared by every run and must stay as it was
+indicators = indicators.assign(comment=indicators["comment"].str.removeprefix(WORKING_PREFIX))
 for note in common.run(dashboard.city_notes, methodology, shown_year, city).itertuples():
     if note.kind == "no_reply":
         st.info(
