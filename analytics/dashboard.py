@@ -73,7 +73,7 @@ def overview(con: duckdb.DuckDBPyConnection, programme: str, year: int) -> dict:
         SELECT i.class_name, count(*) AS cities, min(i.class_position) AS position
         FROM indices i
         WHERE i.programme = ? AND i.year = ? AND i.class_name IS NOT NULL
-        GROUP BY i.class_name ORDER BY position NULLS LAST""",
+        GROUP BY i.class_name ORDER BY position NULLS LAST, i.class_name""",
         [programme, year],
     ).df()
     classes["share"] = classes["cities"] / classes["cities"].sum() if len(classes) else []

@@ -220,7 +220,8 @@ def working_notes(df: pd.DataFrame) -> pd.Series:
 
 indicators = common.run(dashboard.indicator_table, methodology, shown_year, city, lang=lang)
 working_comments = indicators["comment"].str.startswith(WORKING_PREFIX, na=False).any()
-indicators["comment"] = indicators["comment"].str.removeprefix(WORKING_PREFIX)
+# a new frame: the cached one is shared by every run and must stay as it was
+indicators = indicators.assign(comment=indicators["comment"].str.removeprefix(WORKING_PREFIX))
 for note in common.run(dashboard.city_notes, methodology, shown_year, city).itertuples():
     if note.kind == "no_reply":
         st.info(
@@ -346,9 +347,9 @@ if not indicators.empty and (indicators["state"] != "missing").any():
                 )
             ),
             text=plan["plan"][f"text_{lang}"].fillna(plan["plan"]["text_en"]),
-            recommendation=plan["plan"]["code"].map(
-                dict(zip(indicators["code"], indicators["recommendation"]))
-            ),
+            recommendation=plan["plan"]["code"]
+            .map(dict(zip(indicators["code"], indicators["recommendation"])))
+            .fillna(""),
         )
         common.table(
             gp,
@@ -361,7 +362,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
                 "total_after",
                 "peer_share",
                 "best_practice",
-                *(["recommendation"] if gp["recommendation"].notna().any() else []),
+                *(["recommendation"] if (gp["recommendation"] != "").any() else []),
             ],
             column_config={
                 "code": t("Code"),

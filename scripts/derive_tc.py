@@ -118,10 +118,10 @@ def ukraine_cities(shared: Path, geo: dict[str, Any]) -> Records:
         records[gid] = rec
         names[en] = names[r["city_en_2018"]] = gid
     later = _later_cities(shared, geo, records)
-    for en, (gid, rec) in later.items():
+    for en, (gid, extra) in later.items():
         names[en] = gid
-        if rec is not None and gid not in records:
-            records[gid] = rec
+        if extra is not None and gid not in records:
+            records[gid] = extra
     return records, names
 
 

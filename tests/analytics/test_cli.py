@@ -151,14 +151,34 @@ def test_export_indices(db, tmp_path):
         "year",
         "methodology",
         "total",
+        "source",
+        "published_total",
+        "computed_total",
+        "computed_from",
         "rank",
         "rank_source",
         "rank_of",
+        "published_rank",
         "class",
+        "class_source",
         "coverage",
-        "source",
+        "change_points",
+        "prev_year",
         *exports.ABOUT_COLUMNS,
     ]
+    # published and computed totals side by side: Drohobych 2018, 85.5 on TI's site, 85.2 by
+    # the workbook's 91 indicator scores
+    drohobych = next(
+        r
+        for r in rows
+        if (r["city"], r["year"], r["programme"]) == ("ua-drohobych", "2018", "tc-transparency")
+    )
+    assert (drohobych["published_total"], drohobych["computed_total"]) == ("85.5", "85.2")
+    assert (drohobych["total"], drohobych["source"], drohobych["rank"]) == (
+        "85.5",
+        "published",
+        "1",
+    )
     mariupol = [
         r
         for r in rows

@@ -466,7 +466,8 @@ def test_corrected_file_supersedes_and_keeps_history(db):
         (4.4, second.batch, None),
     ]
     batches = con.execute(
-        "SELECT file_name, outcome FROM import_batches WHERE id > 2 ORDER BY id"
+        "SELECT file_name, outcome FROM import_batches WHERE id > "
+        "(SELECT id FROM import_batches WHERE file_name LIKE 'synthetic:%') ORDER BY id"
     ).fetchall()
     assert batches == [("a.csv", "imported"), ("a-corrected.csv", "imported")]
 
