@@ -27,6 +27,7 @@ from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
 sys.path.insert(0, str(Path(__file__).parent))
+import derive_context
 from translit import uk_to_latin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -737,6 +738,7 @@ def main() -> None:
     derive_outlines(args.shared)
     name_to_code = derive_cities(args.shared)
     derive_published(args.shared, name_to_code)
+    derive_context.main(args.shared)  # projects, places, country context (derive_context.py)
 
 
 if __name__ == "__main__":
