@@ -242,3 +242,21 @@ def _segments(df: pd.DataFrame, column: str, by: str | None = None) -> pd.DataFr
             "segment": new.cumsum().astype(int),
         }
     )
+
+
+def table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every context figure with its country, year, source, address and licence (a download)."""
+    return con.execute("""
+        SELECT c.name_en AS country, x.country AS iso2, x.year, x.period, x.measure, x.value,
+               x.text_value, x.note, x.source, x.source_url, x.licence
+        FROM country_context x JOIN countries c ON c.iso2 = x.country
+        ORDER BY country, measure, year""").df()
+
+
+def city_name(con: duckdb.DuckDBPyConnection, city: str, lang: str = "en") -> str:
+    """A city's name in ``lang`` (its code when unknown)."""
+    lang = _lang(lang)
+    row = con.execute(
+        f"SELECT coalesce(name_{lang}, name_en) FROM cities WHERE code = ?", [city]
+    ).fetchall()
+    return row[0][0] if row else city

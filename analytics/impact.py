@@ -120,15 +120,16 @@ def _why(con: duckdb.DuckDBPyConnection, project: str, programme: str | None) ->
 
 
 def _programmes_for(con: duckdb.DuckDBPyConnection, project: str) -> list[str]:
-    """Programmes with index data for a project's cities, the most data first (real before
-    synthetic for real projects)."""
+    """Programmes with index data for a project's cities, the most data first. A real project
+    is only measured on real programmes, the synthetic demo project only on synthetic ones."""
     return [
         r[0]
         for r in con.execute(
             """SELECT i.programme FROM indices i JOIN project_cities p
                ON p.city = i.city AND p.project = ? JOIN programmes g ON g.code = i.programme
-               WHERE i.total IS NOT NULL
-               GROUP BY i.programme, g.synthetic ORDER BY g.synthetic, count(*) DESC, 1""",
+               JOIN projects pr ON pr.code = p.project
+               WHERE i.total IS NOT NULL AND g.synthetic = pr.synthetic
+               GROUP BY i.programme ORDER BY count(*) DESC, 1""",
             [project],
         ).fetchall()
     ]

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare, dashboard, robustness, scorecard, trends
-from pages import charts, common
+from pages import backdrop, charts, common
 from pages.common import t
 
 common.guard(__file__)
@@ -145,6 +145,7 @@ if not projects.empty:
 if notes:
     st.caption(" ".join(notes))
 common.downloads(series, f"history-{city}-{programme}", "history")
+backdrop.draw(info["country"], city=city, programme=programme)
 
 # ------------------------------------------------------------------------------ areas
 peers = common.run(compare.peer_group, methodology, shown_year, city)

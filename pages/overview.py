@@ -5,7 +5,7 @@ import pydeck as pdk
 import streamlit as st
 
 from analytics import dashboard
-from pages import charts, common
+from pages import backdrop, charts, common
 from pages.common import t
 
 common.guard(__file__)
@@ -173,3 +173,5 @@ if table.empty:
     st.info(t("No city has a result in {p} {y}.", p=prog["name"], y=year))
 else:
     common.downloads(table, f"overview-{programme}-{year}", "overview")
+
+backdrop.draw()
