@@ -249,6 +249,45 @@ if len(p["sources"]):
         )
     )
 
+st.subheader(t("Targets"))
+targets = p["targets"]
+if targets.empty:
+    st.caption(t("The project's pages publish no numeric targets."))
+else:
+    shown = targets.assign(
+        actual_label=targets["actual"].map(
+            lambda v: t("no data yet") if pd.isna(v) else common.fmt_int(v)
+        )
+    )
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_order=[
+            "indicator",
+            "unit",
+            "baseline",
+            "target",
+            "actual_label",
+            "progress",
+            "as_of",
+        ],
+        column_config={
+            "indicator": st.column_config.TextColumn(t("Indicator"), width="large"),
+            "unit": t("Unit"),
+            "baseline": st.column_config.NumberColumn(t("Baseline")),
+            "target": st.column_config.NumberColumn(t("Target"), format="localized"),
+            "actual_label": t("Actual"),
+            "progress": st.column_config.ProgressColumn(
+                t("Progress"), min_value=0, max_value=1, format="percent"
+            ),
+            "as_of": st.column_config.DateColumn(t("As of")),
+        },
+    )
+    if targets["actual"].isna().all():
+        st.caption(t("No results have been published against these targets yet."))
+
+
 amounts = p["amounts"]
 if not amounts.empty:
     st.subheader(t("Other figures the sources give"))
