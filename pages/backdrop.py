@@ -157,7 +157,7 @@ def _sources() -> None:
         years = (
             f"{int(s.first_year)}–{int(s.last_year)}"
             if not pd.isna(s.first_year) and s.first_year != s.last_year
-            else ""
+            else "—"
         )
         ours = {
             "Open Government Partnership and national OGP pages": t(
@@ -167,7 +167,7 @@ def _sources() -> None:
         }
         lines.append(
             t(
-                "Source: {s} {years}; licence: {l}.",
+                "Source: {s} ({years}); licence: {l}.",
                 s=ours.get(s.source, s.source),
                 years=years,
                 l=ours.get(s.licence, s.licence),
@@ -211,14 +211,27 @@ def cpi_small_multiples(lang_code: str) -> alt.Chart:
 
 
 def city_beside_country_chart(city: str, programme: str, lang_code: str) -> alt.Chart:
-    """A city's index above its country's CPI score and WGI percentile ranks, same year axis."""
+    """A city's index above its country's CPI score and WGI percentile ranks, on one year
+    axis from 2012 (the CPI's first year) or the city's first year if earlier."""
     df = run(context.city_beside_country, city, programme)
     name = run(context.city_name, city, lang=lang_code)
-    df = df.assign(label=df["series"].map(lambda s: series_label(s, name)))
-    years = [int(df["year"].min()), int(df["year"].max())] if not df.empty else [2012, 2024]
-    x = alt.X("year:Q", title=None, scale=alt.Scale(domain=years), axis=alt.Axis(format="d"))
+    own_years = df.loc[df["series"] == "city", "year"]
+    first = min([2012, *([int(own_years.min())] if not own_years.empty else [])])
+    df = df[df["year"] >= first].assign(
+        label=lambda d: d["series"].map(lambda s: series_label(s, name))
+    )
+    last = int(df["year"].max()) if not df.empty else 2024
+    x = alt.X(
+        "year:Q", title=None, scale=alt.Scale(domain=[first, last]), axis=alt.Axis(format="d")
+    )
+    colours = {
+        "city": "#222222",
+        "cpi_score": "#4575b4",
+        "wgi_cc_rank": "#d73027",
+        "wgi_va_rank": "#1a9850",
+    }
 
-    def panel(part: pd.DataFrame, title: str, domain: list[str]) -> alt.Chart:
+    def panel(part: pd.DataFrame, title: str, series: list[str]) -> alt.Chart:
         base = alt.Chart(part).encode(
             x=x,
             y=alt.Y("value:Q", title=title, scale=alt.Scale(domain=[0, 100])),
@@ -226,9 +239,10 @@ def city_beside_country_chart(city: str, programme: str, lang_code: str) -> alt.
                 "label:N",
                 title=None,
                 scale=alt.Scale(
-                    domain=domain, range=["#4575b4", "#d73027", "#1a9850", "#984ea3"][: len(domain)]
+                    domain=[series_label(s, name) for s in series],
+                    range=[colours[s] for s in series],
                 ),
-                legend=alt.Legend(orient="bottom", columns=1),
+                legend=alt.Legend(orient="bottom", columns=1, labelLimit=500),
             ),
             detail="segment:N",
             tooltip=[
@@ -237,10 +251,12 @@ def city_beside_country_chart(city: str, programme: str, lang_code: str) -> alt.
                 alt.Tooltip("value:Q", title=t("Value"), format=".1f"),
             ],
         )
-        return (base.mark_line() + base.mark_point(size=25, filled=True)).properties(height=170)
+        return (base.mark_line() + base.mark_point(size=25, filled=True)).properties(
+            height=160, width=760
+        )
 
-    own = df[df["series"] == "city"]
-    nat = df[df["series"] != "city"]
-    top = panel(own, t("Index"), list(dict.fromkeys(own["label"])) or [series_label("city", name)])
-    bottom = panel(nat, t("Country"), list(dict.fromkeys(nat["label"])) or ["—"])
+    top = panel(df[df["series"] == "city"], t("Index"), ["city"])
+    bottom = panel(
+        df[df["series"] != "city"], t("Country"), ["cpi_score", "wgi_cc_rank", "wgi_va_rank"]
+    )
     return alt.vconcat(top, bottom).resolve_scale(color="independent", x="shared")

@@ -348,7 +348,7 @@ def contribution(field: str, lang_code: str) -> alt.Chart:
         alt.Chart(df)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort="-x"),
+            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
             x=alt.X("eu_contribution_eur:Q", title=t("EU contribution, €")),
             color=alt.Color(
                 "shared:N",
@@ -361,5 +361,5 @@ def contribution(field: str, lang_code: str) -> alt.Chart:
                 alt.Tooltip("amount_projects:Q", title=t("Projects whose money is counted there")),
             ],
         )
-        .properties(height=28 * max(len(df), 1) + 30)
+        .properties(height=alt.Step(26))
     )

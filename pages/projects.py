@@ -28,7 +28,12 @@ def published_date(date, text) -> str:
     """A date as the source gives it: the full date, or only the year or month published."""
     if isinstance(text, str) and text:
         return text.replace("after", t("after"))
-    return "" if date is None or pd.isna(date) else f"{date:%Y-%m-%d}"
+    return "—" if date is None or pd.isna(date) else f"{date:%Y-%m-%d}"
+
+
+def money_text(value) -> str:
+    """An amount in euros for a table: grouped digits, or "—" when the source gives none."""
+    return "—" if value is None or pd.isna(value) else common.fmt_int(value)
 
 
 def funding_label(non_eu: bool, synthetic: bool) -> str:
@@ -90,13 +95,14 @@ st.caption(
 )
 by_country = common.run(dashboard.contribution_by, "countries")
 per_country = by_country[by_country["kind"] == "item"].assign(
-    country=lambda d: d["item"].map(lambda c: names.get(c, c))
+    country=lambda d: d["item"].map(lambda c: names.get(c, c)),
+    eur_label=lambda d: d["eu_contribution_eur"].map(money_text),
 )
 st.dataframe(
     per_country.sort_values("projects", ascending=False),
     hide_index=True,
     width="stretch",
-    column_order=["country", "projects", "amount_projects", "eu_contribution_eur"],
+    column_order=["country", "projects", "amount_projects", "eur_label"],
     column_config={
         "country": t("Country"),
         "projects": st.column_config.NumberColumn(
@@ -106,8 +112,9 @@ st.dataframe(
         "amount_projects": st.column_config.NumberColumn(
             t("Projects whose money is counted there"),
         ),
-        "eu_contribution_eur": st.column_config.NumberColumn(
-            t("EU contribution counted there, €"), format="localized"
+        "eur_label": st.column_config.TextColumn(
+            t("EU contribution counted there, €"),
+            help=t("—: no money that belongs to this country alone."),
         ),
     },
 )
@@ -126,6 +133,9 @@ table = projects.assign(
         published_date(d, x) for d, x in zip(projects["start_date"], projects["start_published"])
     ],
     end=[published_date(d, x) for d, x in zip(projects["end_date"], projects["end_published"])],
+    eur_label=projects["eu_contribution_eur"].map(money_text),
+    budget_label=projects["total_budget_eur"].map(money_text),
+    eune_label=projects["eune_id"].map(lambda v: "—" if pd.isna(v) else str(int(v))),
 )
 st.subheader(t("All projects"))
 st.dataframe(
@@ -138,14 +148,14 @@ st.dataframe(
         "status",
         "start",
         "end",
-        "eu_contribution_eur",
-        "total_budget_eur",
+        "eur_label",
+        "budget_label",
         "funders",
         "implementing_partners",
         "countries",
         "places",
         "cities",
-        "eune_id",
+        "eune_label",
     ],
     column_config={
         "title": st.column_config.TextColumn(t("Project"), width="large"),
@@ -153,10 +163,12 @@ st.dataframe(
         "status": t("Status"),
         "start": t("Start"),
         "end": t("End"),
-        "eu_contribution_eur": st.column_config.NumberColumn(
-            t("EU contribution, €"), format="localized"
+        "eur_label": st.column_config.TextColumn(
+            t("EU contribution, €"), help=t("—: the sources do not state it.")
         ),
-        "total_budget_eur": st.column_config.NumberColumn(t("Total budget, €"), format="localized"),
+        "budget_label": st.column_config.TextColumn(
+            t("Total budget, €"), help=t("—: the sources do not state it.")
+        ),
         "funders": st.column_config.ListColumn(t("Funders")),
         "implementing_partners": st.column_config.ListColumn(t("Partners")),
         "countries": st.column_config.ListColumn(t("Countries")),
@@ -166,17 +178,21 @@ st.dataframe(
         "cities": st.column_config.NumberColumn(
             t("Cities here"), help=t("Places that are cities of this dashboard, with years.")
         ),
-        "eune_id": st.column_config.NumberColumn(t("EU Neighbours East id"), format="%d"),
+        "eune_label": st.column_config.TextColumn(t("EU Neighbours East id")),
     },
 )
 st.caption(
     t(
-        "Empty cells: the sources do not state the figure. Start and end show only the "
-        "year or month where that is all the source gives."
+        "—: the sources do not state the figure. Start and end show only the year or "
+        "month where that is all the source gives."
     )
 )
 common.downloads(
-    table.drop(columns=["synthetic", "start_date", "end_date"]), "projects", "projects"
+    table.drop(
+        columns=["synthetic", "start_date", "end_date", "eur_label", "budget_label", "eune_label"]
+    ),
+    "projects",
+    "projects",
 )
 
 # ------------------------------------------------------------------------------ one project
@@ -203,8 +219,8 @@ if p["non_eu"]:
 facts = [t(p["status"]) if p["status"] != "unknown" else t("dates not published")]
 start = published_date(p["start_date"], p["start_published"])
 end = published_date(p["end_date"], p["end_published"])
-if start or end:
-    facts.append(f"{start or '?'} – {end or t('end not published')}")
+if start != "—" or end != "—":
+    facts.append(f"{start} – {end if end != '—' else t('end not published')}")
 if p["eu_contribution_eur"] is not None and not pd.isna(p["eu_contribution_eur"]):
     facts.append(t("EU contribution €{eur}", eur=common.fmt_int(p["eu_contribution_eur"])))
 if p["total_budget_eur"] is not None and not pd.isna(p["total_budget_eur"]):
@@ -216,7 +232,7 @@ if p["eune_id"] is not None and not pd.isna(p["eune_id"]):
 st.caption(" · ".join(facts))
 if p["summary"]:
     st.write(p["summary"])
-if p["summary_fallback"] or p["objectives_fallback"]:
+if (p["summary_fallback"] and p["summary"]) or (p["objectives_fallback"] and len(p["objectives"])):
     st.caption(t("Shown in English: no translation in the database."))
 if len(p["objectives"]) or len(p["expected_results"]):
     cols = st.columns(2)
@@ -309,6 +325,8 @@ if not amounts.empty:
             for a, cur, s in zip(amounts["amount"], amounts["currency"], amounts["share"])
         ],
         country=amounts["country"].map(lambda c: names.get(c, "") if isinstance(c, str) else ""),
+        source_url=amounts["source_url"].fillna(""),
+        note=amounts["note"].fillna(""),
     )
     st.dataframe(
         shown,
@@ -348,6 +366,8 @@ else:
         kind_label=places["kind"].map(lambda k: kinds.get(k, k)),
         link=places["linked"].map({True: t("in this dashboard"), False: t("listed by name")}),
         country_name=places["country"].map(lambda c: names.get(c, c)),
+        from_label=places["year_from"].map(lambda y: "—" if pd.isna(y) else str(int(y))),
+        role=places["role"].fillna("—"),
     )
     with_point = shown[shown["lat"].notna()] if "lat" in shown else shown.iloc[0:0]
     if not with_point.empty:
@@ -387,13 +407,15 @@ else:
         shown,
         hide_index=True,
         width="stretch",
-        column_order=["name", "kind_label", "country_name", "role", "year_from", "link"],
+        column_order=["name", "kind_label", "country_name", "role", "from_label", "link"],
         column_config={
             "name": t("Place"),
             "kind_label": t("Kind"),
             "country_name": t("Country"),
             "role": t("Role"),
-            "year_from": st.column_config.NumberColumn(t("From"), format="%d"),
+            "from_label": st.column_config.TextColumn(
+                t("From"), help=t("—: the sources give no year.")
+            ),
             "link": t("Link"),
         },
     )
