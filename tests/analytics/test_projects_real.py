@@ -245,3 +245,27 @@ def test_impact_reason_with_years(tmp_path):
     )
     out = impact.project_impact(con, "p", n_boot=50)
     assert (out["why"], out["start"], out["years"]) == ("no_year_before", 2021, [2022])
+
+
+def test_shipped_projects_file_passes_the_import_check_and_bad_places_are_refused():
+    import yaml
+
+    from analytics.paths import REFERENCE_DIR
+    from analytics.projects import check_projects
+
+    doc = yaml.safe_load((REFERENCE_DIR / "projects.yaml").read_text(encoding="utf-8"))
+    assert check_projects(doc, {"AM", "AZ", "BY", "GE", "MD", "UA"}, set()) == []
+    bad = {
+        "projects": [
+            {
+                "code": "x",
+                "title_en": "X",
+                "places": [{}],
+                "amounts": [{"kind": "k", "amount": "lots"}],
+            }
+        ]
+    }
+    assert check_projects(bad, set(), set()) == [
+        "project x: every place needs 'name_en'",
+        "project x: amount 'k': 'amount' must be a non-negative number",
+    ]
