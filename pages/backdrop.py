@@ -140,7 +140,7 @@ def _city(country: str, city: str, programme: str) -> None:
     if joined:
         facts.append(t("this city: OGP Local member since {y}", y=joined))
     st.caption(" · ".join(facts))
-    common.chart(city_beside_country_chart, city, programme, lang)
+    common.chart(city_beside_country_chart, city, programme, lang, stretch=False)
     st.caption(
         t(
             "Above: the city's index in this programme. Below: its country's national "
