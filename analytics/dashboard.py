@@ -486,16 +486,21 @@ def published_sources(con: duckdb.DuckDBPyConnection, programme: str) -> pd.Data
 
 
 def project_list(con: duckdb.DuckDBPyConnection, lang: str = "en") -> pd.DataFrame:
-    """Every project with its status, dates, EU contribution, partners, countries and how many
-    cities and targets it has."""
+    """Every project with its status, dates (and dates as published when only a year or month
+    is known), EU contribution, total budget, funders, partners, countries, the non-EU flag,
+    how many places the sources name, how many of them are cities here, and its targets."""
     lang = _lang(lang)
     return con.execute(f"""
         SELECT p.code, coalesce(p.title_{lang}, p.title_en) AS title, p.status, p.start_date,
-               p.end_date, p.eu_contribution_eur, p.eu_project_number, p.implementing_partners,
-               p.countries, p.priority_areas, p.sub_sectors, p.topics, p.website, p.synthetic,
+               p.end_date, p.start_published, p.end_published, p.eu_contribution_eur,
+               p.total_budget_eur, p.eu_project_number, p.eune_id, p.funders,
+               p.implementing_partners, p.countries, p.priority_areas, p.sub_sectors, p.topics,
+               p.website, p.source_url, coalesce(p.non_eu, false) AS non_eu, p.synthetic,
+               (SELECT count(*) FROM project_places pl WHERE pl.project = p.code) AS places,
                (SELECT count(*) FROM project_cities c WHERE c.project = p.code) AS cities,
                (SELECT count(*) FROM project_targets t WHERE t.project = p.code) AS targets
-        FROM project_overview p ORDER BY p.synthetic, p.start_date NULLS LAST, p.code""").df()
+        FROM project_overview p
+        ORDER BY p.synthetic, coalesce(p.non_eu, false), p.start_date NULLS LAST, p.code""").df()
 
 
 def project_detail(con: duckdb.DuckDBPyConnection, code: str, lang: str = "en") -> dict:
@@ -529,8 +534,16 @@ def project_detail(con: duckdb.DuckDBPyConnection, code: str, lang: str = "en") 
             "website",
             "sources",
             "synthetic",
+            "total_budget_eur",
+            "eune_id",
+            "funders",
+            "start_published",
+            "end_published",
+            "source_url",
+            "countries_note",
         )
     }
+    out["non_eu"] = bool(p.get("non_eu"))
     for field in ("title", "summary", "objectives", "expected_results"):
         out[field], out[f"{field}_fallback"] = text(field)
     out["targets"] = con.execute(
@@ -553,19 +566,105 @@ def project_detail(con: duckdb.DuckDBPyConnection, code: str, lang: str = "en") 
         WHERE pc.project = ? ORDER BY name""",
         [code],
     ).df()
+    out["places"] = project_places(con, code, lang)
+    out["amounts"] = con.execute(
+        "SELECT kind, amount, currency, country, share, source_url, note FROM project_amounts "
+        "WHERE project = ? ORDER BY position",
+        [code],
+    ).df()
     return out
 
 
+def project_places(con: duckdb.DuckDBPyConnection, code: str, lang: str = "en") -> pd.DataFrame:
+    """The places a project works with, as its sources name them: linked to a city or region of
+    this database where one matches (``linked``), else listed by name; names and roles in
+    ``lang``."""
+    lang = _lang(lang)
+    return con.execute(
+        f"""
+        SELECT pl.position, pl.kind, pl.country, pl.city, pl.region,
+               coalesce(c.name_{lang}, r.name_{lang}, pl.name_{lang}, c.name_en, r.name_en,
+                        pl.name_en) AS name,
+               coalesce(pl.role_{lang}, pl.role_en) AS role, pl.role_source,
+               pl.year_from, pl.year_to, pl.source_url, c.lat, c.lon, c.population,
+               (pl.city IS NOT NULL OR pl.region IS NOT NULL) AS linked
+        FROM project_places pl
+        LEFT JOIN cities c ON c.code = pl.city
+        LEFT JOIN regions r ON r.code = pl.region
+        WHERE pl.project = ? ORDER BY pl.position""",
+        [code],
+    ).df()
+
+
+#: Projects counted in EU sums: real (not synthetic) and EU-funded (not a non-EU comparator).
+_EU_PROJECTS = "NOT synthetic AND NOT coalesce(non_eu, false)"
+
+
+def portfolio(con: duckdb.DuckDBPyConnection) -> dict:
+    """The EU portfolio counted once: EU contribution summed over the real EU-funded projects
+    that publish one (each project once, whatever its countries), how many projects that is,
+    how many publish no amount, and the non-EU comparators kept apart."""
+    row = con.execute(f"""
+        SELECT count(*) FILTER (WHERE {_EU_PROJECTS}),
+               count(eu_contribution_eur) FILTER (WHERE {_EU_PROJECTS}),
+               sum(eu_contribution_eur) FILTER (WHERE {_EU_PROJECTS}),
+               count(*) FILTER (WHERE NOT synthetic AND coalesce(non_eu, false)),
+               count(*) FILTER (WHERE synthetic)
+        FROM projects""").fetchall()[0]
+    return {
+        "projects": row[0],
+        "with_amount": row[1],
+        "without_amount": row[0] - row[1],
+        "eu_contribution_eur": row[2],
+        "non_eu": row[3],
+        "synthetic": row[4],
+    }
+
+
 def contribution_by(con: duckdb.DuckDBPyConnection, field: str) -> pd.DataFrame:
-    """EU contribution of the projects covering each country or priority area. A project that
-    covers several counts fully in each (amounts are not split by country in the sources)."""
+    """EU contribution by country or priority area, each euro counted once.
+
+    A project with one country (area) counts fully there; a multi-country project counts in a
+    country only with the share its source states (``project_amounts`` kind
+    ``country_split``); the rest of its amount goes to one row "several" (``kind``), never
+    into each country. Projects without any (``kind`` "none") get their own row. So the rows'
+    amounts add up to ``portfolio()['eu_contribution_eur']``. ``projects`` counts the EU-funded
+    projects working in each item (a multi-country project counts once in each), with
+    ``amount_projects`` those whose money is in that row. Synthetic projects and non-EU
+    comparators are left out."""
     if field not in ("countries", "priority_areas"):
         raise ValueError(field)
-    return con.execute(f"""
-        SELECT item, sum(eu_contribution_eur) AS eu_contribution_eur, count(*) AS projects,
-               bool_or(synthetic) AS synthetic
-        FROM (SELECT unnest({field}) AS item, eu_contribution_eur, synthetic FROM projects)
-        GROUP BY item ORDER BY eu_contribution_eur DESC NULLS LAST, item""").df()
+    split_kind = "country_split" if field == "countries" else "no split by area"
+    return con.execute(
+        f"""
+        WITH p AS (SELECT code, eu_contribution_eur AS eur, {field} AS items
+                   FROM projects WHERE {_EU_PROJECTS}),
+        split AS (SELECT project, country AS item, share FROM project_amounts
+                  WHERE kind = ? AND share IS NOT NULL),
+        split_total AS (SELECT project, sum(share) AS share FROM split GROUP BY project),
+        money AS (
+            SELECT items[1] AS item, 'item' AS kind, eur, code FROM p WHERE len(items) = 1
+            UNION ALL
+            SELECT s.item, 'item', p.eur * s.share, p.code
+            FROM p JOIN split s ON s.project = p.code WHERE len(p.items) > 1
+            UNION ALL
+            SELECT NULL, 'several', p.eur * (1 - coalesce(st.share, 0)), p.code
+            FROM p LEFT JOIN split_total st ON st.project = p.code
+            WHERE len(p.items) > 1 AND coalesce(st.share, 0) < 1
+            UNION ALL
+            SELECT NULL, 'none', eur, code FROM p WHERE len(items) = 0),
+        counted AS (
+            SELECT item, kind, sum(eur) AS eu_contribution_eur,
+                   count(eur) AS amount_projects, count(*) AS money_rows
+            FROM money GROUP BY item, kind),
+        working AS (SELECT unnest(items) AS item, count(*) AS projects FROM p GROUP BY 1)
+        SELECT coalesce(c.item, w.item) AS item, coalesce(c.kind, 'item') AS kind,
+               c.eu_contribution_eur, coalesce(c.amount_projects, 0) AS amount_projects,
+               coalesce(w.projects, c.money_rows) AS projects
+        FROM counted c FULL JOIN working w ON w.item = c.item AND c.kind = 'item'
+        ORDER BY kind = 'item' DESC, kind, eu_contribution_eur DESC NULLS LAST, item""",
+        [split_kind],
+    ).df()
 
 
 def city_search_index(con: duckdb.DuckDBPyConnection) -> search.NameIndex:

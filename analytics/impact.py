@@ -83,6 +83,58 @@ def difference_in_differences(changes: pd.DataFrame, *, n_boot: int = 2000, seed
     return out
 
 
+def _why(con: duckdb.DuckDBPyConnection, project: str, programme: str | None) -> dict:
+    """Why no estimate can be made for ``project``: a ``why`` code with the facts behind it
+    (years, counts, names), so the page can say it in words."""
+    places = con.execute(
+        "SELECT count(*), count(city), list(name_en ORDER BY position) FILTER (WHERE city IS NULL) "
+        "FROM project_places WHERE project = ?",
+        [project],
+    ).fetchall()[0]
+    part = con.execute(
+        "SELECT count(*), min(year_from) FROM project_cities WHERE project = ?", [project]
+    ).fetchall()[0]
+    if part[0] == 0:
+        if places[0] == 0:
+            return {"why": "no_places"}
+        if places[1] == 0:
+            return {"why": "no_city_here", "places": places[0], "names": places[2]}
+        return {"why": "no_dates", "cities": places[1]}
+    if programme is None:
+        return {"why": "no_results", "cities": part[0]}
+    y0 = int(part[1])
+    years = [
+        int(r[0])
+        for r in con.execute(
+            """SELECT DISTINCT i.year FROM indices i JOIN project_cities pc ON pc.city = i.city
+               WHERE pc.project = ? AND i.programme = ? AND i.total IS NOT NULL ORDER BY 1""",
+            [project, programme],
+        ).fetchall()
+    ]
+    facts = {"start": y0, "years": years, "cities": part[0]}
+    if not any(y < y0 for y in years):
+        return {"why": "no_year_before", **facts}
+    if not any(y > y0 for y in years):
+        return {"why": "no_year_after", **facts}
+    return {"why": "too_few", **facts}
+
+
+def _programmes_for(con: duckdb.DuckDBPyConnection, project: str) -> list[str]:
+    """Programmes with index data for a project's cities, the most data first. A real project
+    is only measured on real programmes, the synthetic demo project only on synthetic ones."""
+    return [
+        r[0]
+        for r in con.execute(
+            """SELECT i.programme FROM indices i JOIN project_cities p
+               ON p.city = i.city AND p.project = ? JOIN programmes g ON g.code = i.programme
+               JOIN projects pr ON pr.code = p.project
+               WHERE i.total IS NOT NULL AND g.synthetic = pr.synthetic
+               GROUP BY i.programme ORDER BY count(*) DESC, 1""",
+            [project],
+        ).fetchall()
+    ]
+
+
 def project_impact(
     con: duckdb.DuckDBPyConnection,
     project: str,
@@ -91,26 +143,31 @@ def project_impact(
     n_boot: int = 2000,
     seed: int = 0,
 ) -> dict:
-    """The DiD estimate for a project's cities on ``programme`` (by default the programme with
-    the most index rows for those cities)."""
-    if programme is None:
-        row = con.execute(
-            """SELECT i.programme FROM indices i JOIN project_cities p
-                             ON p.city = i.city AND p.project = ? WHERE i.total IS NOT NULL
-                             GROUP BY i.programme ORDER BY count(*) DESC LIMIT 1""",
-            [project],
-        ).fetchall()
-        if not row:
-            return {
-                "effect": None,
-                "n_treated": 0,
-                "n_control": 0,
-                "caveat": CAVEAT,
-                "reason": "the project has no cities with index data",
-            }
-        programme = row[0][0]
-    changes = city_changes(con, project, programme)
-    out = difference_in_differences(changes, n_boot=n_boot, seed=seed)
-    out["programme"] = programme
-    out["spans_break"] = bool(changes["spans_break"].any()) if not changes.empty else False
-    return out
+    """The DiD estimate for a project's cities on ``programme`` (by default the first of the
+    programmes with data for those cities, most data first, where the years allow one).
+
+    Without an estimate, ``reason`` says why in one sentence and ``why`` (a code) with its
+    facts (``start``, ``years``, ``cities``, ``names``) lets a page say it in words."""
+    candidates = [programme] if programme else _programmes_for(con, project)
+    if not candidates:
+        return {
+            "effect": None,
+            "n_treated": 0,
+            "n_control": 0,
+            "caveat": CAVEAT,
+            "reason": "the project has no cities with index data",
+            **_why(con, project, None),
+        }
+    first = None
+    for prog in candidates:
+        changes = city_changes(con, project, prog)
+        out = difference_in_differences(changes, n_boot=n_boot, seed=seed)
+        out["programme"] = prog
+        out["spans_break"] = bool(changes["spans_break"].any()) if not changes.empty else False
+        if out["effect"] is not None:
+            return out
+        first = first or out
+    assert first is not None
+    first.setdefault("reason", "too few cities with data before and after in one of the groups")
+    first.update(_why(con, project, first["programme"]))
+    return first

@@ -55,6 +55,7 @@ def check_projects(doc: object, known_countries: set[str], known_cities: set[str
                 problems.append(f"{where}: unknown city {c!r}")
             elif not all(isinstance(c.get(k), int) for k in ("year_from", "year_to")):
                 problems.append(f"{where}: city {c['city']} needs whole years year_from, year_to")
+        problems += _check_places_and_amounts(where, p)
         for t in p.get("targets") or []:
             if not isinstance(t, dict) or not t.get("indicator_en"):
                 problems.append(f"{where}: every target needs 'indicator_en'")
@@ -62,6 +63,25 @@ def check_projects(doc: object, known_countries: set[str], known_cities: set[str
             for k in ("baseline", "target", "actual"):
                 if t.get(k) is not None and not isinstance(t[k], (int, float)):
                     problems.append(f"{where}: target {t['indicator_en']!r}: '{k}' is not a number")
+    return problems
+
+
+def _check_places_and_amounts(where: str, p: dict) -> list[str]:
+    """Places need a name (unknown places are kept, not refused); amounts a kind and a number."""
+    problems = []
+    for pl in p.get("places") or []:
+        if not isinstance(pl, dict) or not pl.get("name_en"):
+            problems.append(f"{where}: every place needs 'name_en'")
+    for a in p.get("amounts") or []:
+        if not isinstance(a, dict) or not a.get("kind"):
+            problems.append(f"{where}: every amount needs 'kind'")
+            continue
+        for k in ("amount", "share"):
+            v = a.get(k)
+            if v is not None and (not isinstance(v, (int, float)) or v < 0):
+                problems.append(
+                    f"{where}: amount {a['kind']!r}: '{k}' must be a non-negative number"
+                )
     return problems
 
 

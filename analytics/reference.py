@@ -391,16 +391,38 @@ PROJECT_LISTS = (
 )
 
 
+PROJECT_FACTS = (
+    "eune_id",
+    "total_budget_eur",
+    "start_published",
+    "end_published",
+    "source_url",
+    "countries_note",
+)
+PROJECT_CHILDREN = ("project_targets", "project_cities", "project_amounts", "project_places")
+#: Kinds of place that are a city council's territory (a region never links to a city).
+CITY_KINDS = ("city", "municipality", "hromada")
+
+
 def upsert_projects(con: duckdb.DuckDBPyConnection, projects: list[dict]) -> int:
-    """Add projects, replacing any with the same code (with their targets and cities)."""
+    """Add projects, replacing any with the same code (with their targets, amounts, places
+    and cities). Places link to this database's cities by GeoNames id (or an explicit
+    ``city`` code) and to its regions by code; a place that is neither stays listed by name."""
     for p in projects:
         code = p["code"]
-        for table in ("project_targets", "project_cities"):
+        for table in PROJECT_CHILDREN:
             con.execute(f"DELETE FROM {table} WHERE project = ?", [code])
         con.execute("DELETE FROM projects WHERE code = ?", [code])
         con.execute(
-            "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO projects (code, title_en, title_uk, title_ru, eu_project_number, "
+            "start_date, end_date, eu_contribution_eur, implementing_partners, countries, "
+            "priority_areas, sub_sectors, topics, website, summary_en, summary_uk, summary_ru, "
+            "objectives_en, objectives_uk, objectives_ru, expected_results_en, "
+            "expected_results_uk, expected_results_ru, sources, synthetic, funders, non_eu, "
+            + ", ".join(PROJECT_FACTS)
+            + ") VALUES ("
+            + ", ".join(["?"] * (27 + len(PROJECT_FACTS)))
+            + ")",
             [
                 code,
                 p["title_en"],
@@ -417,6 +439,9 @@ def upsert_projects(con: duckdb.DuckDBPyConnection, projects: list[dict]) -> int
                 p.get("summary_ru"),
                 *[p.get(k) or [] for k in PROJECT_LISTS[5:]],
                 bool(p.get("synthetic")),
+                p.get("funders") or [],
+                bool(p.get("non_eu")),
+                *[_none(p.get(k)) for k in PROJECT_FACTS],
             ],
         )
         for pos, t in enumerate(p.get("targets") or [], start=1):
@@ -435,12 +460,116 @@ def upsert_projects(con: duckdb.DuckDBPyConnection, projects: list[dict]) -> int
                     t.get("as_of"),
                 ],
             )
+        for pos, a in enumerate(p.get("amounts") or [], start=1):
+            con.execute(
+                "INSERT INTO project_amounts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    code,
+                    pos,
+                    a["kind"],
+                    a.get("amount"),
+                    a.get("currency") or "EUR",
+                    a.get("country"),
+                    a.get("share"),
+                    a.get("source_url"),
+                    a.get("note"),
+                ],
+            )
+        _insert_places(con, code, p.get("places") or [])
         for c in p.get("cities") or []:
             con.execute(
-                "INSERT INTO project_cities VALUES (?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO project_cities VALUES (?, ?, ?, ?)",
                 [code, c["city"], c["year_from"], c["year_to"]],
             )
     return len(projects)
+
+
+def _insert_places(con: duckdb.DuckDBPyConnection, code: str, places: list[dict]) -> None:
+    """A project's places; linked cities with known years also become project cities."""
+    by_gid = dict(
+        con.execute("SELECT geonameid, code FROM cities WHERE geonameid IS NOT NULL").fetchall()
+    )
+    known = {r[0] for r in con.execute("SELECT code FROM cities").fetchall()}
+    regions = {r[0] for r in con.execute("SELECT code FROM regions").fetchall()}
+    years: dict[str, tuple[int, int]] = {}
+    for pos, pl in enumerate(places, start=1):
+        city = None
+        if pl.get("kind") in CITY_KINDS:
+            city = pl.get("city") if pl.get("city") in known else by_gid.get(pl.get("geonameid"))
+        region = pl.get("region") if pl.get("region") in regions else None
+        con.execute(
+            "INSERT INTO project_places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                code,
+                pos,
+                pl["name_en"],
+                pl.get("name_uk"),
+                pl.get("name_ru"),
+                pl.get("kind") or "city",
+                pl.get("country"),
+                pl.get("geonameid"),
+                city,
+                region,
+                pl.get("role_en"),
+                pl.get("role_uk"),
+                pl.get("role_ru"),
+                pl.get("role_source"),
+                pl.get("year_from"),
+                pl.get("year_to"),
+                pl.get("source_url"),
+            ],
+        )
+        y0, y1 = pl.get("year_from"), pl.get("year_to")
+        if city and y0 and y1:
+            old = years.get(city)
+            years[city] = (min(y0, old[0]), max(y1, old[1])) if old else (y0, y1)
+    for city, (y0, y1) in years.items():
+        con.execute("INSERT INTO project_cities VALUES (?, ?, ?, ?)", [code, city, y0, y1])
+
+
+def load_context(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
+    """Country context (country_context.csv) and OGP Local members (ogp_local.csv); members
+    that are cities here are flagged ``ogp_local`` (a member missing from the cities stays
+    listed by name)."""
+    rows = _read_csv(ref / "country_context.csv")
+    con.executemany(
+        "INSERT INTO country_context VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            [
+                r["country"],
+                int(r["year"]) if r["year"] else None,
+                _none(r["period"]),
+                r["measure"],
+                float(r["value"]) if r["value"] else None,
+                _none(r["text_value"]),
+                r["source"],
+                _none(r["source_url"]),
+                _none(r["licence"]),
+                _none(r["note"]),
+            ]
+            for r in rows
+        ],
+    )
+    known = {r[0] for r in con.execute("SELECT code FROM cities").fetchall()}
+    members = _read_csv(ref / "ogp_local.csv")
+    con.executemany(
+        "INSERT INTO ogp_local_members VALUES (?, ?, ?, ?, ?)",
+        [
+            [
+                m["country"],
+                m["name_en"],
+                m["city"] if m["city"] in known else None,
+                int(m["year"]),
+                _none(m["source_url"]),
+            ]
+            for m in members
+        ],
+    )
+    con.execute(
+        "UPDATE cities SET ogp_local = true WHERE code IN "
+        "(SELECT city FROM ogp_local_members WHERE city IS NOT NULL)"
+    )
+    return len(rows)
 
 
 def score_files(ref: Path | None = None) -> list[Path]:
@@ -465,4 +594,5 @@ LOADERS = (
     ("analysts' working notes", load_indicator_notes),
     ("published results", load_published),
     ("projects", load_projects),
+    ("country context", load_context),
 )

@@ -46,6 +46,10 @@ TABLES = (
     "projects",
     "project_targets",
     "project_cities",
+    "project_amounts",
+    "project_places",
+    "country_context",
+    "ogp_local_members",
     "area_results",
     "indices",
 )

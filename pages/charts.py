@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analytics import compare, dashboard, series, trends
+from analytics import compare, context, dashboard, series, trends
 from pages.common import class_colour, group_label, lang, run, t
 
 CLASS_DOMAIN = ["transparent", "partially transparent", "non-transparent"]
@@ -331,52 +331,91 @@ def trends_classes(programme: str) -> alt.Chart:
 
 
 def project_timeline(lang_code: str) -> alt.Chart:
-    """Projects as bars from start to end (undated ones are left out)."""
+    """Projects as bars from start to end (undated ones are left out). Colour: EU-funded,
+    non-EU comparator or synthetic; a light bar has no published end and runs to today."""
     df = run(dashboard.project_list, lang=lang_code)
+    funding = {
+        "eu": t("EU-funded"),
+        "non_eu": t("not EU-funded (comparator)"),
+        "synthetic": t("synthetic"),
+    }
     df = df[df["start_date"].notna()].assign(
         label=lambda d: (
             d["title"].str.slice(0, 60)
             + d["synthetic"].map({True: " (" + t("synthetic") + ")", False: ""})
+            + d["non_eu"].map({True: " (" + t("not EU-funded") + ")", False: ""})
         ),
         end=lambda d: d["end_date"].fillna(pd.Timestamp.today()),
+        end_known=lambda d: d["end_date"].notna(),
+        funding=lambda d: [
+            funding["synthetic"] if s else funding["non_eu"] if n else funding["eu"]
+            for s, n in zip(d["synthetic"], d["non_eu"])
+        ],
+        end_label=lambda d: d["end_date"].map(
+            lambda v: t("end not published") if pd.isna(v) else f"{v:%Y-%m-%d}"
+        ),
     )
     return (
         alt.Chart(df)
-        .mark_bar(height=18)
+        .mark_bar(height=16)
         .encode(
             x=alt.X("start_date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
             x2="end:T",
-            y=alt.Y("label:N", title=None, sort=None),
+            y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=420)),
             color=alt.Color(
-                "synthetic:N",
-                legend=None,
-                scale=alt.Scale(domain=[False, True], range=["#4575b4", "#bbbbbb"]),
+                "funding:N",
+                title=None,
+                legend=alt.Legend(orient="top"),
+                scale=alt.Scale(
+                    domain=list(funding.values()), range=["#4575b4", "#e08214", "#bbbbbb"]
+                ),
+            ),
+            opacity=alt.Opacity(
+                "end_known:N", legend=None, scale=alt.Scale(domain=[True, False], range=[1, 0.35])
             ),
             tooltip=[
                 alt.Tooltip("title:N", title=t("Project")),
                 alt.Tooltip("start_date:T", title=t("Start")),
-                alt.Tooltip("end_date:T", title=t("End")),
+                alt.Tooltip("end_label:N", title=t("End")),
+                alt.Tooltip("funding:N", title=t("Funding")),
             ],
         )
-        .properties(height=40 * len(df) + 30)
+        .properties(height=26 * len(df) + 40)
     )
 
 
 def contribution(field: str, lang_code: str) -> alt.Chart:
-    """EU contribution per country or priority area."""
+    """EU contribution per country or priority area, each euro counted once: multi-country
+    money the source does not split is one bar "several", never a bar in each country."""
     df = run(dashboard.contribution_by, field)
-    df = df[df["eu_contribution_eur"].notna()].assign(item=lambda d: d["item"].map(t))
+    names = dict(run(context.countries, lang=lang_code).itertuples(index=False))
+    several = (
+        t("several countries, not split") if field == "countries" else t("several areas, not split")
+    )
+    labels = {"several": several, "none": t("not classified")}
+    df = df[df["eu_contribution_eur"].notna()].assign(
+        label=lambda d: [
+            labels[k] if k in labels else (names.get(i, i) if field == "countries" else t(i))
+            for i, k in zip(d["item"], d["kind"])
+        ],
+        shared=lambda d: d["kind"] != "item",
+    )
     return (
         alt.Chart(df)
-        .mark_bar(color="#4575b4")
+        .mark_bar()
         .encode(
-            y=alt.Y("item:N", title=None, sort="-x"),
+            y=alt.Y("label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
             x=alt.X("eu_contribution_eur:Q", title=t("EU contribution, €")),
+            color=alt.Color(
+                "shared:N",
+                legend=None,
+                scale=alt.Scale(domain=[False, True], range=["#4575b4", "#9e9ac8"]),
+            ),
             tooltip=[
-                alt.Tooltip("item:N", title=""),
+                alt.Tooltip("label:N", title=""),
                 alt.Tooltip("eu_contribution_eur:Q", format=",.0f", title=t("EU contribution, €")),
-                alt.Tooltip("projects:Q", title=t("Projects")),
+                alt.Tooltip("amount_projects:Q", title=t("Projects whose money is counted there")),
             ],
         )
-        .properties(height=28 * max(len(df), 1) + 30)
+        .properties(height=alt.Step(26))
     )

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare, dashboard, results, robustness, scorecard, trends
-from pages import charts, common, search_ui, trail_ui, workbench_ui
+from pages import backdrop, charts, common, search_ui, trail_ui, workbench_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -175,6 +175,7 @@ if notes:
 common.downloads(series, f"history-{city}-{programme}", "history")
 st.subheader(t("Why the rank moved"))
 workbench_ui.why_moved(programme, city, shown_year)
+backdrop.draw(info["country"], city=city, programme=programme)
 
 # ------------------------------------------------------------------------------ areas
 peers = common.run(compare.peer_group, methodology, shown_year, city)

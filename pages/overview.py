@@ -5,7 +5,7 @@ import pydeck as pdk
 import streamlit as st
 
 from analytics import dashboard, results
-from pages import charts, common
+from pages import backdrop, charts, common
 from pages.common import t
 
 common.guard(__file__)
@@ -230,3 +230,5 @@ else:
         f"map-{programme}-{year}",
         "map",
     )
+
+backdrop.draw()

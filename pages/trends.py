@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import dashboard, trends
-from pages import charts, common
+from pages import backdrop, charts, common
 from pages.common import t
 
 common.guard(__file__)
@@ -177,3 +177,5 @@ if len(years) >= 2:
                 },
             )
             common.downloads(shown, f"like-for-like-{programme}-{ya}-{yb}", "lfl")
+
+backdrop.draw()

@@ -29,6 +29,7 @@ from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
 sys.path.insert(0, str(Path(__file__).parent))
+import derive_context
 import derive_georgia
 import derive_moldova
 import derive_tc
@@ -738,6 +739,7 @@ def main() -> None:
     # Other countries' programmes append their cities, regions and figures, one call each.
     print("Moldova:", derive_moldova.derive(args.shared, OUT))
     print("Georgia:", derive_georgia.derive(args.shared, OUT))
+    derive_context.main(args.shared)  # projects, places, country context (derive_context.py)
     derive_names.derive_city_names(OUT)
 
 

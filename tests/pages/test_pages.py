@@ -288,9 +288,7 @@ def test_compare_for_classes_only_shows_classes(app):
     at = app("compare", programme="tc-wartime", year="2023", cities=["ua-lviv", "ua-dnipro"])
     assert "gave classes only, no totals" in texts(at)
     table = at.dataframe[0].value
-    assert {"transparent", "partially transparent", "non-transparent"} & set(
-        table.stack().dropna()
-    )
+    assert {"transparent", "partially transparent", "non-transparent"} & set(table.stack().dropna())
 
 
 def test_methodology_page(app):
@@ -375,9 +373,44 @@ def test_projects_page(app):
     at = app("projects", project="transparent-cities-e-platform")
     t = texts(at)
     assert "Timeline" in t and "Targets" in t
-    targets = at.dataframe[1].value
+    targets = next(d.value for d in at.dataframe if "actual_label" in d.value.columns)
     assert list(targets["target"]) == [20, 50, 14, 30, 5, 20000, 2000]
     assert set(targets["actual_label"]) == {"no data yet"}
+    assert "2020-01-01 – 2023-03-31" in t  # dates from the EU Neighbours East page
+
+
+def test_projects_page_counts_money_once_and_flags_comparators(app):
+    at = app("projects", project="undef-building-transparent-cities")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["EU contribution, € (each project once)"] == "276,440,186"
+    assert metrics["Non-EU comparators"] == "2"
+    assert any("Not EU-funded" in w.value for w in at.warning)
+    table = next(d.value for d in at.dataframe if "funding" in d.value.columns)
+    assert (table["funding"] == "not EU-funded (comparator)").sum() == 2
+    assert "The sources name no cities for this project." in texts(at)
+
+
+def test_projects_page_real_places_and_reason_in_ukrainian(app):
+    at = app("projects", project="euaci-1", lang="uk")
+    t = texts(at)
+    assert "Немає оціненого року до початку проєкту в 2017" in t
+    places = next(d.value for d in at.dataframe if "role" in d.value.columns)
+    assert set(places["name"]) == {"Чернівці", "Житомир"}
+
+
+def test_backdrop_on_overview_trends_and_city(app):
+    for page, query in (
+        ("overview", {"programme": "tc-transparency", "year": "2021"}),
+        ("trends", {"programme": "tc-transparency"}),
+    ):
+        at = app(page, **query)
+        assert "Country backdrop" in texts(at)
+        snap = next(d.value for d in at.dataframe if "CPI rank" in d.value.columns)
+        assert len(snap) == 6 and "105 of 180" in set(snap["CPI rank"])
+        assert "Corruption Perceptions Index 2024" in texts(at)
+    at = app("city", city="ua-vinnytsia", programme="tc-transparency", year="2021", lang="uk")
+    t = texts(at)
+    assert "Контекст країни" in t and "член OGP Local з 2020" in t and "CPI 2024: 35" in t
 
 
 def test_project_impact_with_its_caveat(app):
