@@ -146,7 +146,7 @@ def _load(con: duckdb.DuckDBPyConnection, methodology: str, year: int) -> dict:
     ).df()
     classes = q(
         """SELECT class_name, min_score FROM class_thresholds WHERE methodology = ?
-           ORDER BY position""",
+           AND min_score IS NOT NULL ORDER BY position""",
         [methodology],
     ).fetchall()
     return {
@@ -832,7 +832,7 @@ def what_if(
         (str(c), float(m))
         for c, m in con.execute(
             "SELECT class_name, min_score FROM class_thresholds WHERE methodology = ? "
-            "ORDER BY position",
+            "AND min_score IS NOT NULL ORDER BY position",
             [methodology],
         ).fetchall()
     )
