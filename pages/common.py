@@ -58,6 +58,13 @@ def t(text: str, **kwargs) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+def tn(singular: str, plural: str, n: int, **kwargs) -> str:
+    """A counted text in the form the chosen language uses for ``n`` ("1 місто", "2 міста",
+    "5 міст"), with ``{n}`` written in the language's digits and grouping."""
+    text = i18n.plural(singular, plural, int(n), lang())
+    return text.format(n=fmt_int(n), **kwargs)
+
+
 # ------------------------------------------------------------------------------ navigation
 
 
