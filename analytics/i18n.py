@@ -1,14 +1,17 @@
 """Interface languages: English (the source texts), Ukrainian and Russian.
 
-Texts are looked up by their English wording in ``analytics/locales/<lang>.json``; a text
+Texts are looked up by their English wording in gettext catalogs,
+``analytics/locales/<lang>/LC_MESSAGES/messages.mo`` (compiled from the ``.po`` files that
+translators edit; ``scripts/i18n.py`` extracts, updates and compiles them with Babel). A text
 without a translation falls back to English (and a test fails when a text used by the
-dashboard lacks one). Lives here, not in pages/, because reports made from the command line
-(scorecards) use the same texts.
+dashboard lacks one). Counts use the language's plural forms ("1 місто, 2 міста, 5 міст").
+Lives here, not in pages/, because reports made from the command line (scorecards) use the
+same texts.
 """
 
 from __future__ import annotations
 
-import json
+import gettext
 import re
 import string
 from functools import cache, lru_cache
@@ -20,10 +23,25 @@ LOCALES = Path(__file__).with_name("locales")
 
 
 @cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The compiled catalog of one language (English: none, texts are the English ones)."""
+    mo = LOCALES / lang / "LC_MESSAGES" / "messages.mo"
+    if lang == "en" or not mo.exists():
+        return gettext.NullTranslations()
+    with mo.open("rb") as fh:
+        return gettext.GNUTranslations(fh)
+
+
+@cache
 def catalog(lang: str) -> dict[str, str]:
-    """The translations of one language (empty for English)."""
-    path = LOCALES / f"{lang}.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    """The translations of one language as {English text: translation} (empty for English)."""
+    found = getattr(translations(lang), "_catalog", {})
+    return {k: v for k, v in found.items() if isinstance(k, str) and k}
+
+
+def plural(singular: str, plural_text: str, n: int, lang: str) -> str:
+    """The form of a counted text for ``n`` in ``lang`` (Ukrainian and Russian have three)."""
+    return translations(lang).ngettext(singular, plural_text, n)
 
 
 BABEL_LOCALES = {"en": "en", "uk": "uk_UA", "ru": "ru_RU"}
@@ -135,6 +153,5 @@ def translate_filled(text: str, lang: str, templates: tuple[str, ...]) -> str:
     if whole is not None:
         return whole
     parts = [_fill(part, lang, ordered) for part in text.split("; ")]
-    if len(parts) > 1 and None not in parts:
-        return "; ".join(parts)
-    return text
+    done = [p for p in parts if p is not None]
+    return "; ".join(done) if len(parts) > 1 and len(done) == len(parts) else text

@@ -72,6 +72,13 @@ def t(text: str, **kwargs) -> str:
     return i18n.format_text(i18n.translate(text, language), language, **kwargs)
 
 
+def tn(singular: str, plural: str, n: int, **kwargs) -> str:
+    """A counted text in the form the chosen language uses for ``n`` ("1 місто", "2 міста",
+    "5 міст"), with ``{n}`` written in the language's digits and grouping."""
+    text = i18n.plural(singular, plural, int(n), lang())
+    return text.format(n=fmt_int(n), **kwargs)
+
+
 # ------------------------------------------------------------------------------ navigation
 
 

@@ -63,7 +63,11 @@ c3.metric(t("Meet it partly"), common.fmt_int(counts["partly"]))
 c4.metric(t("Do not meet it"), common.fmt_int(counts["unmet"]))
 if counts["other"]:
     st.caption(
-        t("{n} cities have no result on it (not applicable or not assessed).", n=counts["other"])
+        common.tn(
+            "{n} city has no result on it (not applicable or not assessed).",
+            "{n} cities have no result on it (not applicable or not assessed).",
+            counts["other"],
+        )
     )
 
 STATES = ["met", "partly", "unmet", "not_applicable", "not_assessed", "missing"]

@@ -51,7 +51,7 @@ for i, (_, row) in enumerate(classes.head(4 - first).iterrows()):
     c[first + i].metric(
         t("Share {cls}", cls=common.label(row["class_name"])),
         common.fmt_pct(row["share"]),
-        help=t("{n} cities", n=int(row["cities"])),
+        help=common.tn("{n} city", "{n} cities", int(row["cities"])),
     )
 if classes_only:
     st.caption(

@@ -76,7 +76,11 @@ def _show_problems(report: importer.ImportReport) -> None:
     )
     frame = _problems_frame(report)
     if report.problem_count > len(frame):
-        st.caption(t("The first {n} problems are listed.", n=common.fmt_int(len(frame))))
+        st.caption(
+            common.tn(
+                "The first {n} problem is listed.", "The first {n} problems are listed.", len(frame)
+            )
+        )
     common.table(
         frame,
         hide_index=True,

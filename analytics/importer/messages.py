@@ -14,8 +14,9 @@ from .. import i18n
 MAX_REPORTED = 10_000
 
 # Every problem text the import produces, as a template. The upload page shows problems in
-# the interface language: translations are in analytics/locales/*.json under these English
-# texts, and a test checks that every refused file of the test corpus is fully translated.
+# the interface language: translations are in the gettext catalogs
+# (analytics/locales/<lang>/LC_MESSAGES/messages.po) under these English texts, and a test
+# checks that every refused file of the test corpus is fully translated.
 MESSAGES: tuple[str, ...] = (
     "the file starts as UTF-8 but byte {byte} is not UTF-8",
     "the file is UTF-16; save it as CSV UTF-8 (or Windows-1251)",

@@ -10,25 +10,34 @@ from analytics import i18n
 from tests.conftest import ROOT
 
 
-def interface_texts() -> set[str]:
-    """The literal texts passed to t(…) in app.py and pages/."""
-    found = set()
+def _calls(name: str):
+    """Every call of ``name(…)`` or ``x.name(…)`` in app.py, pages/ and the scorecard."""
     for path in [
         ROOT / "app.py",
         *sorted((ROOT / "pages").glob("*.py")),
         ROOT / "analytics" / "scorecard.py",
     ]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id in ("t", "tr")
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
-            ):
-                found.add(node.args[0].value)
-    return found
+            if isinstance(node, ast.Call):
+                fn = node.func
+                called = fn.id if isinstance(fn, ast.Name) else getattr(fn, "attr", None)
+                if called == name:
+                    yield node
+
+
+def _literal(node: ast.Call, i: int) -> str | None:
+    arg = node.args[i] if len(node.args) > i else None
+    return arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+
+
+def interface_texts() -> set[str]:
+    """The literal texts passed to t(…) (and tr(…)) in app.py and pages/."""
+    return {text for name in ("t", "tr") for node in _calls(name) if (text := _literal(node, 0))}
+
+
+def counted_texts() -> set[tuple[str, str]]:
+    """The (singular, plural) pairs passed to tn(…)."""
+    return {(_literal(n, 0), _literal(n, 1)) for n in _calls("tn") if _literal(n, 1)}
 
 
 def test_texts_are_found():
@@ -131,3 +140,65 @@ def test_numbers_in_sentences_follow_the_language(lang, expected):
     text = "{a:.1f} · {d:+.1f} · {n:,} · {y} · {p:.0%} · {r:.3f}"
     got = i18n.format_text(text, lang, a=65.43, d=3.21, n=12345, y=2021, p=0.39, r=0.91234)
     assert got == expected
+
+
+def test_counted_texts_are_found():
+    assert ("{n} city", "{n} cities") in counted_texts()
+
+
+@pytest.mark.parametrize("lang", ["uk", "ru"])
+def test_every_counted_text_has_all_plural_forms(lang):
+    missing = [
+        pair
+        for pair in sorted(counted_texts())
+        if i18n.plural(*pair, 5, lang) == pair[1] or i18n.plural(*pair, 1, lang) == pair[0]
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    "lang, forms",
+    [
+        ("uk", ["1 місто", "2 міста", "5 міст", "21 місто", "12 міст", "22 міста"]),
+        ("ru", ["1 город", "2 города", "5 городов", "21 город", "12 городов", "22 города"]),
+        ("en", ["1 city", "2 cities", "5 cities", "21 cities", "12 cities", "22 cities"]),
+    ],
+)
+def test_plural_forms(lang, forms):
+    counts = [1, 2, 5, 21, 12, 22]
+    got = [i18n.plural("{n} city", "{n} cities", n, lang).format(n=n) for n in counts]
+    assert got == forms
+
+
+@pytest.mark.parametrize("lang", ["uk", "ru"])
+def test_compiled_catalog_matches_its_po_file(lang):
+    """The .mo the dashboard reads holds exactly the .po's translations (run
+    ``python scripts/i18n.py compile`` after editing a .po)."""
+    import io
+
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    base = ROOT / "analytics" / "locales" / lang / "LC_MESSAGES"
+    with (base / "messages.po").open("rb") as fh:
+        po = read_po(fh, locale=lang)
+    mo = read_mo(io.BytesIO((base / "messages.mo").read_bytes()))
+
+    def as_dict(cat):
+        tup = lambda v: tuple(v) if isinstance(v, (list, tuple)) else v  # noqa: E731
+        return {tup(m.id): tup(m.string) for m in cat if m.id and m.string}
+
+    assert as_dict(mo) == as_dict(po)
+    assert "nplurals=3" in mo.plural_forms
+
+
+def test_extraction_finds_the_interface_texts():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    pot = script.extract()
+    assert "Overview" in pot and ("{n} city", "{n} cities") in [
+        m.id for m in pot if isinstance(m.id, tuple)
+    ]
