@@ -118,7 +118,7 @@ def render(
     ]
     _boxes(fig, boxes)
 
-    ax = fig.add_axes([0.08, 0.63, 0.86, 0.17])
+    ax = fig.add_axes((0.08, 0.63, 0.86, 0.17))
     years = trends.programme_years(con, programme)
     _history(ax, hist_series=series, years=years, breaks=trends.breaks(con, programme))
     ax.set_ylim(0, 100)
@@ -126,7 +126,7 @@ def render(
     ax.tick_params(labelsize=8)
     ax.grid(axis="y", color="#eee")
 
-    ax2 = fig.add_axes([0.36, 0.33, 0.58, 0.25])
+    ax2 = fig.add_axes((0.36, 0.33, 0.58, 0.25))
     shown = areas.dropna(subset=["share"])
     if not shown.empty:
         y = list(range(len(shown)))[::-1]
@@ -171,7 +171,7 @@ def render(
             gain = number(r.gain, lang, 2, sign=True)
             lines.append(f"• {getattr(r, text_col) or r.text_en}  ({gain}) — {who}")
     elif plan and plan.get("reason"):
-        lines.append(translate(plan["reason"], lang))
+        lines.append(translate(str(plan["reason"]), lang))
     else:
         lines.append(
             tr(

@@ -106,7 +106,7 @@ def _methodologies(spec: DemoSpec, rng: np.random.Generator) -> list[dict]:
     if n < 13:
         raise ValueError("the demo methodology needs at least 13 indicators (one per area)")
     counts = 1 + rng.multinomial(n - 13, shares)
-    v1 = []
+    v1: list[dict] = []
     for area, k in zip(areas_v1, counts):
         for j in range(1, k + 1):
             v1.append(
@@ -118,7 +118,7 @@ def _methodologies(spec: DemoSpec, rng: np.random.Generator) -> list[dict]:
                     "difficulty": float(rng.normal(0, 1.0)),
                 }
             )
-    out = [
+    out: list[dict] = [
         {
             "code": f"{PROGRAMME}-{v1_years[0]}",
             "years": v1_years,
@@ -173,7 +173,7 @@ def _methodologies(spec: DemoSpec, rng: np.random.Generator) -> list[dict]:
 
 def _programme_document(meths: list[dict]) -> dict:
     names = {a[0]: a[1:] for a in AREAS}
-    methodologies = []
+    methodologies: list[dict] = []
     for idx, m in enumerate(meths):
         indicators = []
         for ind in m["indicators"]:
@@ -189,7 +189,7 @@ def _programme_document(meths: list[dict]) -> dict:
                     "ru": f"{ru}: демо-индикатор {ind['code']}",
                 }
             )
-        area_max = {}
+        area_max: dict[str, float] = {}
         for ind in m["indicators"]:
             area_max[ind["area"]] = area_max.get(ind["area"], 0.0) + ind["max"]
         areas = [

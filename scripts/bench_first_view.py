@@ -115,9 +115,9 @@ def _drawn_at(page, traffic: Traffic, started: float, quiet_s: float = 1.0) -> f
         page.wait_for_function(DRAWN, timeout=120_000, polling=50)
         drawn = time.perf_counter()
         page.wait_for_timeout(quiet_s * 1000)  # lets the protocol's events arrive
-        if not traffic.inflight and traffic.last_done < time.perf_counter() - quiet_s + 0.05:
-            if page.evaluate(DRAWN):
-                return round(max(drawn, traffic.last_done) - started, 2)
+        quiet = not traffic.inflight and traffic.last_done < time.perf_counter() - quiet_s + 0.05
+        if quiet and page.evaluate(DRAWN):
+            return round(max(drawn, traffic.last_done) - started, 2)
 
 
 def first_view(browser, base: str, path: str, second: str | None = None) -> dict:

@@ -451,7 +451,8 @@ def derive_places(
 ) -> tuple[dict[str, list[dict]], list[str]]:
     """Places per project code, and a report of places that are not cities of cities.csv."""
     src = shared / "data/found/eu-projects-eap-governance/eu_project_places.csv"
-    cities = {r["geonameid"]: r for r in read_csv(OUT / "cities.csv")}
+    # keyed by GeoNames id: places without one (hand-placed villages) match no city by it
+    cities = {r["geonameid"]: r for r in read_csv(OUT / "cities.csv") if r["geonameid"]}
     admin1 = {
         (r["country"], r["admin1_name"].lower()): f"{r['country']}-{r['admin1code']}"
         for r in read_csv(shared / "data/found/geonames-eap/geonames_admin1_eap.csv")
@@ -469,7 +470,7 @@ def derive_places(
         code = code_of(r["project"])
         y0, y1 = project_years[code]
         name, kind, country, gid = r["place_name_en"], r["place_kind"], r["country"], r["geonameid"]
-        city = cities.get(gid) if kind != "region" else None
+        city = cities.get(gid) if gid and kind != "region" else None
         region = None
         if kind == "region":
             base = re.sub(r"\s+Oblast$", "", name).lower()

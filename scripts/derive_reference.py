@@ -547,180 +547,134 @@ def source_priority(url: str) -> int:
     return 2
 
 
-def derive_published(shared: Path, name_to_code: dict[str, str]) -> None:
+PUBLISHED_FIELDS = [
+    "dataset",
+    "programme",
+    "methodology",
+    "year",
+    "city",
+    "kind",
+    "level",
+    "item",
+    "value",
+    "text_value",
+    "preferred",
+    "source_url",
+    "quote",
+]
+
+
+def published_methodologies() -> dict[str, dict]:
+    """Each methodology of programmes.yaml: its programme, years, areas and page."""
     import yaml
 
     prog = yaml.safe_load((ROOT / "data/reference/programmes.yaml").read_text(encoding="utf-8"))
-    meths = {}
+    meths: dict[str, dict] = {}
     for p in prog["programmes"]:
         for m in p["methodologies"]:
             areas = m["areas"]
             if isinstance(areas, str):
                 areas = meths[areas.split()[-1]]["areas"]
-                m["areas"] = areas
             meths[m["code"]] = {
                 "programme": p["code"],
                 "years": m["years"],
                 "areas": areas,
                 "source_url": m.get("source_url", ""),
             }
+    return meths
 
-    def methodology_of(programme: str, year: int) -> str:
-        return next(
-            c for c, m in meths.items() if m["programme"] == programme and year in m["years"]
-        )
 
-    def area_code(meth: str, label: str) -> str | None:
-        name = re.sub(r"\s*\(.*\)\s*$", "", label.removeprefix("area:").strip())
-        for a in meths[meth]["areas"]:
-            if norm(name) in {norm(a["en"]), *(norm(x) for x in a.get("aliases", []))}:
-                return a["code"]
-        return None
+def methodology_of(meths: dict[str, dict], programme: str, year: int) -> str:
+    return next(c for c, m in meths.items() if m["programme"] == programme and year in m["years"])
 
-    figures = []
-    rows = list(csv.DictReader((shared / "data/published/tc_published.csv").open(encoding="utf-8")))
-    for r in rows:
-        programme = DATASETS.get(r["dataset"])
-        if programme is None or not r["year"].isdigit():
-            continue
-        year = int(r["year"])
-        if programme == "tc-transparency" and year in (2022, 2023):
-            programme = "tc-wartime"  # the ranking paused; those years' figures are the study's
-        meth = methodology_of(programme, year)
+
+def area_code(meths: dict[str, dict], meth: str, label: str) -> str | None:
+    name = re.sub(r"\s*\(.*\)\s*$", "", label.removeprefix("area:").strip())
+    for a in meths[meth]["areas"]:
+        if norm(name) in {norm(a["en"]), *(norm(x) for x in a.get("aliases", []))}:
+            return a["code"]
+    return None
+
+
+def _figure(base: dict, city: str, kind: str, item: str = "total", **values) -> dict:
+    level = "area" if kind == "score" and item != "total" else "total"
+    return {**base, "city": city, "kind": kind, "level": level, "item": item,
+            "value": values.get("value", ""), "text_value": values.get("text_value", "")}  # fmt: skip
+
+
+def _city_figures(r: dict, base: dict, city: str, meths: dict, meth: str) -> list[dict]:
+    """A published row of one city: an area score, or a total, a rank and a class (or note)."""
+    label = r["class"].strip()
+    if r["dataset"].endswith("_area_score"):
+        if "interim" in label:
+            return []  # a mid-year update, not the year's assessment
+        item = area_code(meths, meth, label)
+        if item is None:
+            raise SystemExit(f"unknown area label {label!r} for {meth}")
+        return [_figure(base, city, "score", item, value=r["score"])]
+    out = []
+    if r["score"]:
+        out.append(_figure(base, city, "score", value=r["score"]))
+    if r["rank"]:
+        out.append(_figure(base, city, "rank", value=r["rank"]))
+    cls = re.sub(r"\s*\(.*\)$", "", label)
+    if cls in CLASSES:
+        out.append(_figure(base, city, "class", text_value=cls))
+    elif label:
+        out.append(_figure(base, city, "note", text_value=label))
+    return out
+
+
+def row_figures(r: dict, meths: dict[str, dict], name_to_code: dict[str, str]) -> list[dict]:
+    """The published figures one row of tc_published.csv states."""
+    programme = DATASETS.get(r["dataset"])
+    if programme is None or not r["year"].isdigit():
+        return []
+    year = int(r["year"])
+    if programme == "tc-transparency" and year in (2022, 2023):
+        programme = "tc-wartime"  # the ranking paused; those years' figures are the study's
+    meth = methodology_of(meths, programme, year)
+    base = {"dataset": r["dataset"], "programme": programme, "methodology": meth, "year": year,
+            "source_url": r["source_url"], "quote": r["quote"]}  # fmt: skip
+    if r["dataset"].endswith("_average"):
+        if not r["score"]:
+            return []
+        group = "" if r["city_en"].startswith("ALL_") else r["city_en"]
         label = r["class"].strip()
-        base = {
-            "dataset": r["dataset"],
-            "programme": programme,
-            "methodology": meth,
-            "year": year,
-            "source_url": r["source_url"],
-            "quote": r["quote"],
-        }
-        if r["dataset"].endswith("_average"):
-            if r["score"]:
-                group = "" if r["city_en"].startswith("ALL_") else r["city_en"]
-                figures.append(
-                    {
-                        **base,
-                        "city": "",
-                        "kind": "average",
-                        "level": "total",
-                        "item": "total",
-                        "value": r["score"],
-                        "text_value": "; ".join(x for x in (group, label) if x),
-                    }
-                )
-            continue
-        city = name_to_code[r["city_en"]]
-        if r["dataset"].endswith("_area_score"):
-            if "interim" in label:
-                continue  # a mid-year update, not the year's assessment
-            item = area_code(meth, label)
-            if item is None:
-                raise SystemExit(f"unknown area label {label!r} for {meth}")
-            figures.append(
-                {
-                    **base,
-                    "city": city,
-                    "kind": "score",
-                    "level": "area",
-                    "item": item,
-                    "value": r["score"],
-                    "text_value": "",
-                }
-            )
-            continue
-        if r["score"]:
-            figures.append(
-                {
-                    **base,
-                    "city": city,
-                    "kind": "score",
-                    "level": "total",
-                    "item": "total",
-                    "value": r["score"],
-                    "text_value": "",
-                }
-            )
-        if r["rank"]:
-            figures.append(
-                {
-                    **base,
-                    "city": city,
-                    "kind": "rank",
-                    "level": "total",
-                    "item": "total",
-                    "value": r["rank"],
-                    "text_value": "",
-                }
-            )
-        cls = re.sub(r"\s*\(.*\)$", "", label)
-        if cls in CLASSES:
-            figures.append(
-                {
-                    **base,
-                    "city": city,
-                    "kind": "class",
-                    "level": "total",
-                    "item": "total",
-                    "value": "",
-                    "text_value": cls,
-                }
-            )
-        elif label:
-            figures.append(
-                {
-                    **base,
-                    "city": city,
-                    "kind": "note",
-                    "level": "total",
-                    "item": "total",
-                    "value": "",
-                    "text_value": label,
-                }
-            )
+        text = "; ".join(x for x in (group, label) if x)
+        return [_figure(base, "", "average", value=r["score"], text_value=text)]
+    return _city_figures(r, base, name_to_code[r["city_en"]], meths, meth)
 
-    figures += ranking_sizes(figures, rows, {c: m["source_url"] for c, m in meths.items()})
 
-    # One preferred figure per city, year, kind and item; the rest are alternatives.
+def preferred(figures: list[dict]) -> set[int]:
+    """One preferred figure per city, year, kind and item (the programme's own site first);
+    the rest are alternatives."""
     best: dict[tuple, tuple[int, int]] = {}
     for i, f in enumerate(figures):
         if f["kind"] == "note":
             continue
-        key = (
-            f["programme"],
-            f["year"],
-            f["city"],
-            f["kind"],
-            f["level"],
-            f["item"],
-            f["text_value"] if f["kind"] == "average" else "",
-        )
+        group = f["text_value"] if f["kind"] == "average" else ""
+        key = (f["programme"], f["year"], f["city"], f["kind"], f["level"], f["item"], group)
         rank = (source_priority(f["source_url"]), i)
         if key not in best or rank < best[key]:
             best[key] = rank
-    chosen = {i for _, i in best.values()}
-    fields = [
-        "dataset",
-        "programme",
-        "methodology",
-        "year",
-        "city",
-        "kind",
-        "level",
-        "item",
-        "value",
-        "text_value",
-        "preferred",
-        "source_url",
-        "quote",
-    ]
+    return {i for _, i in best.values()}
+
+
+def derive_published(shared: Path, name_to_code: dict[str, str]) -> None:
+    meths = published_methodologies()
+    rows = list(csv.DictReader((shared / "data/published/tc_published.csv").open(encoding="utf-8")))
+    figures = [f for r in rows for f in row_figures(r, meths, name_to_code)]
+    figures += ranking_sizes(figures, rows, {c: m["source_url"] for c, m in meths.items()})
+    chosen = preferred(figures)
     seen = set()
     with (OUT / "published.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=fields)
+        w = csv.DictWriter(fh, fieldnames=PUBLISHED_FIELDS)
         w.writeheader()
         for i, f in enumerate(figures):
-            dedup = tuple(f[k] for k in fields if k not in ("preferred", "quote", "dataset"))
+            dedup = tuple(
+                f[k] for k in PUBLISHED_FIELDS if k not in ("preferred", "quote", "dataset")
+            )
             if dedup in seen:
                 continue  # the same figure from the same page, quoted twice
             seen.add(dedup)

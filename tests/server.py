@@ -27,29 +27,28 @@ def start(
     by default: a developer's own secrets.toml is not read); return its URL and process once
     it answers. Output goes to ``log``."""
     port = free_port()
-    out = open(log, "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--secrets.files",
-            str(secrets or log.with_name("no-secrets.toml")),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "OCM_DB": str(db), **(env or {})},
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
-    out.close()
+    with open(log, "w") as out:  # the child keeps its own copy of the handle
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--secrets.files",
+                str(secrets or log.with_name("no-secrets.toml")),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "OCM_DB": str(db), **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while True:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -128,6 +129,6 @@ def test_scorecard_download(server, page):
     with page.expect_download(timeout=60_000) as dl:
         page.get_by_text("Картка PDF").click()
     path = dl.value.path()
-    data = open(path, "rb").read()
+    data = Path(path).read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 10_000
     assert dl.value.suggested_filename == "scorecard-ua-lviv-2025-uk.pdf"

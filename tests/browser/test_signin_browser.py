@@ -54,23 +54,23 @@ def oidc(tmp_path_factory):
     """The identity provider: anyone can sign in by typing an e-mail address; one predefined
     account claims the admin's address but unverified."""
     port = free_port()
-    log = open(tmp_path_factory.mktemp("oidc") / "oidc.log", "w")
     unverified = json.dumps({"sub": "unverified", "email": ADMIN, "email_verified": False})
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "oidc_provider_mock",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--user-claims",
-            unverified,
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    with open(tmp_path_factory.mktemp("oidc") / "oidc.log", "w") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "oidc_provider_mock",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--user-claims",
+                unverified,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while True:
@@ -85,7 +85,6 @@ def oidc(tmp_path_factory):
     yield url
     proc.terminate()
     proc.wait(10)
-    log.close()
 
 
 @pytest.fixture(scope="module")
