@@ -761,10 +761,20 @@ def programme_note(prog: dict) -> None:
 # ------------------------------------------------------------------------------ output
 
 
+# Static layout rules for every page (no data passes through here): a chart wider than a
+# phone's screen (small multiples, a fixed-width panel) scrolls inside its own box, as tables
+# do, instead of making the whole page scroll sideways.
+LAYOUT_CSS = """<style>
+[data-testid="stVegaLiteChart"], [data-testid="stDeckGlJsonChart"] {
+    max-width: 100%; overflow-x: auto; overflow-y: hidden;}
+</style>"""
+
+
 def begin_run() -> None:
     """In ``app.py`` before the page runs: forget the last run's programme and year (a page
     without a programme picker must not label its downloads with another page's)."""
     st.session_state.pop("_about_context", None)
+    st.html(LAYOUT_CSS)
     st.session_state["_notice_box"] = st.container()
 
 
