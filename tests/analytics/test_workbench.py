@@ -331,10 +331,12 @@ def test_an_area_held_in_one_year_only_is_not_counted_as_zero(tmp_path):
     # computed ranks among each year's cities (2 in 2020, 1 in 2021) are split: 2nd in 2020;
     # with 50 it would be 1st alone in 2021 (others +1), its own change keeps it there
     assert (e["rank_a"], e["rank_if_unchanged"], e["rank_b"]) == (2, 1, 1)
-    # a published rank of a larger field (57th, with 2 cities here) is not split
+    # a published rank of a larger field (57th of 100, with 2 cities here) is not split; the
+    # ranking's size says the field here is not whole (else the computed rank stands)
     con.execute(
         "INSERT INTO published_figures VALUES ('d', 't', 't-1', 2020, 'x', 'rank', NULL, NULL, "
-        "57, NULL, true, 'https://example.org', NULL)"
+        "57, NULL, true, 'https://example.org', NULL), ('d', 't', 't-1', 2020, NULL, 'ranked', "
+        "NULL, NULL, 100, NULL, true, 'https://example.org', NULL)"
     )
     results.refresh(con, min_coverage=0.5)
     e = wb.explain(con, "t", "x", 2021)
