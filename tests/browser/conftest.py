@@ -24,9 +24,12 @@ SCREENSHOTS = ROOT / "screenshots"
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """The dashboard, shared by the browser tests of a session."""
-    yield from _serve(tmp_path_factory.mktemp("server") / "transparency.duckdb")
+def server(tmp_path_factory, built_db):
+    """The dashboard, shared by the browser tests of a session, on a copy of the session's
+    built database (``fresh_server`` is the one that builds its own on first start)."""
+    db = tmp_path_factory.mktemp("server") / "transparency.duckdb"
+    shutil.copyfile(built_db, db)
+    yield from _serve(db)
 
 
 @pytest.fixture()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 
@@ -98,7 +99,8 @@ def test_link_reproduces_the_view(server, page):
     page.goto(url)
     settle(page)
     no_exception(page)
-    assert page.get_by_placeholder("Name in English, Ukrainian or Russian").input_value() == "bat"
+    search = page.get_by_placeholder("Name in English, Ukrainian or Russian")
+    expect(search).to_have_value("bat", timeout=30_000)  # the run that applies the link's state
     assert "Georgia" in page.locator("[data-testid=stMultiSelect]").first.inner_text()
     grid = page.locator("[data-testid=stDataFrame] [role=grid]").first
     assert grid.get_attribute("aria-rowcount") == "2"  # the header and Batumi

@@ -31,6 +31,8 @@ ATTRIBUTIONS = {
     *("Transparency", "International", "Corruption", "Perceptions", "Index", "CPI", "WGI"),
     *("Kaufmann", "Kraay", "Worldwide", "Governance", "Indicators", "World", "Bank", "update"),
     *("EUACI", "EaP", "Road", "COMUS", "COMU", "ITD", "III"),
+    # organisations that run the programmes, by their own names
+    *("IDIS", "Viitorul", "INEKO", "CTC", "IDFI", "MSDC", "LSG", "SlovakAid"),
 }
 ALLOWED = ATTRIBUTIONS | set(
     [
@@ -111,8 +113,20 @@ def english_words(page) -> set[str]:
     skip = page.locator("[data-testid=stSkipToContent]")
     if skip.count():
         text = text.replace(skip.first.inner_text(), "")
-    text = re.sub(r"(https?://)?[\w./-]+\.(ua|org|eu|md|com|net)\b[\w./?=&%-]*", " ", text)
+    text = re.sub(
+        r"(https?://)?[\w./-]+\.(ua|org|eu|md|com|net|ge|am|az|by|sk|info|gov)\b[\w./?=&%-]*",
+        " ",
+        text,
+    )
     words = set(re.findall(r"[A-Za-z][A-Za-z'-]{2,}", text))
+    # Material icons are drawn from their ligature names (text in the DOM, a picture on
+    # screen): whatever icon a page uses, its name is not interface text.
+    icons = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stApp] span, [data-testid=stApp] i')]
+            .filter(e => getComputedStyle(e).fontFamily.includes('Material'))
+            .map(e => e.textContent)"""
+    )
+    words -= {w for icon in icons for w in re.findall(r"[A-Za-z]+", icon)}
     return {
         w
         for w in words
