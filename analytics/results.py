@@ -270,6 +270,21 @@ ORDER BY i.programme, i.year, i.total DESC NULLS LAST, i.class_position NULLS LA
 """
 
 
+def published_vs_computed(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every published total (preferred or alternative, with its source) that differs from the
+    total computed from the scores, both rounded half up to 0.01."""
+    return con.execute("""
+        SELECT i.programme, i.year, i.city, f.value AS published_total,
+               round(i.computed_total::DECIMAL(18, 6), 2)::DOUBLE AS computed_total,
+               i.computed_from, f.preferred, f.source_url AS published_source
+        FROM published_figures f JOIN indices i ON i.methodology = f.methodology
+             AND i.year = f.year AND i.city = f.city
+        WHERE f.kind = 'score' AND f.level = 'total' AND f.value IS NOT NULL
+          AND i.computed_total IS NOT NULL
+          AND round(f.value::DECIMAL(18, 6), 2) <> round(i.computed_total::DECIMAL(18, 6), 2)
+        ORDER BY i.programme, i.year, i.city, NOT f.preferred, f.source_url""").df()
+
+
 def _number(value: object) -> int | None:
     """An integer figure, or None for a missing one (None, NaN, NA)."""
     if value is None:

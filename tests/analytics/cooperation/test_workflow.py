@@ -27,7 +27,7 @@ CSO = Person("cso@watch.example", "monitor", frozenset({"ua-lviv"}))
 COORD = Person("olena@ti.example", "coordinator", None)
 # demo-index 2025, Lviv: grants-05 scored 0 of 0.82; every indicator of its area assessed, so
 # the area's points are the sum of its indicators' and the total rises by exactly 0.82:
-# 94.37 → 95.19, rank 8 → 7 (the city at 7 had 94.84).
+# 55.58 → 56.40, rank 139 → 138 (one city lies between the two totals).
 IND, MAX = "grants-05", 0.82
 
 
@@ -96,7 +96,7 @@ def test_roles_bind_cities():
 
 
 def test_propose_review_accept_moves_index_and_trail(coop, con, db):
-    assert lviv_index(db) == (94.37, 8)
+    assert lviv_index(db) == (55.58, 139)
     done = propose(coop, con)
     assert done.entries == 1 and count(coop, coop_store.drafts) == 0
     workflow.save_draft(
@@ -115,7 +115,8 @@ def test_propose_review_accept_moves_index_and_trail(coop, con, db):
     queue = workflow.queue(coop, con, COORD)
     assert len(queue) == 1
     row = queue.iloc[0]
-    assert (row["current_score"], row["proposed_score"], row["last_year_score"]) == (0.0, MAX, MAX)
+    # last year (2024) Lviv had 0 on grants-05 too
+    assert (row["current_score"], row["proposed_score"], row["last_year_score"]) == (0.0, MAX, 0.0)
     assert row["current_source"] == "synthetic demo generator"
     assert (
         row["proof_host"] == "lvivrada.example"
@@ -124,7 +125,7 @@ def test_propose_review_accept_moves_index_and_trail(coop, con, db):
     con.close()
     result = workflow.review(coop, db, COORD, {int(row["entry"]): ("accepted", "Proof checked")})
     assert result.accepted == 1 and result.batch is not None and result.superseded == 90
-    assert lviv_index(db) == (95.19, 7)
+    assert lviv_index(db) == (56.4, 138)
     c = storage.connect_read_only(db)
     batch = c.execute(
         "SELECT imported_by, file_name, rows FROM import_batches WHERE id = ?", [result.batch]
