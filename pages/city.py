@@ -148,7 +148,7 @@ projects = common.run(dashboard.city_projects, city)
 breaks = pd.DataFrame(common.run(trends.breaks, programme))
 if series["total"].isna().all():  # classes only: their years, not an empty index chart
     by_year = series.assign(class_label=series["class_name"].map(common.label))
-    st.dataframe(
+    common.table(
         by_year,
         hide_index=True,
         column_order=["year", "class_label"],

@@ -52,7 +52,7 @@ elif idx["total"].isna().all():
         index="name", columns="year", values="class_label", aggfunc="first"
     )
     classes.index.name = t("City")
-    st.dataframe(classes, width="stretch", placeholder="—")
+    common.table(classes, width="stretch", placeholder="—")
     common.downloads(idx, f"compare-history-{programme}", "history")
 else:
     common.chart(charts.compare_history, programme, cities, lang)

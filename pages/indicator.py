@@ -122,7 +122,7 @@ best = indicator.best_practice(table)
 if best.empty:
     st.info(t("No city meets this indicator fully in {year}.", year=year))
 else:
-    st.dataframe(
+    common.table(
         best[["name", "country_name", "index", "evidence_url"]],
         hide_index=True,
         column_config={
@@ -134,7 +134,7 @@ else:
     )
 
 st.subheader(t("Every city in {year}", year=year))
-st.dataframe(
+common.table(
     shown[
         ["name", "country_name", "state_label", "score", "max_points", "evidence_url", "comment"]
     ],
@@ -183,7 +183,7 @@ versions = info["versions"]
 st.subheader(t("Methodology versions"))
 if len(versions) > 1:
     st.caption(t("The same indicator code appears in these methodologies of the programme."))
-st.dataframe(
+common.table(
     versions.drop(columns=["this_one"]),
     hide_index=True,
     column_config={

@@ -98,7 +98,7 @@ per_country = by_country[by_country["kind"] == "item"].assign(
     country=lambda d: d["item"].map(lambda c: names.get(c, c)),
     eur_label=lambda d: d["eu_contribution_eur"].map(money_text),
 )
-st.dataframe(
+common.table(
     per_country.sort_values("projects", ascending=False),
     hide_index=True,
     width="stretch",
@@ -403,7 +403,7 @@ else:
             height=480,
         )
         st.caption(t("On the map: the places that are cities of this dashboard."))
-    st.dataframe(
+    common.table(
         shown,
         hide_index=True,
         width="stretch",

@@ -206,7 +206,7 @@ if drafts:
             t({"agree": "I agree", "disagree": "I disagree"}[x]) if x in workflow.STANCES else None
         )
     )
-    st.dataframe(
+    common.table(
         trail_ui.blank(frame, {"score": 2}),
         hide_index=True,
         width="stretch",
@@ -273,7 +273,7 @@ else:
         decision=said["decision"].map(lambda d: t(d) if isinstance(d, str) else t("waiting")),
         role=said["role"].map(lambda r: t(r)),
     )
-    st.dataframe(
+    common.table(
         trail_ui.blank(said, {"score": 2}),
         hide_index=True,
         width="stretch",

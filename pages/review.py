@@ -60,7 +60,7 @@ st.subheader(t("Waiting for a decision ({n})", n=len(shown)))
 if shown.empty:
     st.info(t("No proposals are waiting for a decision."), icon=":material/inbox:")
 else:
-    st.dataframe(
+    common.table(
         trail_ui.blank(shown, {"current_score": 2, "proposed_score": 2, "last_year_score": 2}),
         hide_index=True,
         width="stretch",
@@ -175,7 +175,7 @@ else:
         city=decided["city"].map(lambda c: dnames.get(c, c)),
         decision=decided["decision"].map(t),
     )
-    st.dataframe(
+    common.table(
         trail_ui.blank(
             decided.sort_values("decided_at", ascending=False), {"assessed_score": 2, "score": 2}
         ),

@@ -121,7 +121,7 @@ def labelled_trail(frame: pd.DataFrame) -> pd.DataFrame:
 def show_trail(frame: pd.DataFrame, key: str) -> None:
     """The trail as a table (text shown as text, links by their host) with downloads."""
     shown = labelled_trail(frame)
-    st.dataframe(
+    common.table(
         blank(shown, {"value": 2}),
         hide_index=True,
         width="stretch",

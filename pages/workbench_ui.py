@@ -224,7 +224,7 @@ def _results(fr, table: pd.DataFrame, weights, choices, programme: str, year: in
             )
         )
     zs = choices["normalisation"] == "zscore"
-    st.dataframe(
+    common.table(
         shown,
         hide_index=True,
         width="stretch",
@@ -678,7 +678,7 @@ def what_it_would_take(methodology: str, year: int, city: str, proposed: list[st
             )
         ),
     )
-    st.dataframe(
+    common.table(
         ticked,
         hide_index=True,
         width="stretch",

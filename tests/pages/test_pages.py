@@ -118,17 +118,27 @@ def test_rankings_never_show_not_assessed_as_zero(app):
 
 
 def test_rankings_follow_the_index_and_name_the_rank_population(app):
-    """tc-transparency 2017: published ranks of 100 for most cities; the order is the index's
-    (Lviv 57, Kropyvnytskyi 56, …), a city without a published rank has none (Dnipro 25.6),
-    never a rank computed among the cities here."""
-    at = app("rankings", programme="tc-transparency", year="2017")
+    """tc-transparency 2021: published ranks of 100 for some cities; the order is the index's
+    (Mariupol 91, Lviv 85.5, …), a city without a published rank has none (Mykolaiv 71.4, shown
+    in its index place), never a rank computed among the cities here."""
+    at = app("rankings", programme="tc-transparency", year="2021")
     table = at.dataframe[0].value
     totals = table["total"].dropna().tolist()
     assert totals == sorted(totals, reverse=True)
     assert set(table["rank_source"].dropna()) == {"published"}
     assert set(table["ranked_cities"].dropna()) == {100}
-    assert pd.isna(table.set_index("city").loc["ua-dnipro", "rank"])  # no published rank
+    assert pd.isna(table.set_index("city").loc["ua-mykolaiv", "rank"])  # no published rank
     assert "The programme's own ranks in its published ranking" in texts(at)
+
+
+def test_rankings_of_a_whole_field_are_computed_of_100(app):
+    """tc-transparency 2017: every one of the 100 cities has a total computed here from TI's
+    area scores, so the rank is computed among the same 100 (ties share the better rank)."""
+    at = app("rankings", programme="tc-transparency", year="2017")
+    table = at.dataframe[0].value
+    assert set(table["rank_source"].dropna()) == {"computed"}
+    assert set(table["ranked_cities"].dropna()) == {100}
+    assert table["rank"].notna().sum() == 100
 
 
 def test_rankings_sparklines_are_images_with_gaps(app):
@@ -269,7 +279,7 @@ def test_trends_average_over_the_same_cities_by_default(app):
     t = texts(at)
     assert "(a balanced panel)" in t and "2019–2021: 6 cities" in t
     at = app("trends", programme="tc-transparency", year="2021", by="all", panel="all")
-    assert "2017: 21 cities" in texts(at)
+    assert "2017: 100 cities" in texts(at)  # every city of 2017 has a total
 
 
 def test_like_for_like_within_one_methodology(app):
@@ -315,7 +325,7 @@ def test_first_screen_is_the_real_2018_ranking(app):
     assert "Synthetic demo data" not in texts(at)
     assert {m.label: m.value for m in at.metric}["Cities assessed"] == "100"
     # the demo is one choice away, labelled
-    assert "Synthetic demo index (not real data) · synthetic" in at.sidebar.selectbox[0].options
+    assert "Synthetic demo index (not real data)" in at.sidebar.selectbox[0].options
 
 
 def test_city_profile_of_a_real_2018_city(app):
