@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 VIEWS = {
     # published ranks of 100 in the order of the index; a city without one shows "—"
     "rankings": (
-        "rankings?programme=tc-transparency&year=2017&lang=uk",
+        "rankings?programme=tc-transparency&year=2021&lang=uk",
         ["Місця з опублікованого рейтингу самої програми"],
     ),
     # rank 2 "of 100 in the programme's published ranking"; history in segments with breaks
@@ -34,7 +34,7 @@ VIEWS = {
     ),
     "trends-all": (
         "trends?programme=tc-transparency&year=2021&by=all&panel=all&lang=uk",
-        ["2017: міст — 21"],
+        ["2017: міст — 100"],
     ),
     # classes only: coloured by class, class shares instead of a placeholder average
     "overview-classes": (
