@@ -39,14 +39,19 @@ def _timed(fn, *args, **kwargs):
     return out, round(time.perf_counter() - t, 3)
 
 
-def _write_import_csv(db: Path, out: Path, rows: int, seed: int = 1) -> int:
-    """A CSV of ``rows`` indicator scores for distinct (city, year, indicator) of the demo."""
+def _write_import_csv(
+    db: Path, out: Path, rows: int, seed: int = 1, year: int | None = None
+) -> int:
+    """A CSV of ``rows`` indicator scores for distinct (city, year, indicator) of the demo
+    (of one ``year`` only, where given)."""
     con = storage.connect_read_only(db)
+    only = f"AND s.year = {int(year)}" if year is not None else ""
     keys = con.execute(f"""
         SELECT c.name_en, s.year, s.item, i.max_points
         FROM current_scores s JOIN cities c ON c.code = s.city
         JOIN indicators i ON i.methodology = s.methodology AND i.code = s.item
-        WHERE s.methodology LIKE 'demo-%' ORDER BY s.city, s.year, s.item LIMIT {rows}""").fetchall()
+        WHERE s.methodology LIKE 'demo-%' {only}
+        ORDER BY s.city, s.year, s.item LIMIT {rows}""").fetchall()
     con.close()
     rng = np.random.default_rng(seed)
     frac = rng.choice([0.0, 0.5, 1.0], size=len(keys))

@@ -307,13 +307,19 @@ def _as_no_space(error: BaseException, path: Path) -> BaseException:
 
 
 @contextlib.contextmanager
-def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(
+    path: Path, *, fresh: bool = False, partial: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A writable connection to the next version of the database, swapped in on success.
 
     The live file is copied (or, with ``fresh``, a new empty file is started) beside it; the
     caller writes to the copy; when the block ends without an exception the copy is flushed
     to disk and atomically renamed over the live file. On an exception, or if the process dies,
     the live file is untouched; a later write removes the leftover copy.
+
+    The computed results are refreshed before the swap: in full, or with ``partial`` only for
+    the scores the caller recorded with ``results.touch`` (imports; a writer of anything but
+    scores needs the full refresh).
     """
     path = Path(path)
     with write_lock(path):
@@ -330,7 +336,7 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
                 yield con
                 from . import results  # computed results follow every write
 
-                results.refresh(con)
+                results.refresh(con, touched=results.touched(con) if partial else None)
                 con.execute("CHECKPOINT")
             with open(nxt, "rb") as fh:
                 os.fsync(fh.fileno())
