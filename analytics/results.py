@@ -241,23 +241,31 @@ UPDATE indices SET prev_year = l.prev_year, prev_total = l.prev_total, prev_rank
        change_points = l.change_points, change_rank = l.change_rank,
        across_break = l.across_break
 FROM (
-    SELECT programme, methodology, year, city, prev_year, prev_total, prev_rank,
-           round(total - prev_total, 9) AS change_points,
-           CASE WHEN rank_source = prev_rank_kind THEN prev_rank - rank END AS change_rank,
-           prev_methodology IS NOT NULL AND prev_methodology <> methodology AS across_break
-    FROM (
-        SELECT programme, methodology, year, city, total, rank, rank_source,
-               lag(year) OVER w AS prev_year, lag(total) OVER w AS prev_total,
-               lag(rank) OVER w AS prev_rank, lag(rank_source) OVER w AS prev_rank_kind,
-               lag(methodology) OVER w AS prev_methodology
-        FROM indices WHERE {pc:indices}
-        WINDOW w AS (PARTITION BY programme, city ORDER BY year))
+    SELECT * FROM (
+        SELECT programme, methodology, year, city, prev_year, prev_total, prev_rank,
+               round(total - prev_total, 9) AS change_points,
+               CASE WHEN rank_source = prev_rank_kind THEN prev_rank - rank END AS change_rank,
+               prev_methodology IS NOT NULL AND prev_methodology <> methodology AS across_break,
+               COLUMNS('^s_')
+        FROM (
+            SELECT programme, methodology, year, city, total, rank, rank_source,
+                   lag(year) OVER w AS prev_year, lag(total) OVER w AS prev_total,
+                   lag(rank) OVER w AS prev_rank, lag(rank_source) OVER w AS prev_rank_kind,
+                   lag(methodology) OVER w AS prev_methodology,
+                   indices.prev_year AS s_prev_year, indices.prev_total AS s_prev_total,
+                   indices.prev_rank AS s_prev_rank, indices.change_points AS s_change_points,
+                   indices.change_rank AS s_change_rank, indices.across_break AS s_across_break
+            FROM indices WHERE {pc:indices}
+            WINDOW w AS (PARTITION BY programme, city ORDER BY year)))
+    WHERE s_prev_year IS DISTINCT FROM prev_year
+       OR s_prev_total IS DISTINCT FROM prev_total
+       OR s_prev_rank IS DISTINCT FROM prev_rank
+       OR s_change_points IS DISTINCT FROM change_points
+       OR s_change_rank IS DISTINCT FROM change_rank
+       OR s_across_break IS DISTINCT FROM across_break
 ) l
 WHERE l.programme = indices.programme AND l.methodology = indices.methodology
-  AND l.year = indices.year AND l.city = indices.city
-  AND (l.prev_year, l.prev_total, l.prev_rank, l.change_points, l.change_rank, l.across_break)
-      IS DISTINCT FROM (indices.prev_year, indices.prev_total, indices.prev_rank,
-                        indices.change_points, indices.change_rank, indices.across_break);
+  AND l.year = indices.year AND l.city = indices.city;
 """
 
 #: What ``refresh`` recomputes when given the keys an import touched: the city-years it wrote
@@ -288,18 +296,48 @@ _KEYS = {
 TOUCHED = "_touched"
 
 
-def _scoped(sql: str, partial: bool) -> str:
+def _scoped(sql: str, partial: bool, literal: dict[str, str] | None = None) -> str:
     """``sql`` with each ``{cy:alias}``, ``{my:alias}``, ``{pc:alias}`` replaced by ``true``
-    (everything) or, with ``partial``, by a test that the row of ``alias`` is in that scope."""
+    (everything) or, with ``partial``, by a test that the row of ``alias`` is in that scope.
+    ``literal`` (column → SQL list) adds the scope's values as constants before the test, so
+    that a scan skips the row groups of other years and methodologies (their min/max)."""
 
     def predicate(m: re.Match[str]) -> str:
         if not partial:
             return "true"
-        table, cols = _KEYS[m.group(1)]
-        on = " AND ".join(f"k.{c} = {m.group(2)}.{c}" for c in cols)
-        return f"EXISTS (SELECT 1 FROM {table} k WHERE {on})"
+        kind, alias = m.group(1), m.group(2)
+        table, cols = _KEYS[kind]
+        on = " AND ".join(f"k.{c} = {alias}.{c}" for c in cols)
+        consts = [
+            f"{alias}.{c} IN ({values})"
+            for c, values in (literal or {}).items()
+            if c in cols or (kind == "pc" and c == "programme")
+        ]
+        return " AND ".join([*consts, f"EXISTS (SELECT 1 FROM {table} k WHERE {on})"])
 
     return re.sub(r"\{(cy|my|pc):(\w+)\}", predicate, sql)
+
+
+def _literal(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The methodologies, years and programmes of the scope as SQL lists of constants."""
+    out = {}
+    for column, sql in (
+        ("methodology", "SELECT DISTINCT methodology FROM _scope_my"),
+        ("year", "SELECT DISTINCT year FROM _scope_my"),
+        ("programme", "SELECT DISTINCT programme FROM _scope_pc"),
+    ):
+        values = [r[0] for r in con.execute(sql).fetchall()]
+        if not values:
+            values = [None]
+        out[column] = ", ".join(
+            "NULL" if v is None else str(int(v)) if column == "year" else _quoted(str(v))
+            for v in values
+        )
+    return out
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def touch(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -334,13 +372,18 @@ def refresh(
     anything else (reference data, methodologies, published figures) need the full one.
     """
     partial = touched is not None
+    literal = None
     if partial:
         con.execute(_SCOPE.replace("{touched}", str(touched)))
-    con.execute(_scoped(_AREA_RESULTS, partial))
-    con.execute(_scoped(_INDICES, partial).replace("$min_coverage", repr(float(min_coverage))))
+        literal = _literal(con)
+    con.execute(_scoped(_AREA_RESULTS, partial, literal))
+    con.execute(
+        _scoped(_INDICES, partial, literal).replace("$min_coverage", repr(float(min_coverage)))
+    )
     if partial:
         con.execute(_SCOPE_AFTER)
-    con.execute(_scoped(_CHANGES, partial))
+        literal = _literal(con)
+    con.execute(_scoped(_CHANGES, partial, literal))
     return con.execute("SELECT count(*) FROM indices").fetchall()[0][0]
 
 

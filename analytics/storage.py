@@ -348,11 +348,19 @@ def writing(
             raise converted from e
         _keep_version(path)
         os.replace(nxt, path)
+        _written[str(path.resolve())] = signature(path)
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+#: The signature (inode, mtime, size) of each file this process swapped in after a complete,
+#: flushed write. A file with the same signature is that file, unchanged since: the next write
+#: need not read it all through again (which costs as much as the database is large); a file
+#: cut short, overwritten or replaced has another signature and is checked in full.
+_written: dict[str, tuple[int, int, int] | None] = {}
 
 
 def _require_healthy(path: Path) -> None:
@@ -362,6 +370,8 @@ def _require_healthy(path: Path) -> None:
 
     if not path.exists():
         raise DatabaseMissing(f"no database at {path}: run `python -m analytics build`")
+    if _written.get(str(path.resolve())) == signature(path):
+        return  # the very file this process wrote, flushed and swapped in: not read again
     found = health.verify(path, current=False)
     if not found.ok:
         raise DatabaseDamaged(path, found.problem or "unreadable")
