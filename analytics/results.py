@@ -47,6 +47,7 @@ The rules (see also docs/methodology.md):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import duckdb
@@ -66,7 +67,7 @@ CREATE OR REPLACE TEMP TABLE _dim AS
 SELECT i.methodology, i.code, i.area, i.max_points, n.nominal
 FROM indicators i JOIN _nominal n ON n.methodology = i.methodology AND n.area = i.area;
 
-DELETE FROM area_results;
+DELETE FROM area_results WHERE {cy:area_results};
 INSERT INTO area_results
 SELECT methodology, year, city, area, 'indicators',
        -- rounded to 1e-9: sums of binary fractions (0.1 + 0.2) carry noise, not information
@@ -79,7 +80,7 @@ FROM (
            sum(d.max_points) FILTER (WHERE s.status = 'scored') AS assessed_max,
            sum(d.max_points) FILTER (WHERE s.status <> 'not_applicable') AS applicable_max
     FROM scores s JOIN _dim d ON d.methodology = s.methodology AND d.code = s.item
-    WHERE s.superseded_by IS NULL AND s.level = 'indicator'
+    WHERE s.superseded_by IS NULL AND s.level = 'indicator' AND {cy:s}
     GROUP BY s.methodology, s.year, s.city, d.area);
 
 INSERT INTO area_results
@@ -88,14 +89,14 @@ SELECT s.methodology, s.year, s.city, s.item, 'areas',
        CASE WHEN s.status = 'scored' THEN 1.0 ELSE 0.0 END,
        s.status = 'not_applicable'
 FROM scores s JOIN _nominal n ON n.methodology = s.methodology AND n.area = s.item
-WHERE s.superseded_by IS NULL AND s.level = 'area'
+WHERE s.superseded_by IS NULL AND s.level = 'area' AND {cy:s}
   AND NOT EXISTS (SELECT 1 FROM area_results r WHERE r.source = 'indicators'
                   AND r.methodology = s.methodology AND r.year = s.year AND r.city = s.city
                   AND r.area = s.item);
 """
 
 _INDICES = """
-DELETE FROM indices;
+DELETE FROM indices WHERE {my:indices};
 INSERT INTO indices
 WITH m AS (
     SELECT m.code AS methodology, m.programme, m.max_points, m.total_from_areas,
@@ -121,28 +122,29 @@ WITH m AS (
                 ELSE count(*) FILTER (WHERE r.coverage > 0) / nullif(m.n_areas, 0) END
                AS coverage
     FROM area_results r JOIN m ON m.methodology = r.methodology
-    WHERE m.total_from_areas OR r.source = 'indicators'
+    WHERE (m.total_from_areas OR r.source = 'indicators') AND {my:r}
     GROUP BY r.methodology, r.year, r.city, m.maxima_known, m.max_points, m.nominal_sum,
              m.n_areas
 ), published AS (
     SELECT methodology, year, city, max(score) AS total
-    FROM scores WHERE superseded_by IS NULL AND level = 'total' AND status = 'scored'
+    FROM scores s WHERE superseded_by IS NULL AND level = 'total' AND status = 'scored'
+      AND {my:s}
     GROUP BY ALL
 ), pub_rank AS (
-    SELECT methodology, year, city, min(value)::INTEGER AS rank FROM published_figures
-    WHERE kind = 'rank' AND preferred AND city IS NOT NULL GROUP BY ALL
+    SELECT methodology, year, city, min(value)::INTEGER AS rank FROM published_figures f
+    WHERE kind = 'rank' AND preferred AND city IS NOT NULL AND {my:f} GROUP BY ALL
 ), derived AS (
-    SELECT methodology, year, city, min(value) AS total FROM published_figures
-    WHERE kind = 'derived' AND level = 'total' AND preferred AND city IS NOT NULL
+    SELECT methodology, year, city, min(value) AS total FROM published_figures f
+    WHERE kind = 'derived' AND level = 'total' AND preferred AND city IS NOT NULL AND {my:f}
     GROUP BY ALL
 ), pub_size AS (  -- how many cities the published ranking of a methodology-year has
-    SELECT methodology, year, max(value)::INTEGER AS n FROM published_figures
-    WHERE kind = 'ranked' AND preferred AND city IS NULL GROUP BY ALL
+    SELECT methodology, year, max(value)::INTEGER AS n FROM published_figures f
+    WHERE kind = 'ranked' AND preferred AND city IS NULL AND {my:f} GROUP BY ALL
 ), pub_years AS (  -- methodology-years for which the programme published ranks
     SELECT DISTINCT methodology, year FROM pub_rank
 ), pub_class AS (
-    SELECT methodology, year, city, min(text_value) AS class_name FROM published_figures
-    WHERE kind = 'class' AND preferred AND city IS NOT NULL GROUP BY ALL
+    SELECT methodology, year, city, min(text_value) AS class_name FROM published_figures f
+    WHERE kind = 'class' AND preferred AND city IS NOT NULL AND {my:f} GROUP BY ALL
 ), keys AS (
     SELECT methodology, year, city FROM computed
     UNION SELECT methodology, year, city FROM published
@@ -209,13 +211,6 @@ WITH m AS (
            CASE WHEN use_published THEN published_of ELSE n_ranked END AS rank_of,
            coalesce(published_class, computed_class) AS class_shown
     FROM with_pub
-), lagged AS (
-    SELECT *,
-           lag(year) OVER w AS prev_year, lag(total) OVER w AS prev_total,
-           lag(rank_shown) OVER w AS prev_rank, lag(rank_kind) OVER w AS prev_rank_kind,
-           lag(methodology) OVER w AS prev_methodology
-    FROM with_rank
-    WINDOW w AS (PARTITION BY programme, city ORDER BY year)
 ), positions AS (  -- a class name's position where its own methodology gives none
     SELECT m.programme, t.class_name, min(t.position) AS position
     FROM class_thresholds t JOIN methodologies m ON m.code = t.methodology GROUP BY ALL
@@ -224,10 +219,7 @@ SELECT l.programme, l.methodology, l.year, l.city, l.country, l.region, l.total,
        l.coverage, l.computed_total, l.computed_from, l.published_total,
        l.rank_shown, l.rank_kind, CASE WHEN l.rank_kind IS NOT NULL THEN l.rank_of END,
        l.r_country, l.r_region,
-       l.prev_year, l.prev_total, l.prev_rank,
-       round(l.total - l.prev_total, 9),
-       CASE WHEN l.rank_kind = l.prev_rank_kind THEN l.prev_rank - l.rank_shown END,
-       l.prev_methodology IS NOT NULL AND l.prev_methodology <> l.methodology,
+       NULL, NULL, NULL, NULL, NULL, NULL,  -- the change: filled by _CHANGES
        l.class_shown,
        coalesce(t.position,
                 (SELECT p.position FROM positions p WHERE p.programme = l.programme
@@ -236,15 +228,162 @@ SELECT l.programme, l.methodology, l.year, l.city, l.country, l.region, l.total,
        CASE WHEN l.published_class IS NOT NULL THEN 'published'
             WHEN l.computed_class IS NOT NULL THEN 'computed' END,
        l.published_rank
-FROM lagged l LEFT JOIN class_thresholds t
+FROM with_rank l LEFT JOIN class_thresholds t
      ON t.methodology = l.methodology AND t.class_name = l.class_shown;
 """
 
 
-def refresh(con: duckdb.DuckDBPyConnection, min_coverage: float = DEFAULT_MIN_COVERAGE) -> int:
-    """Recompute ``area_results`` and ``indices`` from the current scores; returns city-years."""
-    con.execute(_AREA_RESULTS)
-    con.execute(_INDICES.replace("$min_coverage", repr(float(min_coverage))))
+#: The change from the previous assessed year of the city in the programme, over the rows of
+#: ``indices`` (so it reads the ranks and totals just written, in any methodology-year); only
+#: rows whose change differs from what is stored are written.
+_CHANGES = """
+UPDATE indices SET prev_year = l.prev_year, prev_total = l.prev_total, prev_rank = l.prev_rank,
+       change_points = l.change_points, change_rank = l.change_rank,
+       across_break = l.across_break
+FROM (
+    SELECT * FROM (
+        SELECT programme, methodology, year, city, prev_year, prev_total, prev_rank,
+               round(total - prev_total, 9) AS change_points,
+               CASE WHEN rank_source = prev_rank_kind THEN prev_rank - rank END AS change_rank,
+               prev_methodology IS NOT NULL AND prev_methodology <> methodology AS across_break,
+               COLUMNS('^s_')
+        FROM (
+            SELECT programme, methodology, year, city, total, rank, rank_source,
+                   lag(year) OVER w AS prev_year, lag(total) OVER w AS prev_total,
+                   lag(rank) OVER w AS prev_rank, lag(rank_source) OVER w AS prev_rank_kind,
+                   lag(methodology) OVER w AS prev_methodology,
+                   indices.prev_year AS s_prev_year, indices.prev_total AS s_prev_total,
+                   indices.prev_rank AS s_prev_rank, indices.change_points AS s_change_points,
+                   indices.change_rank AS s_change_rank, indices.across_break AS s_across_break
+            FROM indices WHERE {pc:indices}
+            WINDOW w AS (PARTITION BY programme, city ORDER BY year)))
+    WHERE s_prev_year IS DISTINCT FROM prev_year
+       OR s_prev_total IS DISTINCT FROM prev_total
+       OR s_prev_rank IS DISTINCT FROM prev_rank
+       OR s_change_points IS DISTINCT FROM change_points
+       OR s_change_rank IS DISTINCT FROM change_rank
+       OR s_across_break IS DISTINCT FROM across_break
+) l
+WHERE l.programme = indices.programme AND l.methodology = indices.methodology
+  AND l.year = indices.year AND l.city = indices.city;
+"""
+
+#: What ``refresh`` recomputes when given the keys an import touched: the city-years it wrote
+#: (area results), their whole methodology-years (indices: ranks, ranked-city counts and
+#: classes need the whole field) and, for the change, every city of those methodology-years
+#: in its programme (the next assessed year reads their new totals and ranks).
+_SCOPE = """
+CREATE OR REPLACE TEMP TABLE _scope_cy AS
+    SELECT DISTINCT methodology, year::SMALLINT AS year, city FROM {touched};
+CREATE OR REPLACE TEMP TABLE _scope_my AS SELECT DISTINCT methodology, year FROM _scope_cy;
+CREATE OR REPLACE TEMP TABLE _scope_pc AS
+    SELECT DISTINCT programme, city FROM indices i
+    WHERE EXISTS (SELECT 1 FROM _scope_my k WHERE k.methodology = i.methodology
+                  AND k.year = i.year);
+"""
+_SCOPE_AFTER = """
+INSERT INTO _scope_pc SELECT DISTINCT programme, city FROM indices i
+    WHERE EXISTS (SELECT 1 FROM _scope_my k WHERE k.methodology = i.methodology
+                  AND k.year = i.year)
+EXCEPT SELECT programme, city FROM _scope_pc;
+"""
+_KEYS = {
+    "cy": ("_scope_cy", ("methodology", "year", "city")),
+    "my": ("_scope_my", ("methodology", "year")),
+    "pc": ("_scope_pc", ("programme", "city")),
+}
+#: Name of the temporary table of (methodology, year, city) that writers add to (``touch``).
+TOUCHED = "_touched"
+
+
+def _scoped(sql: str, partial: bool, literal: dict[str, str] | None = None) -> str:
+    """``sql`` with each ``{cy:alias}``, ``{my:alias}``, ``{pc:alias}`` replaced by ``true``
+    (everything) or, with ``partial``, by a test that the row of ``alias`` is in that scope.
+    ``literal`` (column → SQL list) adds the scope's values as constants before the test, so
+    that a scan skips the row groups of other years and methodologies (their min/max)."""
+
+    def predicate(m: re.Match[str]) -> str:
+        if not partial:
+            return "true"
+        kind, alias = m.group(1), m.group(2)
+        table, cols = _KEYS[kind]
+        on = " AND ".join(f"k.{c} = {alias}.{c}" for c in cols)
+        consts = [
+            f"{alias}.{c} IN ({values})"
+            for c, values in (literal or {}).items()
+            if c in cols or (kind == "pc" and c == "programme")
+        ]
+        return " AND ".join([*consts, f"EXISTS (SELECT 1 FROM {table} k WHERE {on})"])
+
+    return re.sub(r"\{(cy|my|pc):(\w+)\}", predicate, sql)
+
+
+def _literal(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The methodologies, years and programmes of the scope as SQL lists of constants."""
+    out = {}
+    for column, sql in (
+        ("methodology", "SELECT DISTINCT methodology FROM _scope_my"),
+        ("year", "SELECT DISTINCT year FROM _scope_my"),
+        ("programme", "SELECT DISTINCT programme FROM _scope_pc"),
+    ):
+        values = [r[0] for r in con.execute(sql).fetchall()]
+        if not values:
+            values = [None]
+        out[column] = ", ".join(
+            "NULL" if v is None else str(int(v)) if column == "year" else _quoted(str(v))
+            for v in values
+        )
+    return out
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def touch(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Record that the (methodology, year, city) of ``table`` were written on ``con``; a
+    ``refresh(con, touched=TOUCHED)`` then recomputes only what they affect."""
+    con.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {TOUCHED} "
+        "(methodology VARCHAR, year SMALLINT, city VARCHAR)"
+    )
+    con.execute(f"INSERT INTO {TOUCHED} SELECT DISTINCT methodology, year, city FROM {table}")
+
+
+def touched(con: duckdb.DuckDBPyConnection) -> str | None:
+    """``TOUCHED`` when writes on ``con`` recorded what they touched, else None (a full
+    refresh then)."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [TOUCHED]
+    ).fetchall()[0][0]
+    return TOUCHED if found else None
+
+
+def refresh(
+    con: duckdb.DuckDBPyConnection,
+    min_coverage: float = DEFAULT_MIN_COVERAGE,
+    touched: str | None = None,
+) -> int:
+    """Recompute ``area_results`` and ``indices`` from the current scores; returns city-years.
+
+    With ``touched`` (a table of the methodology, year and city of every score written since
+    the last refresh) only what those writes affect is recomputed, by the same statements:
+    the result equals a full recompute (tests/analytics/test_incremental.py). Writes of
+    anything else (reference data, methodologies, published figures) need the full one.
+    """
+    partial = touched is not None
+    literal = None
+    if partial:
+        con.execute(_SCOPE.replace("{touched}", str(touched)))
+        literal = _literal(con)
+    con.execute(_scoped(_AREA_RESULTS, partial, literal))
+    con.execute(
+        _scoped(_INDICES, partial, literal).replace("$min_coverage", repr(float(min_coverage)))
+    )
+    if partial:
+        con.execute(_SCOPE_AFTER)
+        literal = _literal(con)
+    con.execute(_scoped(_CHANGES, partial, literal))
     return con.execute("SELECT count(*) FROM indices").fetchall()[0][0]
 
 

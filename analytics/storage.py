@@ -311,13 +311,19 @@ def _as_no_space(error: BaseException, path: Path) -> BaseException:
 
 
 @contextlib.contextmanager
-def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(
+    path: Path, *, fresh: bool = False, partial: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A writable connection to the next version of the database, swapped in on success.
 
     The live file is copied (or, with ``fresh``, a new empty file is started) beside it; the
     caller writes to the copy; when the block ends without an exception the copy is flushed
     to disk and atomically renamed over the live file. On an exception, or if the process dies,
     the live file is untouched; a later write removes the leftover copy.
+
+    The computed results are refreshed before the swap: in full, or with ``partial`` only for
+    the scores the caller recorded with ``results.touch`` (imports; a writer of anything but
+    scores needs the full refresh).
     """
     path = Path(path)
     with write_lock(path):
@@ -334,7 +340,7 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
                 yield con
                 from . import results  # computed results follow every write
 
-                results.refresh(con)
+                results.refresh(con, touched=results.touched(con) if partial else None)
                 con.execute("CHECKPOINT")
             with open(nxt, "rb") as fh:
                 os.fsync(fh.fileno())
@@ -346,11 +352,19 @@ def writing(path: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConne
             raise converted from e
         _keep_version(path)
         os.replace(nxt, path)
+        _written[str(path.resolve())] = signature(path)
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+
+#: The signature (inode, mtime, size) of each file this process swapped in after a complete,
+#: flushed write. A file with the same signature is that file, unchanged since: the next write
+#: need not read it all through again (which costs as much as the database is large); a file
+#: cut short, overwritten or replaced has another signature and is checked in full.
+_written: dict[str, tuple[int, int, int] | None] = {}
 
 
 def _require_healthy(path: Path) -> None:
@@ -360,6 +374,8 @@ def _require_healthy(path: Path) -> None:
 
     if not path.exists():
         raise DatabaseMissing(f"no database at {path}: run `python -m analytics build`")
+    if _written.get(str(path.resolve())) == signature(path):
+        return  # the very file this process wrote, flushed and swapped in: not read again
     found = health.verify(path, current=False)
     if not found.ok:
         raise DatabaseDamaged(path, found.problem or "unreadable")

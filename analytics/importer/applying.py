@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from .. import storage
+from .. import results, storage
 from .checks import validate
 from .log import write_log
 from .messages import ImportRefused, ImportReport, Problem
@@ -54,6 +54,7 @@ def _apply(con: duckdb.DuckDBPyConnection, report: ImportReport, who: str) -> No
         [batch],
     ).fetchall()[0][0]
     con.execute(f"INSERT INTO scores SELECT {cols}, ?, NULL FROM imp_new", [batch])
+    results.touch(con, "imp_groups")  # the refresh after the write recomputes only these
     report.inserted = report.rows
     report.batch = batch
     con.execute(
@@ -167,7 +168,7 @@ def import_bytes(
         table = read_table(data, name, max_bytes)
         report.dialect = table.dialect
         report.rows = len(table.rows)
-        with storage.writing(Path(db)) as con:
+        with storage.writing(Path(db), partial=True) as con:
             problems, total = validate(con, table)
             if problems:
                 report.problems, report.problem_count = problems, total

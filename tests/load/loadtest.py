@@ -265,6 +265,15 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) a process has used so far, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_servers(n: int, db: Path, log_dir: Path) -> list[tuple[str, subprocess.Popen]]:
     return [server.start(db, log_dir / f"streamlit-{i}.log") for i in range(n)]
 
@@ -352,9 +361,13 @@ def run(args: argparse.Namespace) -> dict:
         if not own:
             _in_own_loop(warm_up(urls))
         before = {pid: rss_mb(pid) for pid in pids}
+        cpu_before = {pid: cpu_s(pid) for pid in pids}
+        load_before = os.getloadavg()
         started = time.perf_counter()
         stats = _in_own_loop(drive(urls, args.sessions, args.think, args.duration, args.ramp))
         elapsed = time.perf_counter() - started
+        cpu_after = {pid: cpu_s(pid) for pid in pids}
+        load_after = os.getloadavg()
         time.sleep(2)
         after = {pid: rss_mb(pid) for pid in pids}
     finally:
@@ -382,6 +395,12 @@ def run(args: argparse.Namespace) -> dict:
         "errors": sum(stats.errors.values()),
         "errors_by_kind": stats.errors,
         "error_examples": stats.error_examples,
+        # what the servers spent, whatever else ran on the machine: CPU per page run, and so
+        # how many page runs a second one core can serve (a capacity that a loaded machine's
+        # latencies hide)
+        "server_cpu_s": {str(pid): _spent(cpu_before[pid], cpu_after[pid]) for pid in pids},
+        "server_cpu_ms_per_run": _per_run(cpu_before, cpu_after, len(every) + len(first)),
+        "load_average": {"before": load_before, "after": load_after},
         "memory_mb": {
             str(pid): {
                 "before": round(before[pid] or 0, 1),
@@ -394,6 +413,17 @@ def run(args: argparse.Namespace) -> dict:
     if own:
         shutil.rmtree(log_dir, ignore_errors=True)
     return report
+
+
+def _spent(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else round(after - before, 2)
+
+
+def _per_run(before: dict, after: dict, runs: int) -> float | None:
+    spent = [_spent(before[p], after[p]) for p in before]
+    if not runs or any(s is None for s in spent):
+        return None
+    return round(sum(s for s in spent if s is not None) / runs * 1000, 1)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,0 +1,132 @@
+"""Overview benchmark (not a test): the landing page's warm rerun against a reference data page.
+
+    python scripts/bench_overview.py [--db PATH] [--reruns 15] [--page overview]
+
+Both run under Streamlit's AppTest in this one process, timed the same way: the app (app.py,
+on the overview with the demo programme's newest year) and a reference page — a picker, a
+100-row table and a 100-point Altair chart — each run once to warm, then ``--reruns`` times.
+The figure per page is the median wall time and the median CPU time of this process per
+rerun; the ratio overview ÷ reference is the target of issue 16 (≤ 2). Also reported: the
+first run of the overview (cold caches) and the time of the analytics calls it makes
+(``dashboard.overview``, ``dashboard.map_points``) uncached, so a change in either shows.
+Without ``--db`` the demo database is built in a temporary folder. Prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+REFERENCE_PAGE = """
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+rng = np.random.default_rng(0)
+df = pd.DataFrame({"city": [f"City {i}" for i in range(100)],
+                   "index": rng.uniform(0, 100, 100).round(1),
+                   "change": rng.normal(0, 5, 100).round(1)})
+choice = st.selectbox("Programme", ["a", "b", "c"])
+st.dataframe(df, hide_index=True)
+st.altair_chart(alt.Chart(df).mark_circle().encode(x="index", y="change", tooltip=["city"]))
+"""
+
+
+def _timed_runs(at, reruns: int) -> dict:
+    walls, cpus = [], []
+    for _ in range(reruns):
+        w, c = time.perf_counter(), time.process_time()
+        at.run()
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+        assert not at.exception, [e.value for e in at.exception]
+    return {
+        "wall_ms": round(statistics.median(walls) * 1000, 1),
+        "cpu_ms": round(statistics.median(cpus) * 1000, 1),
+    }
+
+
+def _analytics_calls(db: Path, programme: str, year: int) -> dict:
+    from analytics import dashboard, storage
+
+    con = storage.connect_read_only(db)
+    out = {}
+    try:
+        for name, fn in (
+            ("overview", lambda: dashboard.overview(con, programme, year)),
+            ("map_points", lambda: dashboard.map_points(con, programme, year, lang="en")),
+        ):
+            times = []
+            for _ in range(5):
+                t = time.perf_counter()
+                fn()
+                times.append(time.perf_counter() - t)
+            out[f"{name}_ms"] = round(statistics.median(times) * 1000, 1)
+    finally:
+        con.close()
+    return out
+
+
+def measure(db: Path, reruns: int, page: str, programme: str, year: int) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["OCM_DB"] = str(db)
+    report: dict = {"db": str(db), "page": page, "programme": programme, "year": year}
+    ref = AppTest.from_string(REFERENCE_PAGE, default_timeout=120)
+    ref.run()
+    report["reference"] = _timed_runs(ref, reruns)
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if page != "overview":
+        app.switch_page(f"pages/{page}.py")
+    app.query_params["programme"] = programme
+    app.query_params["year"] = str(year)
+    w, c = time.perf_counter(), time.process_time()
+    app.run()
+    report["first_run"] = {
+        "wall_ms": round((time.perf_counter() - w) * 1000, 1),
+        "cpu_ms": round((time.process_time() - c) * 1000, 1),
+    }
+    assert not app.exception, [e.value for e in app.exception]
+    app.run()
+    report[page] = _timed_runs(app, reruns)
+    for k in ("wall_ms", "cpu_ms"):
+        report[f"ratio_{k.split('_')[0]}"] = round(
+            report[page][k] / max(report["reference"][k], 1e-6), 2
+        )
+    report["analytics_uncached"] = _analytics_calls(db, programme, year)
+    report["load_average"] = os.getloadavg()
+    report["target"] = "ratio <= 2"
+    return report
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", type=Path)
+    ap.add_argument("--reruns", type=int, default=15)
+    ap.add_argument("--page", default="overview")
+    ap.add_argument("--programme", default="demo-index")
+    ap.add_argument("--year", type=int, default=2025)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db
+        if db is None:
+            from analytics import build
+
+            db = Path(tmp) / "demo.duckdb"
+            build.build_database(db, demo=True)
+        print(json.dumps(measure(db, args.reruns, args.page, args.programme, args.year), indent=1))
+
+
+if __name__ == "__main__":
+    main()
