@@ -113,7 +113,8 @@ with common.friendly_errors():
                 visibility="visible" if may(ROLE, "review") else "hidden",
             ),
         ]
-    page = st.navigation(PAGES, position="hidden" if PRESENT else "sidebar")
+    # expanded: every page is listed (Streamlit folds a long menu into "View N more")
+    page = st.navigation(PAGES, position="hidden" if PRESENT else "sidebar", expanded=True)
     # "overview" is the default page's own name in links (its url_path reads "").
     common.notice_page_not_found(t("Overview"), ["overview", *(p.url_path for p in PAGES)])
     common.follow_goto(PAGES)
