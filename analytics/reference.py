@@ -146,9 +146,9 @@ def load_city_names(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -
     if not path.exists():
         return 0
     known = {r[0] for r in con.execute("SELECT code FROM cities").fetchall()}
-    rows = [[r["city"], r["name"]] for r in _read_csv(path) if r["city"] in known]
-    con.executemany("INSERT OR IGNORE INTO city_names VALUES (?, ?)", rows)
-    return len(rows)
+    pairs = dict.fromkeys((r["city"], r["name"]) for r in _read_csv(path) if r["city"] in known)
+    _insert(con, "city_names", [list(p) for p in pairs])
+    return len(pairs)
 
 
 CITY_COLUMNS = (
@@ -532,8 +532,9 @@ def load_context(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> i
     that are cities here are flagged ``ogp_local`` (a member missing from the cities stays
     listed by name)."""
     rows = _read_csv(ref / "country_context.csv")
-    con.executemany(
-        "INSERT INTO country_context VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    _insert(
+        con,
+        "country_context",
         [
             [
                 r["country"],
@@ -552,8 +553,9 @@ def load_context(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> i
     )
     known = {r[0] for r in con.execute("SELECT code FROM cities").fetchall()}
     members = _read_csv(ref / "ogp_local.csv")
-    con.executemany(
-        "INSERT INTO ogp_local_members VALUES (?, ?, ?, ?, ?)",
+    _insert(
+        con,
+        "ogp_local_members",
         [
             [
                 m["country"],
