@@ -1,0 +1,80 @@
+"""One figure, three views: a year player (slider and a play button that steps through the
+years, announcing methodology breaks as it crosses them) and the Chart / Map / Table tabs
+drawn for the year it shows. Used by trends, city history, rankings and the slides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from pages.common import t
+
+
+def _toggle(key: str, years: list[int]) -> None:
+    playing = not st.session_state.get(f"{key}_playing", False)
+    if playing and st.session_state.get(f"{key}_year") == years[-1]:
+        st.session_state[f"{key}_year"] = years[0]  # from the start again
+    st.session_state[f"{key}_playing"] = playing
+    st.session_state[f"{key}_clicked"] = True  # the timer starts or stops with a full run
+
+
+def player(
+    key: str,
+    years: list[int],
+    start: int,
+    breaks: dict[int, str],
+    draw: Callable[[int], None],
+    interval: float = 2.0,
+) -> None:
+    """``draw(year)`` under a year slider with a play button. Playing steps one year every
+    ``interval`` seconds (a fragment that reruns on a timer, so it works offline and moves
+    nothing else on the page) and stops at the last year; a year that starts a new
+    methodology is announced."""
+    ykey, pkey, akey = f"{key}_year", f"{key}_playing", f"{key}_armed"
+    if st.session_state.get(ykey) not in years:
+        st.session_state[ykey] = start if start in years else years[-1]
+    playing = bool(st.session_state.get(pkey)) and len(years) > 1
+    st.session_state[akey] = False  # a full run shows the year as it is
+
+    @st.fragment(run_every=interval if playing else None)
+    def frame() -> None:
+        if st.session_state.pop(f"{key}_clicked", False):
+            st.rerun()
+        if st.session_state.get(pkey) and st.session_state.get(akey):
+            i = years.index(st.session_state[ykey])
+            st.session_state[ykey] = years[min(i + 1, len(years) - 1)]
+            if i + 1 >= len(years) - 1:  # the last year: stop, and stop the timer
+                st.session_state[pkey] = False
+                st.rerun()
+        st.session_state[akey] = True
+        c1, c2 = st.columns([1, 9], vertical_alignment="bottom")
+        now_playing = bool(st.session_state.get(pkey))
+        c1.button(
+            t("Pause") if now_playing else t("Play"),
+            key=f"{key}_button",
+            icon=":material/pause:" if now_playing else ":material/play_arrow:",
+            on_click=_toggle,
+            args=(key, years),
+            type="primary",
+            disabled=len(years) < 2,
+            help=t("Step through the years"),
+        )
+        if len(years) > 1:
+            year = c2.select_slider(t("Year"), years, key=ykey)
+        else:
+            year = years[0]
+            c2.markdown(f"**{year}**")
+        if year in breaks:
+            st.warning(
+                t(
+                    "{y}: a new methodology ({m}). Results from here on are not directly "
+                    "comparable with earlier years.",
+                    y=year,
+                    m=breaks[year],
+                ),
+                icon=":material/warning:",
+            )
+        draw(year)
+
+    frame()
