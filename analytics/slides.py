@@ -131,12 +131,16 @@ def city_story(
         "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
         "ranked_cities": None if pd.isna(r["ranked_cities"]) else int(r["ranked_cities"]),
         "prev_year": prev,
-        "prev_total": float(r["prev_total"]) if comparable and not pd.isna(r["prev_total"]) else None,
+        "prev_total": float(r["prev_total"])
+        if comparable and not pd.isna(r["prev_total"])
+        else None,
         "prev_rank": int(r["prev_rank"]) if comparable and not pd.isna(r["prev_rank"]) else None,
         "change_points": float(r["change_points"])
         if comparable and not pd.isna(r["change_points"])
         else None,
-        "change_rank": int(r["change_rank"]) if comparable and not pd.isna(r["change_rank"]) else None,
+        "change_rank": int(r["change_rank"])
+        if comparable and not pd.isna(r["change_rank"])
+        else None,
         "met": None,
         "assessed": None,
         "newly_met": [],
@@ -208,9 +212,7 @@ def impact_projects(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def impact_lines(
-    con: duckdb.DuckDBPyConnection, project: str, programme: str
-) -> pd.DataFrame:
+def impact_lines(con: duckdb.DuckDBPyConnection, project: str, programme: str) -> pd.DataFrame:
     """Mean index per year of the project's participating cities and of the other cities of
     the same countries (the groups of ``impact.city_changes``), with n and methodology."""
     return con.execute(

@@ -34,10 +34,10 @@ h2 {font-size: 44px !important;} h3 {font-size: 36px !important;}
 .big-num, [data-testid="stMain"] div.big-num {font-size: 96px !important; font-weight: 700; line-height: 1.05; color: #1b3a6b;}
 [data-testid="stMain"] div.big-label {font-size: 32px !important; color: #333;}
 .num-row {display: flex; gap: 5rem; margin: 2rem 0;}
-[data-testid="stMain"] .slide-list, [data-testid="stMain"] .slide-list div {font-size: 36px !important;
+[data-testid="stMain"] .slide-list, [data-testid="stMain"] .slide-list div {font-size: 32px !important;
     line-height: 1.45;}
-[data-testid="stMain"] .slide-list b {font-size: 40px !important; display: block;}
-[data-testid="stMain"] .slide-list .v {font-weight: 700; color: #1b3a6b; font-size: 36px !important;}
+[data-testid="stMain"] .slide-list b {font-size: 36px !important; display: block;}
+[data-testid="stMain"] .slide-list .v {font-weight: 700; color: #1b3a6b; font-size: 32px !important;}
 .up {color: #1a7f37;} .down {color: #b42318;}
 .slide-figure svg {max-width: 100%; height: auto;}
 .st-key-present_nav {opacity: 1; animation: ocm-fade 1s ease 4s forwards;
@@ -307,20 +307,25 @@ def city_slide() -> None:
             )
             st.markdown(
                 f'<div class="slide-list"><b>{esc(t("Next step"))}</b>'
-                f"<div>{esc(nxt['text'][:140])}</div><div>{esc(peer)}</div></div>",
+                f"<div>{esc(short(nxt['text'], 90))}</div><div>{esc(peer)}</div></div>",
                 unsafe_allow_html=True,
             )
     with right:
         figure(slides_mod.slide_city, programme, city, lang)
 
 
+def short(text: str, n: int) -> str:
+    """``text`` cut at a word before ``n`` characters, with an ellipsis."""
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + "…"
+
+
 def newly(story: dict) -> None:
-    items = story["newly_met"][:3]
+    items = story["newly_met"][:2]
     if not items:
         return
     if story["newly_level"] == "indicator":
         head = t("Newly met since {p}", p=story["prev_year"])
-        lines = "".join(f"<div>{esc(x[:110])}</div>" for x in items)
+        lines = "".join(f"<div>{esc(short(x, 90))}</div>" for x in items)
     else:
         head = t("Areas that rose most since {p}", p=story["prev_year"])
         lines = "".join(
@@ -393,7 +398,7 @@ def play_slide() -> None:
         map_years,
         start,
         marks,
-        lambda y: map_slide(y, height=640, big_year=True),
+        lambda y: map_slide(y, height=560, big_year=True),
         interval=2.5,
     )
 

@@ -23,26 +23,33 @@ SLIDE_WIDTH = 1760
 
 def slide_config(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Projector type on every axis, legend, title and text mark."""
-    return chart.configure(font=FONT, background="white").configure_axis(
-        labelFontSize=MIN_PX,
-        titleFontSize=30,
-        labelLimit=600,
-        titlePadding=16,
-        tickSize=8,
-        labelColor="#222",
-        titleColor="#222",
-    ).configure_legend(
-        labelFontSize=MIN_PX,
-        labelColor="#111",
-        titleFontSize=30,
-        symbolSize=700,
-        labelLimit=700,
-        orient="bottom",
-        columns=0,
-        symbolStrokeWidth=4,
-        gradientLength=420,
-        gradientThickness=28,
-    ).configure_title(fontSize=32).configure_text(fontSize=MIN_PX).configure_view(strokeWidth=0)
+    return (
+        chart.configure(font=FONT, background="white")
+        .configure_axis(
+            labelFontSize=MIN_PX,
+            titleFontSize=30,
+            labelLimit=600,
+            titlePadding=16,
+            tickSize=8,
+            labelColor="#222",
+            titleColor="#222",
+        )
+        .configure_legend(
+            labelFontSize=MIN_PX,
+            labelColor="#111",
+            titleFontSize=30,
+            symbolSize=700,
+            labelLimit=700,
+            orient="bottom",
+            columns=0,
+            symbolStrokeWidth=4,
+            gradientLength=420,
+            gradientThickness=28,
+        )
+        .configure_title(fontSize=32)
+        .configure_text(fontSize=MIN_PX)
+        .configure_view(strokeWidth=0)
+    )
 
 
 THICKER = {"line": ("strokeWidth", 5), "point": ("size", 260), "rule": ("strokeWidth", 3)}
@@ -84,6 +91,7 @@ def figure(fn: Callable, *args) -> None:
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
     spec = _slide_spec(fn.__module__, fn.__name__, common.signature(), args, common.lang())
     st.vega_lite_chart(spec, width="content")
+    st.caption(common.source_line(args))
 
 
 # ------------------------------------------------------------------------------ the map
@@ -121,12 +129,8 @@ def slide_map(
     if shown["class_position"].notna().any():
         order = shown.dropna(subset=["class_position"]).sort_values("class_position")
         domain = list(dict.fromkeys(order["cls"]))
-        colours = [
-            _colour(p, n) for p in dict.fromkeys(order["class_position"]).keys()
-        ]
-        colour = alt.Color(
-            "cls:N", title=None, scale=alt.Scale(domain=domain, range=colours)
-        )
+        colours = [_colour(p, n) for p in dict.fromkeys(order["class_position"])]
+        colour = alt.Color("cls:N", title=None, scale=alt.Scale(domain=domain, range=colours))
     else:
         colour = alt.Color(
             "total:Q", title=t("Index"), scale=alt.Scale(scheme="redyellowblue", domain=[0, 100])
@@ -170,9 +174,7 @@ def slide_trend(programme: str, lang: str):
     """The average index of the same cities over the years, breaks marked, in slide type."""
     data = run(trends.panel_means, programme, "all", panel="balanced", years=())
     shown = run(trends.programme_years, programme)
-    layers = charts.history_lines(
-        data, shown, value="mean", title=t("Mean index"), group="all"
-    )
+    layers = charts.history_lines(data, shown, value="mean", title=t("Mean index"), group="all")
     return alt.layer(*layers, *charts.break_marks(programme, shown)).properties(
         width=SLIDE_WIDTH - 160, height=640
     )

@@ -48,7 +48,7 @@ def player(
                 st.session_state[pkey] = False
                 st.rerun()
         st.session_state[akey] = True
-        c1, c2 = st.columns([1, 9], vertical_alignment="bottom")
+        c1, c2 = st.columns([2, 9], vertical_alignment="bottom")
         now_playing = bool(st.session_state.get(pkey))
         c1.button(
             t("Pause") if now_playing else t("Play"),
@@ -68,10 +68,9 @@ def player(
         if year in breaks:
             st.warning(
                 t(
-                    "{y}: a new methodology ({m}). Results from here on are not directly "
+                    "{y}: a new methodology. Results from here on are not directly "
                     "comparable with earlier years.",
                     y=year,
-                    m=breaks[year],
                 ),
                 icon=":material/warning:",
             )

@@ -114,9 +114,10 @@ def test_play_steps_the_map_through_the_years(server, projector):
         now = year.inner_text()
         if now != years[-1]:
             years.append(now)
-        if projector.get_by_role("button", name=re.compile("Відтворити")).count() and len(
-            years
-        ) > 3:
+        if (
+            projector.get_by_role("button", name=re.compile("Відтворити")).count()
+            and len(years) > 3
+        ):
             break
         time.sleep(0.4)
     assert len(years) >= 4, years  # the start and at least three steps
