@@ -379,7 +379,8 @@ def source_line(args: tuple) -> str:
     named by its first programme or methodology code argument."""
     from analytics import figures
 
-    src = next((s for a in args if isinstance(a, str) and (s := run(figures.source_of, a))), None)
+    flat = [x for a in args for x in (a if isinstance(a, tuple) else (a,))]
+    src = next((s for a in flat if isinstance(a, str) and (s := run(figures.source_of, a))), None)
     if src is None:
         return t(
             "Source: Open Cities Monitor, from the sources listed under Methodology and sources"

@@ -108,6 +108,7 @@ def slide_map(
     width: int = 1160,
     height: int = 780,
     label_px: int = 30,
+    highlight: str = "",
 ):
     """The programme-year's cities on the outlines of their countries, coloured by class (or
     by index where there are no classes), the top and bottom five named, a large legend."""
@@ -137,10 +138,28 @@ def slide_map(
         )
     dots = (
         alt.Chart(shown[["lon", "lat", "cls", "total", "name"]])
-        .mark_circle(size=420, opacity=0.95, stroke="#222", strokeWidth=1.5)
-        .encode(longitude="lon:Q", latitude="lat:Q", color=colour)
+        .mark_circle(size=label_px * 14, opacity=0.95, stroke="#222", strokeWidth=1.5)
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            color=colour,
+            tooltip=[
+                alt.Tooltip("name:N", title=t("City")),
+                alt.Tooltip("total:Q", format=".1f", title=t("Index")),
+                alt.Tooltip("cls:N", title=t("Class")),
+            ],
+        )
     )
     layers.append(dots)
+    if highlight and highlight in set(shown["city"]):
+        mine = shown[shown["city"] == highlight][["lon", "lat", "name"]]
+        ring = alt.Chart(mine).encode(longitude="lon:Q", latitude="lat:Q")
+        layers.append(ring.mark_circle(size=1400, fillOpacity=0, stroke="#111", strokeWidth=3))
+        layers.append(
+            ring.mark_text(
+                fontSize=label_px, fontWeight="bold", align="right", dx=-22, fill="#111"
+            ).encode(text="name:N")
+        )
     ext = slides.extremes(shown[shown["total"].notna()], 5)
     labelled = ext[ext["extreme"] != ""]
     if not labelled.empty:

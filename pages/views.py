@@ -4,11 +4,19 @@ drawn for the year it shows. Used by trends, city history, rankings and the slid
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
+import altair as alt
+import pandas as pd
 import streamlit as st
 
+from analytics import trends
+from pages import common
 from pages.common import t
+
+VIEWS = {"chart": "Chart", "map": "Map", "table": "Table"}
+ICONS = {"chart": ":material/show_chart:", "map": ":material/map:", "table": ":material/table:"}
 
 
 def _toggle(key: str, years: list[int]) -> None:
@@ -77,3 +85,55 @@ def player(
         draw(year)
 
     frame()
+
+
+def year_marked(module: str, name: str, args: tuple, year: int) -> alt.LayerChart:
+    """A history chart from ``module.name(*args)`` with the player's year marked by a rule."""
+    chart = getattr(importlib.import_module(module), name)(*args)
+    rule = (
+        alt.Chart(pd.DataFrame({"year": [year]}))
+        .mark_rule(color="#1b3a6b", strokeWidth=2, opacity=0.45)
+        .encode(x="year:Q")
+    )
+    chart.layer = [*chart.layer, rule]
+    return chart
+
+
+def three_views(
+    key: str,
+    programme: str,
+    years: list[int],
+    start: int,
+    chart: Callable[[int], None],
+    table: Callable[[int], None],
+    highlight: str = "",
+) -> None:
+    """One figure, three views of the same selection (OWID's pattern): Chart, Map and Table
+    for the year of the player above them, so that playing steps all three through the
+    years. The view chosen stays while the years play."""
+    marks = {int(b["year"]): str(b["methodology"]) for b in common.run(trends.breaks, programme)}
+    vkey = f"{key}_view"
+
+    def draw(year: int) -> None:
+        view = st.segmented_control(
+            t("View"),
+            list(VIEWS),
+            format_func=lambda v: t(VIEWS[v]),
+            key=vkey,
+            default="chart",
+            label_visibility="collapsed",
+        )
+        view = view or "chart"
+        if view == "chart":
+            chart(year)
+        elif view == "map":
+            from pages import slides
+
+            common.chart(
+                slides.slide_map, programme, year, common.lang(), 820, 560, 13, highlight,
+                stretch=False,
+            )  # fmt: skip
+        else:
+            table(year)
+
+    player(key, years, start, marks, draw)
