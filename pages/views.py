@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from analytics import trends
+from analytics import dashboard, trends
 from pages import common
 from pages.common import t
 
@@ -107,6 +107,7 @@ def three_views(
     chart: Callable[[int], None],
     table: Callable[[int], None],
     highlight: str = "",
+    default: str = "chart",
 ) -> None:
     """One figure, three views of the same selection (OWID's pattern): Chart, Map and Table
     for the year of the player above them, so that playing steps all three through the
@@ -120,10 +121,10 @@ def three_views(
             list(VIEWS),
             format_func=lambda v: t(VIEWS[v]),
             key=vkey,
-            default="chart",
+            default=default,
             label_visibility="collapsed",
         )
-        view = view or "chart"
+        view = view or default
         if view == "chart":
             chart(year)
         elif view == "map":
@@ -137,3 +138,36 @@ def three_views(
             table(year)
 
     player(key, years, start, marks, draw)
+
+
+def ranking_bars(programme: str, year: int, lang: str, filters: tuple) -> alt.Chart:
+    """The ranking of a programme-year (with the page's filters) as bars of the index,
+    highest first, coloured by class; cities without a total are left out (never a zero)."""
+    table = common.run(dashboard.ranking, programme, year, lang=lang, **dict(filters))
+    df = table[table["total"].notna()]
+    n = len(common.run(dashboard.class_list, programme))
+    known = df.dropna(subset=["class_position"]).sort_values("class_position")
+    df = df.assign(cls=[t(c) if isinstance(c, str) else t("no class") for c in df["class_name"]])
+    domain = list(dict.fromkeys(t(c) for c in known["class_name"]))
+    colours = ["#{:02x}{:02x}{:02x}".format(*common.class_colour(p, n))
+               for p in dict.fromkeys(known["class_position"])]  # fmt: skip
+    colour = (
+        alt.Color("cls:N", title=t("Class"), scale=alt.Scale(domain=domain, range=colours))
+        if domain
+        else alt.value("#4575b4")
+    )
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            y=alt.Y("name:N", sort="-x", title=None),
+            x=alt.X("total:Q", title=t("Index"), scale=alt.Scale(domain=[0, 100])),
+            color=colour,
+            tooltip=[
+                alt.Tooltip("name:N", title=t("City")),
+                alt.Tooltip("total:Q", format=".1f", title=t("Index")),
+                alt.Tooltip("cls:N", title=t("Class")),
+            ],
+        )
+        .properties(height=max(18 * len(df), 60))
+    )
