@@ -366,12 +366,14 @@ def effect_slide() -> None:
     if synthetic and not bool(row["synthetic"]):
         common.synthetic_banner(True)
     st.title(t("Did the project's cities improve more?"))
-    st.caption(str(info.get("title") or project))
+    pname = progs.set_index("code").loc[prog]
+    st.caption(f"{info.get('title') or project} · {pname[f'name_{lang}'] or pname['name_en']}")
     left, right = st.columns([2, 1])
     with left:
         figure(slides_mod.slide_effect, project, prog, lang)
     with right:
         numbers([(t("Difference in change, points"), common.fmt_num(est["effect"], sign=True))])
+        figure(slides_mod.slide_estimate, project, lang, source=False)
         st.markdown(
             '<div class="slide-list">'
             + esc(

@@ -85,13 +85,14 @@ def _slide_spec(module: str, name: str, sig: tuple, args: tuple, lang: str) -> d
     return spec
 
 
-def figure(fn: Callable, *args) -> None:
+def figure(fn: Callable, *args, source: bool = True) -> None:
     """Draw a slide figure from a builder here (spec cached per database version and
     language), at the size the builder gives it."""
     args = tuple(tuple(a) if isinstance(a, list) else a for a in args)
     spec = _slide_spec(fn.__module__, fn.__name__, common.signature(), args, common.lang())
     st.vega_lite_chart(spec, width="content")
-    st.caption(common.source_line(args))
+    if source:
+        st.caption(common.source_line(args))
 
 
 # ------------------------------------------------------------------------------ the map
@@ -235,6 +236,28 @@ def slide_effect(project: str, programme: str, lang: str):
     )
     layers += charts.break_marks(programme, years)
     return alt.layer(*layers).properties(width=1100, height=600)
+
+
+def slide_estimate(project: str, lang: str):
+    """The estimate with its 95% interval on a points axis, zero marked."""
+    from analytics import impact
+
+    est = run(impact.project_impact, project)
+    df = pd.DataFrame(
+        [{"effect": est["effect"], "lo": est["ci_low"], "hi": est["ci_high"], "row": ""}]
+    )
+    span = max(abs(est["ci_low"]), abs(est["ci_high"]), 1.0) * 1.25
+    title, scale = t("Difference in change, points"), alt.Scale(domain=[-span, span])
+    x = alt.X("effect:Q", title=title, scale=scale)
+    base = alt.Chart(df).encode(y=alt.Y("row:N", title=None, axis=None))
+    zero = alt.Chart(pd.DataFrame({"effect": [0.0]})).mark_rule(color="#555", strokeWidth=3)
+    return alt.layer(
+        zero.encode(x=x),
+        base.mark_rule(color="#d73027", strokeWidth=8).encode(
+            x=alt.X("lo:Q", title=title, scale=scale), x2="hi:Q"
+        ),
+        base.mark_point(filled=True, size=900, color="#d73027", opacity=1).encode(x=x),
+    ).properties(width=520, height=120)
 
 
 def esc(text) -> str:
