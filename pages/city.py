@@ -238,7 +238,9 @@ def working_notes(df: pd.DataFrame) -> pd.Series:
 
 indicators = common.run(dashboard.indicator_table, methodology, shown_year, city, lang=lang)
 working_comments = indicators["comment"].str.startswith(WORKING_PREFIX, na=False).any()
-indicators["comment"] = indicators["comment"].str.removeprefix(WORKING_PREFIX)
+# a cached result is shared: a changed copy, never a change in place (the next run would
+# find the prefix gone and lose the "working note" heading)
+indicators = indicators.assign(comment=indicators["comment"].str.removeprefix(WORKING_PREFIX))
 for note in common.run(dashboard.city_notes, methodology, shown_year, city).itertuples():
     if note.kind == "no_reply":
         st.info(
