@@ -23,7 +23,8 @@ st.markdown(
 header, [data-testid="stToolbar"], [data-testid="stSidebar"], [data-testid="stDecoration"],
 [data-testid="stSidebarCollapsedControl"] {display: none !important;}
 [data-testid="stMainBlockContainer"], .block-container {
-    padding: 0.6rem 2.5rem 0 2.5rem !important; max-width: 100% !important;}
+    padding: 0.6rem 190px 0 2.5rem !important; max-width: 100% !important;}
+/* the right margin keeps the corner QR code clear of the slide */
 html, body, [data-testid="stAppViewContainer"] {font-size: 28px; color: #111;}
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label,
 [data-testid="stMain"] span, [data-testid="stMain"] div,
@@ -214,9 +215,9 @@ def city_list(rows, title: str) -> str:
 
 
 def map_slide(y: int, height: int = 780, big_year: bool = False) -> None:
-    left, right, _ = st.columns([2.1, 1, 0.22])  # the last: room for the corner QR code
+    left, right = st.columns([2.1, 1])
     with left:
-        figure(slides_mod.slide_map, programme, y, lang, 1160, height)
+        figure(slides_mod.slide_map, programme, y, lang, 1080, height)
     top, bottom = slides_mod.map_lists(programme, y, lang)
     with right:
         if big_year:

@@ -202,7 +202,7 @@ def slide_trend(programme: str, lang: str):
 
 def slide_city(programme: str, city: str, lang: str):
     """A city's index over the years (``charts.city_history``) at slide size."""
-    return charts.city_history(programme, city).properties(width=860, height=560)
+    return charts.city_history(programme, city).properties(width=800, height=560)
 
 
 def slide_effect(project: str, programme: str, lang: str):
@@ -235,7 +235,7 @@ def slide_effect(project: str, programme: str, lang: str):
         ),
     )
     layers += charts.break_marks(programme, years)
-    return alt.layer(*layers).properties(width=1100, height=600)
+    return alt.layer(*layers).properties(width=1040, height=600)
 
 
 def slide_estimate(project: str, lang: str):
