@@ -49,9 +49,9 @@ EMPTY_STATES = [
 ]
 
 
-def open_slide(page, url: str) -> None:
+def open_slide(page, url: str, timeout: int = 60_000) -> None:
     page.goto(url)
-    settle(page)
+    settle(page, timeout=timeout)
     # charts draw after the run ends: wait for their SVG before measuring
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
@@ -74,7 +74,8 @@ def slide_count(page) -> int:
 
 
 def test_every_slide_is_full_and_readable_in_ukrainian(server, projector):
-    open_slide(projector, f"{server['url']}/?present=1&lang=uk")
+    # the first page of a fresh server builds its database (a minute on a busy machine)
+    open_slide(projector, f"{server['url']}/?present=1&lang=uk", timeout=240_000)
     n = slide_count(projector)
     assert n >= 6
     seen = []
