@@ -42,7 +42,7 @@ h2 {font-size: 44px !important;} h3 {font-size: 36px !important;}
 .up {color: #1a7f37;} .down {color: #b42318;}
 .slide-figure svg {max-width: 100%; height: auto;}
 .st-key-present_nav {opacity: 1; animation: ocm-fade 1s ease 4s forwards;
-    position: relative; z-index: 10;}
+    position: relative; z-index: 10; flex-wrap: nowrap !important; margin-right: -160px;}
 .st-key-present_nav:hover, .st-key-present_nav:focus-within {animation: none; opacity: 1;}
 @keyframes ocm-fade {to {opacity: 0;}}
 .st-key-present_qr {position: fixed; right: 18px; bottom: 10px; z-index: 20;
