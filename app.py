@@ -123,5 +123,15 @@ with common.friendly_errors():
     else:
         common.sidebar()
         share_ui.sidebar_share(page.url_path)
+        # Presenting this view keeps its programme, year, city and language.
+        st.sidebar.page_link(
+            PRESENTATION,
+            label=t("Present this view"),
+            icon=":material/slideshow:",
+            query_params={
+                **{k: st.query_params.get_all(k) for k in st.query_params},
+                "present": "1",
+            },
+        )
     common.database_notice()
     page.run()

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare, dashboard, results, robustness, scorecard, trends
-from pages import backdrop, charts, common, search_ui, trail_ui, workbench_ui
+from pages import backdrop, charts, common, search_ui, trail_ui, views, workbench_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -159,7 +159,31 @@ if series["total"].isna().all():  # classes only: their years, not an empty inde
         placeholder="—",
     )
 else:
-    common.chart(charts.city_history, programme, city)
+
+    def history_chart(y: int) -> None:
+        common.chart(views.year_marked, "pages.charts", "city_history", (programme, city), y)
+
+    def history_table(y: int) -> None:
+        rows = series[series["year"] <= y].assign(
+            class_label=series["class_name"].map(common.label)
+        )
+        st.dataframe(
+            rows.sort_values("year", ascending=False),
+            hide_index=True,
+            column_order=["year", "total", "rank", "class_label", "change_points"],
+            column_config={
+                "year": st.column_config.NumberColumn(t("Year"), format="%d"),
+                "total": st.column_config.NumberColumn(t("Index"), format="%.1f"),
+                "rank": st.column_config.NumberColumn(t("Rank"), format="%d"),
+                "class_label": t("Class"),
+                "change_points": st.column_config.NumberColumn(t("Δ points"), format="%+.1f"),
+            },
+            placeholder="—",
+        )
+
+    views.three_views(
+        "city_fig", programme, years, shown_year, history_chart, history_table, highlight=city
+    )
 notes = []
 if not breaks.empty and breaks["year"].isin(years).any():
     notes.append(
@@ -221,7 +245,8 @@ def working_notes(df: pd.DataFrame) -> pd.Series:
 
 indicators = common.run(dashboard.indicator_table, methodology, shown_year, city, lang=lang)
 working_comments = indicators["comment"].str.startswith(WORKING_PREFIX, na=False).any()
-# a new frame: the cached one is shared by every run and must stay as it was
+# a cached result is shared: a changed copy, never a change in place (the next run would
+# find the prefix gone and lose the "working note" heading)
 indicators = indicators.assign(comment=indicators["comment"].str.removeprefix(WORKING_PREFIX))
 for note in common.run(dashboard.city_notes, methodology, shown_year, city).itertuples():
     if note.kind == "no_reply":

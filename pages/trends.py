@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import dashboard, trends
-from pages import backdrop, charts, common
+from pages import backdrop, charts, common, views
 from pages.common import t
 
 common.guard(__file__)
@@ -75,7 +75,30 @@ else:
         st.caption(t("The 10 regions with the most cities."))
     st.subheader(t("Average index"))
     means = common.run(trends.panel_means, programme, by, panel=panel, years=shown_years)
-    common.chart(charts.trends_line, programme, by, groupings[by], panel, shown_years)
+    line_args = (programme, by, groupings[by], panel, shown_years)
+
+    def trend_chart(y: int) -> None:
+        common.chart(views.year_marked, "pages.charts", "trends_line", line_args, y)
+
+    def trend_table(y: int) -> None:
+        rows = means[means["year"] == y]
+        rows = rows.assign(
+            grp=rows[by].map(lambda g: t("all cities") if by == "all" else t(str(g)))
+        )
+        st.dataframe(
+            rows,
+            hide_index=True,
+            column_order=["grp", "mean", "median", "n"],
+            column_config={
+                "grp": groupings[by],
+                "mean": st.column_config.NumberColumn(t("Mean index"), format="%.1f"),
+                "median": st.column_config.NumberColumn(t("Median"), format="%.1f"),
+                "n": t("Cities averaged (n)"),
+            },
+        )
+
+    play_years = sorted(int(y) for y in means["year"].unique()) or list(shown_years)
+    views.three_views("trends_fig", programme, play_years, year, trend_chart, trend_table)
     sizes = trends.panel_sizes(means)
     parts = "; ".join(
         t(

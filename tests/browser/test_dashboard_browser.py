@@ -114,13 +114,14 @@ def test_presentation_mode_with_the_keyboard(server, browser):
     no_exception(page)
     assert page.locator("[data-testid=stSidebar]").is_hidden()
     titles = []
-    for i in range(5):
+    n = 7  # title, map, play, movers, city, trend, effect (demo-project)
+    for i in range(n):
         titles.append(page.locator("h1").first.inner_text())
         screenshot(page, f"present-{i + 1}")
         page.keyboard.press("ArrowRight")
         time.sleep(2.5)
         settle(page)
-    assert len(set(titles)) == 5
+    assert len(set(titles)) == n
     assert page.locator("h1").first.inner_text() == titles[0]  # wrapped round
     ctx.close()
 

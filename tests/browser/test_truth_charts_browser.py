@@ -42,10 +42,10 @@ VIEWS = {
         ["дала лише класи, без підсумків"],
     ),
     "present-trend": (
-        "?present=1&programme=tc-transparency&year=2021&slide=3&lang=uk",
+        "?present=1&programme=tc-transparency&year=2021&slide=trend&lang=uk",
         ["Ті самі міста в кожному році кожної методології"],
     ),
-    "present-story": ("?present=1&programme=tc-transparency&year=2021&slide=4&lang=uk", []),
+    "present-story": ("?present=1&programme=tc-transparency&year=2021&slide=city&lang=uk", []),
 }
 
 

@@ -435,18 +435,20 @@ def test_project_impact_with_its_caveat(app):
     "slide, heading",
     [
         ("0", "Synthetic demo index (not real data)"),
-        ("2", "Biggest risers"),
-        ("3", "Average index"),
+        ("movers", "Biggest changes since 2024"),
+        ("trend", "Average index"),
+        ("city", "Lviv in 30 seconds"),  # the city chosen before entering
+        ("effect", "Did the project's cities improve more?"),
     ],
 )
 def test_presentation_slides_from_the_url(app, slide, heading):
-    at = app(None, present="1", programme="demo-index", year="2025", slide=slide)
+    at = app(None, present="1", programme="demo-index", year="2025", city="ua-lviv", slide=slide)
     assert at.title[0].value == heading
     assert len(at.sidebar.selectbox) == 0  # no sidebar controls in presentation mode
 
 
 def test_presentation_steps_forward_and_wraps(app):
-    at = app(None, present="1", programme="demo-index", year="2025", slide="4")
+    at = app(None, present="1", programme="demo-index", year="2025", slide="6")
     at.button(key="next").click().run()
     assert at.query_params["slide"] in ("0", ["0"])
 
