@@ -167,7 +167,7 @@ else:
         rows = series[series["year"] <= y].assign(
             class_label=series["class_name"].map(common.label)
         )
-        st.dataframe(
+        common.table(
             rows.sort_values("year", ascending=False),
             hide_index=True,
             column_order=["year", "total", "rank", "class_label", "change_points"],

@@ -85,7 +85,7 @@ else:
         rows = rows.assign(
             grp=rows[by].map(lambda g: t("all cities") if by == "all" else t(str(g)))
         )
-        st.dataframe(
+        common.table(
             rows,
             hide_index=True,
             column_order=["grp", "mean", "median", "n"],
