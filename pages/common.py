@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 import duckdb
 import pandas as pd
@@ -131,23 +132,14 @@ def role() -> str:
     return roles.role_for(st.user.to_dict(), allowlists)
 
 
-def require(right: str) -> str:
-    """At the top of a restricted page: stop with a refusal unless the session's role has
-    ``right``; returns the role."""
-    current = role()
-    if auth_configured() and roles.may(current, right):
-        return current
+def refuse(signed_out: str) -> NoReturn:
+    """Stop a work page with a refusal: not on this server, ``signed_out`` (who the page is for,
+    with a sign-in button), or the signed-in account has no rights for it."""
     st.title(t("Not available"))
     if not auth_configured():
         st.error(t("This page is not available on this server."), icon=":material/block:")
     elif not st.user.is_logged_in:
-        st.error(
-            t(
-                "This page is for coordinators. Sign in with an account that has "
-                "coordinator rights."
-            ),
-            icon=":material/lock:",
-        )
+        st.error(signed_out, icon=":material/lock:")
         if st.button(t("Sign in"), icon=":material/login:", type="primary"):
             st.login()
     else:
@@ -160,6 +152,16 @@ def require(right: str) -> str:
             icon=":material/lock:",
         )
     st.stop()
+    raise AssertionError("unreachable")  # st.stop() ends the run
+
+
+def require(right: str) -> str:
+    """At the top of a restricted page: stop with a refusal unless the session's role has
+    ``right``; returns the role."""
+    current = role()
+    if auth_configured() and roles.may(current, right):
+        return current
+    refuse(t("This page is for coordinators. Sign in with an account that has coordinator rights."))
 
 
 def account() -> None:

@@ -62,29 +62,12 @@ def gate(*rights: str) -> Person:
     who = person()
     if common.auth_configured() and any(who.may(r) for r in rights):
         return who
-    st.title(t("Not available"))
-    if not common.auth_configured():
-        st.error(t("This page is not available on this server."), icon=":material/block:")
-    elif not st.user.is_logged_in:
-        st.error(
-            t(
-                "This page is for city councils, civil-society monitors and coordinators. "
-                "Sign in with an account that has these rights."
-            ),
-            icon=":material/lock:",
+    common.refuse(
+        t(
+            "This page is for city councils, civil-society monitors and coordinators. "
+            "Sign in with an account that has these rights."
         )
-        if st.button(t("Sign in"), icon=":material/login:", type="primary"):
-            st.login()
-    else:
-        st.error(
-            t(
-                "Your account ({email}) has no rights for this page. Ask an administrator "
-                "for access.",
-                email=st.user.get("email") or "?",
-            ),
-            icon=":material/lock:",
-        )
-    st.stop()
+    )
 
 
 def blank(frame: pd.DataFrame, numbers: dict[str, int] | None = None) -> pd.DataFrame:
