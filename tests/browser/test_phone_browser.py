@@ -21,8 +21,9 @@ PAGES = {
     "projects": "projects",
     "methodology": "methodology",
     "data": "data",
-    "present": "?present=1",
 }
+# The presentation mode is drawn for a 1920×1080 projector; a phone in the room opens the
+# slide's QR code, whose link leaves ``present`` out (analytics.share.PRIVATE): the page itself.
 OVERFLOW = """() => {
   const doc = document.documentElement;
   const main = document.querySelector('[data-testid=stMain]') || doc;
