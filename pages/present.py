@@ -45,6 +45,9 @@ h2 {font-size: 44px !important;} h3 {font-size: 36px !important;}
     position: relative; z-index: 10; flex-wrap: nowrap !important; margin-right: -160px;}
 .st-key-present_nav:hover, .st-key-present_nav:focus-within {animation: none; opacity: 1;}
 @keyframes ocm-fade {to {opacity: 0;}}
+/* Page Up / Page Down (what presentation clickers send) only need their shortcuts: the
+   buttons stay mounted but out of sight and out of the reading order. */
+.st-key-prev_pg, .st-key-next_pg {visibility: hidden; position: absolute; width: 0; overflow: hidden;}
 .st-key-present_qr {position: fixed; right: 18px; bottom: 10px; z-index: 20;
     background: white; padding: 4px; width: auto !important;}
 .st-key-present_qr * {font-size: 20px !important;}

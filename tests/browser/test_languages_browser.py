@@ -76,6 +76,7 @@ ALLOWED = ATTRIBUTIONS | set(
         "SOURCES",
         "md",
         "PageUp",
+        "Esc",  # the key cap a shortcut hint shows, on every keyboard
         "PageDown",
         "Government",
         "Partnership",

@@ -140,3 +140,15 @@ def test_choices_are_kept_and_esc_leaves(server, projector):
     settle(projector)
     assert "programme=tc-transparency" in projector.url and "city=ua-lviv" in projector.url
     assert projector.locator("[data-testid=stSidebar]").is_visible()
+
+
+def test_a_clicker_steps_the_slides(server, projector):
+    """Presentation clickers send Page Down / Page Up: the slides step with them although
+    their buttons are out of sight."""
+    open_slide(projector, f"{server['url']}/?present=1&lang=uk&programme=tc-transparency&year=2018")
+    assert projector.locator(".st-key-next_pg").is_hidden()
+    projector.keyboard.press("PageDown")
+    projector.wait_for_function("() => location.search.includes('slide=1')", timeout=30_000)
+    settle(projector)
+    projector.keyboard.press("PageUp")
+    projector.wait_for_function("() => location.search.includes('slide=0')", timeout=30_000)
