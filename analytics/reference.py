@@ -98,11 +98,34 @@ def load_countries(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) ->
 
 
 def load_regions(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
-    """First-level regions (regions.csv)."""
+    """First-level regions with names (regions.csv) and outlines (regions.geojson)."""
+    path = ref / "regions.geojson"
+    outlines = (
+        {
+            f["properties"]["code"]: json.dumps(f["geometry"], separators=(",", ":"))
+            for f in json.loads(path.read_text())["features"]
+        }
+        if path.exists()
+        else {}
+    )
     rows = _read_csv(ref / "regions.csv")
-    con.executemany(
-        "INSERT INTO regions VALUES (?, ?, ?, ?, ?)",
-        [[r["code"], r["country"], r["name_en"], r["name_uk"], r["name_ru"]] for r in rows],
+    _insert(
+        con,
+        "regions",
+        [
+            [
+                r["code"],
+                r["country"],
+                r["name_en"],
+                _none(r["name_uk"]),
+                _none(r["name_ru"]),
+                _none(r.get("name_native")),
+                [c for c in (r.get("admin1") or "").split("|") if c],
+                float(r["area_km2"]) if r.get("area_km2") else None,
+                outlines.get(r["code"]),
+            ]
+            for r in rows
+        ],
     )
     return len(rows)
 

@@ -11,6 +11,8 @@ Outputs (all small, committed):
     data/reference/cities.csv          cities with GeoNames facts and names in en/uk/ru/native
     data/reference/published.csv       published figures mapped to city codes and programmes
     data/reference/scores/md-*.csv     Moldova's criterion scores (scripts/derive_moldova.py)
+    data/reference/regions.{csv,geojson} regions with outlines; cities placed in them
+                                       (scripts/derive_geo.py)
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
 sys.path.insert(0, str(Path(__file__).parent))
+import derive_geo
 import derive_georgia
 import derive_moldova
 import derive_tc
@@ -739,6 +742,7 @@ def main() -> None:
     print("Moldova:", derive_moldova.derive(args.shared, OUT))
     print("Georgia:", derive_georgia.derive(args.shared, OUT))
     derive_names.derive_city_names(OUT)
+    print("Regions:", derive_geo.derive(args.shared, OUT))
 
 
 if __name__ == "__main__":
