@@ -374,12 +374,20 @@ def _spec(module: str, name: str, sig: tuple, args: tuple, lang: str) -> dict:
     return fn(*args).to_dict(validate=False)
 
 
-def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> None:
+def chart(
+    fn: Callable,
+    *args,
+    export: bool = True,
+    stretch: bool = True,
+    select: str | None = None,
+    key: str | None = None,
+):
     """Draw a chart from a builder in ``pages.charts``; its spec is cached per database
     version and language (building an Altair chart is costly).
 
     The chart's toolbar saves it as PNG; ``export`` adds an SVG download, drawn offline by
-    vl-convert when clicked.
+    vl-convert when clicked. ``select`` names a selection parameter of the chart: a click on
+    it reruns the page and the selection event is returned.
     """
     args = tuple(_hashable(a) for a in args)
     spec = _spec(fn.__module__, fn.__name__, signature(), args, lang())
@@ -388,7 +396,8 @@ def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> Non
             **spec,
             "config": {**spec.get("config", {}), "locale": {"number": VEGA_LOCALES[lang()]}},
         }
-    st.vega_lite_chart(spec, width="stretch" if stretch else "content")
+    selecting = {"on_select": "rerun", "selection_mode": select, "key": key} if select else {}
+    event = st.vega_lite_chart(spec, width="stretch" if stretch else "content", **selecting)
     if export:
         name = "-".join([fn.__name__, *(str(a) for a in args if isinstance(a, (str, int)))])
         st.download_button(
@@ -401,6 +410,7 @@ def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> Non
             on_click="ignore",
             type="tertiary",
         )
+    return event
 
 
 def _svg(spec: dict) -> bytes:

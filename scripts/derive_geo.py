@@ -89,9 +89,7 @@ def load_units(shared: Path) -> gpd.GeoDataFrame:
     return merged.drop(columns=["source_name_ours"])
 
 
-def crosswalk(
-    shared: Path, units: gpd.GeoDataFrame, review: dict
-) -> dict[str, list[str]]:
+def crosswalk(shared: Path, units: gpd.GeoDataFrame, review: dict) -> dict[str, list[str]]:
     """GeoNames admin-1 code ("MD-61") → the keys of the units it covers: the unit holding most
     of the code's towns (GeoNames, population ≥ 5,000), unless geo_review.yaml says otherwise."""
     towns = pd.read_csv(
@@ -159,7 +157,11 @@ def simplified(units: gpd.GeoDataFrame) -> gpd.GeoSeries:
         parts.append(gpd.GeoSeries(geom, index=grp.index, crs=units.crs))
     out = pd.concat(parts).loc[units.index]
     out = out.set_precision(10**-DIGITS).make_valid()
-    return out
+    # Units of a few km² (Lankaran City, Shusha City) vanish on the grid: keep them finer.
+    tiny = out.is_empty | (out.to_crs(EQUAL_AREA).area < 1e6)  # under 1 km²
+    out[tiny] = units.geometry[tiny].set_precision(10 ** -(DIGITS + 2)).make_valid()
+    print(f"  kept {int(tiny.sum())} small units unsimplified: {list(units['key'][tiny])}")
+    return out.map(polygons)
 
 
 def write(units: gpd.GeoDataFrame, walk: dict[str, list[str]], out: Path) -> int:
@@ -174,8 +176,16 @@ def write(units: gpd.GeoDataFrame, walk: dict[str, list[str]], out: Path) -> int
         w.writerow([*fields, "area_km2"])
         for i, u in units.sort_values(["country", "key"]).iterrows():
             w.writerow(
-                [u["key"], u["country"], u["name_en"], u["name_uk"], u["name_ru"],
-                 u["name_native"], "|".join(sorted(codes.get(u["key"], []))), round(area[i])]
+                [
+                    u["key"],
+                    u["country"],
+                    u["name_en"],
+                    u["name_uk"],
+                    u["name_ru"],
+                    u["name_native"],
+                    "|".join(sorted(codes.get(u["key"], []))),
+                    round(area[i]),
+                ]
             )
     geoms = simplified(units)
     features = [
