@@ -357,3 +357,56 @@ def export_gis(path: Path, table: str, out: Path) -> int:
     else:
         raise ValueError(f"{out}: GeoJSON holds one layer; write indices as .gpkg")
     return sum(len(f) for f in layers.values())
+
+
+# ------------------------------------------------------------------------------ hromadas
+HROMADA_SOURCE = (
+    "KSE Local Data Hub (Kyiv School of Economics), from the State Statistics Service "
+    "(population, 1 January 2022), e-dem.ua (tools, September 2022) and Open Budget "
+    "(income 2021–2022)"
+)
+#: Context variables for the scatter on the trends page: key → SQL over hromada_context.
+CONTEXT_VARIABLES = {
+    "population_2022": "h.population_2022",
+    "edem_total": "h.edem_total",
+    "own_income_share_2021": "100 * h.income_own_2021 / nullif(h.income_total_2021, 0)",
+    "income_per_resident_2021": "1000 * h.income_total_2021 / nullif(h.population_2022, 0)",
+}
+
+
+def hromada(con: duckdb.DuckDBPyConnection, city: str) -> dict[str, Any] | None:
+    """The city's hromada context (Ukraine only), or None where the source has none."""
+    df = con.execute("SELECT * FROM hromada_context WHERE city = ?", [city]).df()
+    if df.empty:
+        return None
+    row = df.iloc[0].to_dict()
+    total, own = row["income_total_2021"], row["income_own_2021"]
+    row["own_income_share_2021"] = (
+        None if pd.isna(total) or pd.isna(own) or not total else 100 * own / total
+    )
+    row["source"] = HROMADA_SOURCE
+    return row
+
+
+def context_scatter(
+    con: duckdb.DuckDBPyConnection, programme: str, year: int, variable: str, lang: str = "en"
+) -> dict[str, Any]:
+    """A context variable against the index of the programme-year, over the cities that have
+    both: the points, Pearson's r and n (an association, not a cause)."""
+    if variable not in CONTEXT_VARIABLES:
+        raise ValueError(f"unknown context variable {variable!r}")
+    lang = _lang(lang)
+    df = con.execute(
+        f"""SELECT c.code AS city, coalesce(c.name_{lang}, c.name_en) AS name, i.total,
+                   {CONTEXT_VARIABLES[variable]} AS value
+            FROM indices i JOIN cities c ON c.code = i.city
+            JOIN hromada_context h ON h.city = c.code
+            WHERE i.programme = ? AND i.year = ? AND i.total IS NOT NULL AND NOT c.synthetic""",
+        [programme, year],
+    ).df()
+    df = df.dropna(subset=["value", "total"])
+    n = len(df)
+    r = float(np.corrcoef(df["value"], df["total"])[0, 1]) if n >= 3 else None
+    if r is not None and np.isnan(r):
+        r = None
+    return {"points": df, "r": r, "n": n}

@@ -174,6 +174,19 @@ def load_city_names(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -
     return len(rows)
 
 
+def load_hromadas(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
+    """Ukrainian cities' hromada context (hromadas.csv, KSE Local Data Hub)."""
+    path = ref / "hromadas.csv"
+    if not path.exists():
+        return 0
+    frame = pd.read_csv(path, dtype={"hromada_code": str})
+    flags = [c for c in frame.columns if c.startswith("edem_") and c != "edem_total"]
+    frame[flags] = frame[flags].astype(bool)
+    frame = frame.astype({"population_2022": "Int64", "edem_total": "Int64"})
+    _insert_frame(con, "hromada_context", frame)
+    return len(frame)
+
+
 CITY_COLUMNS = (
     "code",
     "country",
@@ -483,6 +496,7 @@ LOADERS = (
     ("regions", load_regions),
     ("cities", load_cities),
     ("city names for search", load_city_names),
+    ("hromada context", load_hromadas),
     ("programmes and methodologies", load_programmes),
     ("indicators", load_indicators),
     ("analysts' working notes", load_indicator_notes),

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare, dashboard, results, robustness, scorecard, trends
-from pages import charts, common, search_ui
+from pages import charts, common, geo_ui, search_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -186,6 +186,9 @@ if areas["share"].notna().any():
     common.downloads(areas.drop(columns=["position"]), f"areas-{city}-{shown_year}", "areas")
 else:
     st.caption(t("No area scores for this city and year."))
+
+geo_ui.distance_peers(city, programme, shown_year)
+geo_ui.hromada_context(city, info["country"])
 
 # ------------------------------------------------------------------------------ indicators
 WORKING_PREFIX = "Analysts' working note: "

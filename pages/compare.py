@@ -4,7 +4,7 @@ accountability."""
 import streamlit as st
 
 from analytics import compare, dashboard
-from pages import charts, common, search_ui
+from pages import charts, common, geo_ui, search_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -117,3 +117,5 @@ if not all_tva.empty:
     if tva.empty:
         st.caption(t("None of the chosen cities has both figures."))
     common.downloads(all_tva, "transparency-vs-accountability", "tva")
+
+geo_ui.distance_peers(cities[0], programme, year)

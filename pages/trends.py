@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import dashboard, trends
-from pages import charts, common
+from pages import charts, common, geo_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -171,3 +171,6 @@ if len(years) >= 2:
                 },
             )
             common.downloads(shown, f"like-for-like-{programme}-{ya}-{yb}", "lfl")
+
+geo_ui.region_map(programme, year)
+geo_ui.context_scatter(programme, year)

