@@ -57,8 +57,8 @@ def test_every_page_opens_by_link(server, tall, name):
 def test_map_is_drawn(server, page):
     page.goto(f"{server['url']}/{PAGES['overview']}")
     settle(page)
-    canvas = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
-    canvas.wait_for(timeout=30_000)
+    canvas = page.locator("[data-testid=stVegaLiteChart]").first  # the map, Vega-Lite
+    canvas.locator("canvas, svg").first.wait_for(timeout=30_000)
     time.sleep(2)
     img = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
     colours = img.getcolors(maxcolors=1 << 20) or []
