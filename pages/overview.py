@@ -107,7 +107,14 @@ if layer != "cities" and not ov["with_total"]:
         )
     )
 event = common.chart(
-    geomap.overview_map, programme, year, colour_by, layer, export=False, select="pick", key="map"
+    geomap.overview_map,
+    programme,
+    year,
+    colour_by,
+    layer,
+    export=False,
+    select="pick" if layer != "regions" else None,  # a click on a city opens its profile
+    key="map",
 )
 notes = []
 if layer != "regions":
