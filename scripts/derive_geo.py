@@ -238,7 +238,6 @@ def main() -> None:
     print("Regions:", derive(args.shared))
 
 
-
 # ------------------------------------------------------------------------------ hromadas
 KSE = "data/found/kse-hromada/full_dataset.csv"
 HROMADA_FIELDS = {

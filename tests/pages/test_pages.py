@@ -143,8 +143,6 @@ def test_rankings_sparklines_are_images_with_gaps(app):
 
 
 def test_classes_only_overview_colours_by_class(app):
-    import json
-
     at = app("overview", programme="tc-wartime", year="2022")
     metrics = {m.label: m.value for m in at.metric}
     assert "Average index" not in metrics  # no placeholder as a big number
