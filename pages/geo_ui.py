@@ -26,7 +26,7 @@ EDEM_TOOLS = {
 }
 
 
-def _peer_table(df: pd.DataFrame, key: str, name: str) -> None:
+def _peer_table(df: pd.DataFrame, key: str) -> None:
     shown = df.assign(
         index_label=[
             common.fmt_points(v) if not pd.isna(v) else t("no result") for v in df["total"]
@@ -44,7 +44,6 @@ def _peer_table(df: pd.DataFrame, key: str, name: str) -> None:
         },
         key=key,
     )
-    common.downloads(df.drop(columns=["lat", "lon", "within"]), name, key)
 
 
 def distance_peers(city: str, programme: str, year: int) -> None:
@@ -64,14 +63,22 @@ def distance_peers(city: str, programme: str, year: int) -> None:
         if peers["within"].empty:
             st.info(t("No other city within {km} km.", km=km))
         else:
-            _peer_table(peers["within"], f"near_within_{city}", f"within-{km}km-{city}")
+            _peer_table(peers["within"], f"near_within_{city}")
     with right:
         st.caption(t("Nearest assessed cities in {y}", y=year))
         if peers["nearest"].empty:
             st.info(t("No other city has a result in this programme and year."))
         else:
-            _peer_table(peers["nearest"], f"near_assessed_{city}", f"nearest-{city}-{year}")
+            _peer_table(peers["nearest"], f"near_assessed_{city}")
     st.caption(t("Distance along the Earth's surface (WGS 84 ellipsoid) between city centres."))
+    both = pd.concat(
+        [
+            peers["within"].assign(group=f"within {km} km"),
+            peers["nearest"].assign(group=f"nearest assessed in {year}"),
+        ]
+    ).drop(columns=["lat", "lon", "within"])
+    if not both.empty:
+        common.downloads(both, f"nearby-{city}-{programme}-{year}", f"nearby_{city}")
 
 
 def hromada_context(city: str, country: str) -> None:
