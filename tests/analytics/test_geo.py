@@ -178,3 +178,20 @@ def test_export_regions_carries_the_geometry(built_db, tmp_path):
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert all(shape(json.loads(r["geometry"])).is_valid for r in rows)
+
+
+def test_cli_exports_indices_as_geopackage_and_refuses_two_layers_as_geojson(
+    built_db, tmp_path, capsys
+):
+    import pyogrio
+
+    from analytics.cli import main
+
+    out = tmp_path / "indices.gpkg"
+    assert main(["export", "--db", str(built_db), "--table", "indices", "--out", str(out)]) == 0
+    assert [name for name, _ in pyogrio.list_layers(out)] == ["cities", "regions", "about"]
+    bad = tmp_path / "indices.geojson"
+    assert main(["export", "--db", str(built_db), "--table", "indices", "--out", str(bad)]) == 2
+    assert "GeoJSON holds one layer" in capsys.readouterr().err
+    out = tmp_path / "scores.gpkg"
+    assert main(["export", "--db", str(built_db), "--table", "scores", "--out", str(out)]) == 2
