@@ -175,7 +175,7 @@ def write(units: gpd.GeoDataFrame, walk: dict[str, list[str]], out: Path) -> int
     area = units.to_crs(EQUAL_AREA).area / 1e6
     fields = ["code", "country", "name_en", "name_uk", "name_ru", "name_native", "admin1"]
     with (out / "regions.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = csv.writer(fh, lineterminator="\n")
         w.writerow([*fields, "area_km2"])
         for i, u in units.sort_values(["country", "key"]).iterrows():
             w.writerow(
@@ -222,7 +222,8 @@ def derive(shared: Path, out: Path = OUT) -> str:
         print("  disagreement:", line)
     if unresolved:
         raise SystemExit(f"{len(unresolved)} cities unresolved: add them to geo_review.yaml")
-    placed.to_csv(out / "cities.csv", index=False)
+    ending = "\r\n"  # as derive_cities (csv.DictWriter) writes it
+    placed.to_csv(out / "cities.csv", index=False, lineterminator=ending)
     size = write(units, walk, out)
     print("  hromadas:", derive_hromadas(shared, out))
     return (
