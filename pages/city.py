@@ -187,9 +187,6 @@ if areas["share"].notna().any():
 else:
     st.caption(t("No area scores for this city and year."))
 
-geo_ui.distance_peers(city, programme, shown_year)
-geo_ui.hromada_context(city, info["country"])
-
 # ------------------------------------------------------------------------------ indicators
 WORKING_PREFIX = "Analysts' working note: "
 
@@ -409,3 +406,6 @@ elif not indicators.empty:
             "gap planner need them."
         )
     )
+
+geo_ui.distance_peers(city, programme, shown_year)
+geo_ui.hromada_context(city, info["country"])
