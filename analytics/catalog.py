@@ -161,7 +161,8 @@ def format_info(info: dict) -> str:
 
 
 def export_table(path: Path, table: str, out: Path) -> int:
-    """Write a table (or view) to CSV or Parquet, chosen by ``out``'s extension.
+    """Write a table (or view) to CSV or Parquet, chosen by ``out``'s extension; ``indices``,
+    ``regions`` and ``cities`` also to GeoPackage (.gpkg) or GeoJSON (``analytics.geo``).
 
     ``indices`` is written with city names and the columns a reader needs: city, country,
     programme, year, methodology, total, rank, class, coverage, source. Every export is
@@ -171,11 +172,17 @@ def export_table(path: Path, table: str, out: Path) -> int:
     """
     if table not in EXPORTABLE:
         raise ValueError(f"unknown table {table!r}; choose one of: {', '.join(EXPORTABLE)}")
-    fmt = {".csv": "csv", ".parquet": "parquet"}.get(Path(out).suffix.lower())
+    fmt = {".csv": "csv", ".parquet": "parquet", ".gpkg": "gis", ".geojson": "gis"}.get(
+        Path(out).suffix.lower()
+    )
     if fmt is None:
-        raise ValueError(f"{out}: the file name must end in .csv or .parquet")
+        raise ValueError(f"{out}: the file name must end in .csv, .parquet, .gpkg or .geojson")
     if not Path(path).exists():
         raise storage.DatabaseMissing(f"no database at {path}: run `python -m analytics build`")
+    if fmt == "gis":
+        from . import geo
+
+        return geo.export_gis(path, table, out)
     from .results import EXPORT_INDICES
 
     query = EXPORT_INDICES if table == "indices" else f"SELECT * FROM {table}"

@@ -221,7 +221,11 @@ def parser() -> argparse.ArgumentParser:
     )
     ip.add_argument("file")
 
-    e = add("export", cmd_export, "export a table as CSV or Parquet (by the file's extension)")
+    e = add(
+        "export",
+        cmd_export,
+        "export a table as CSV, Parquet, GeoPackage or GeoJSON (by the file's extension)",
+    )
     e.add_argument("--table", required=True, help="one of: " + ", ".join(catalog.EXPORTABLE))
     e.add_argument("--out", required=True)
 

@@ -277,3 +277,19 @@ def _choose(cand: pd.DataFrame, gap: float) -> list | None:
             chosen.append(i)
             total += gains[i]
     return [cand.index[i] for i in chosen]
+
+
+def distance_peers(
+    con: duckdb.DuckDBPyConnection,
+    city: str,
+    programme: str,
+    year: int,
+    km: float = 50,
+    k: int = 5,
+    lang: str = "en",
+) -> dict[str, pd.DataFrame]:
+    """Peers by distance, beside the peer groups above: the cities within ``km`` (geodesic)
+    and the ``k`` nearest cities with a result in the programme-year (``analytics.geo``)."""
+    from . import geo
+
+    return geo.distance_peers(con, city, programme, year, km, k, lang)

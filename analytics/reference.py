@@ -98,11 +98,34 @@ def load_countries(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) ->
 
 
 def load_regions(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
-    """First-level regions (regions.csv)."""
+    """First-level regions with names (regions.csv) and outlines (regions.geojson)."""
+    path = ref / "regions.geojson"
+    outlines = (
+        {
+            f["properties"]["code"]: json.dumps(f["geometry"], separators=(",", ":"))
+            for f in json.loads(path.read_text())["features"]
+        }
+        if path.exists()
+        else {}
+    )
     rows = _read_csv(ref / "regions.csv")
-    con.executemany(
-        "INSERT INTO regions VALUES (?, ?, ?, ?, ?)",
-        [[r["code"], r["country"], r["name_en"], r["name_uk"], r["name_ru"]] for r in rows],
+    _insert(
+        con,
+        "regions",
+        [
+            [
+                r["code"],
+                r["country"],
+                r["name_en"],
+                _none(r["name_uk"]),
+                _none(r["name_ru"]),
+                _none(r.get("name_native")),
+                [c for c in (r.get("admin1") or "").split("|") if c],
+                float(r["area_km2"]) if r.get("area_km2") else None,
+                outlines.get(r["code"]),
+            ]
+            for r in rows
+        ],
     )
     return len(rows)
 
@@ -149,6 +172,19 @@ def load_city_names(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -
     pairs = dict.fromkeys((r["city"], r["name"]) for r in _read_csv(path) if r["city"] in known)
     _insert(con, "city_names", [list(p) for p in pairs])
     return len(pairs)
+
+
+def load_hromadas(con: duckdb.DuckDBPyConnection, ref: Path = REFERENCE_DIR) -> int:
+    """Ukrainian cities' hromada context (hromadas.csv, KSE Local Data Hub)."""
+    path = ref / "hromadas.csv"
+    if not path.exists():
+        return 0
+    frame = pd.read_csv(path, dtype={"hromada_code": str})
+    flags = [c for c in frame.columns if c.startswith("edem_") and c != "edem_total"]
+    frame[flags] = frame[flags].astype(bool)
+    frame = frame.astype({"population_2022": "Int64", "edem_total": "Int64"})
+    _insert_frame(con, "hromada_context", frame)
+    return len(frame)
 
 
 CITY_COLUMNS = (
@@ -591,6 +627,7 @@ LOADERS = (
     ("regions", load_regions),
     ("cities", load_cities),
     ("city names for search", load_city_names),
+    ("hromada context", load_hromadas),
     ("programmes and methodologies", load_programmes),
     ("indicators", load_indicators),
     ("analysts' working notes", load_indicator_notes),

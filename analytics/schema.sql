@@ -2,7 +2,7 @@
 -- This file always describes the newest schema; its version is the number below. A database
 -- of an older version is brought up to date by the files in analytics/migrations/
 -- (NNN_description.sql, applied in order, each in the transaction that records it).
--- schema_version: 6
+-- schema_version: 7
 
 CREATE TABLE schema_migrations (
     version     INTEGER PRIMARY KEY,
@@ -25,13 +25,20 @@ CREATE TABLE countries (
     outline     VARCHAR
 );
 
--- First-level administrative divisions (GeoNames admin-1), code "<ISO2>-<admin1>".
+-- First-level administrative divisions as drawn on the map (scripts/derive_geo.py): keys of
+-- our own ("UA-KYIV-CITY"), names in English, Ukrainian, Russian and the local language, the
+-- GeoNames admin-1 codes each covers, the area in km² (equal-area projection) and the outline
+-- as GeoJSON text (WGS 84, simplified for the browser).
 CREATE TABLE regions (
-    code    VARCHAR PRIMARY KEY,
-    country VARCHAR NOT NULL,
-    name_en VARCHAR NOT NULL,
-    name_uk VARCHAR,
-    name_ru VARCHAR
+    code        VARCHAR PRIMARY KEY,
+    country     VARCHAR NOT NULL,
+    name_en     VARCHAR NOT NULL,
+    name_uk     VARCHAR,
+    name_ru     VARCHAR,
+    name_native VARCHAR,
+    admin1      VARCHAR[] DEFAULT [],
+    area_km2    DOUBLE,
+    geometry    VARCHAR
 );
 
 -- Cities. code is stable ("ua-lviv") and survives renamings; former names go to aliases.
@@ -55,6 +62,25 @@ CREATE TABLE cities (
     in_tc_ranking BOOLEAN NOT NULL DEFAULT false,
     synthetic     BOOLEAN NOT NULL DEFAULT false,
     kind          VARCHAR NOT NULL DEFAULT 'city'
+);
+
+-- Context for Ukrainian cities: the city's hromada (KSE Local Data Hub): population on
+-- 1 January 2022 (the hromada's, not the city's), e-dem.ua tools (September 2022), budget
+-- income 2021 and 2022 (Open Budget via KSE; thousand UAH). Kyiv is not in the source.
+CREATE TABLE hromada_context (
+    city                      VARCHAR PRIMARY KEY,
+    hromada_code              VARCHAR NOT NULL,
+    hromada_name              VARCHAR NOT NULL,
+    population_2022           INTEGER,
+    edem_petitions            BOOLEAN,
+    edem_consultations        BOOLEAN,
+    edem_participatory_budget BOOLEAN,
+    edem_open_hromada         BOOLEAN,
+    edem_total                INTEGER,
+    income_total_2021         DOUBLE,
+    income_own_2021           DOUBLE,
+    income_total_2022         DOUBLE,
+    income_own_2022           DOUBLE
 );
 
 -- Every spelling of a city that search should find: its names and aliases, and GeoNames'

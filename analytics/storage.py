@@ -33,6 +33,7 @@ TABLES = (
     "regions",
     "cities",
     "city_names",
+    "hromada_context",
     "programmes",
     "methodologies",
     "class_thresholds",

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import compare, dashboard, results, robustness, scorecard, trends
-from pages import backdrop, charts, common, search_ui, trail_ui, views, workbench_ui
+from pages import backdrop, charts, common, geo_ui, search_ui, trail_ui, views, workbench_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -442,3 +442,6 @@ elif not indicators.empty:
             "gap planner need them."
         )
     )
+
+geo_ui.distance_peers(city, programme, shown_year)
+geo_ui.hromada_context(city, info["country"])

@@ -419,13 +419,22 @@ def figure_source_line(args: tuple) -> str:
     )
 
 
-def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> None:
+def chart(
+    fn: Callable,
+    *args,
+    export: bool = True,
+    stretch: bool = True,
+    select: str | None = None,
+    key: str | None = None,
+):
     """Draw a chart from a builder in ``pages.charts``; its spec is cached per database
     version and language (building an Altair chart is costly).
 
     The chart's toolbar saves it as PNG; ``export`` prints the figure's source line into it
     (``with_source_line``) and adds SVG and PDF downloads, drawn offline by vl-convert when
     clicked.
+    ``select`` names a selection parameter of the chart: a click on it reruns the page and
+    the selection event is returned.
     """
     args = tuple(_hashable(a) for a in args)
     spec = _spec(fn.__module__, fn.__name__, signature(), args, lang())
@@ -436,7 +445,8 @@ def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> Non
         }
     if export:
         spec = with_source_line(spec, source_line(_about(fn.__name__, None, None)))
-    st.vega_lite_chart(spec, width="stretch" if stretch else "content")
+    selecting = {"on_select": "rerun", "selection_mode": select, "key": key} if select else {}
+    event = st.vega_lite_chart(spec, width="stretch" if stretch else "content", **selecting)
     if export:
         name = "-".join([fn.__name__, *(str(a) for a in args if isinstance(a, (str, int)))])
         st.download_button(
@@ -459,6 +469,7 @@ def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> Non
             on_click="ignore",
             type="tertiary",
         )
+    return event
 
 
 def source_line(about: exports.About) -> list[str]:
@@ -889,20 +900,6 @@ def downloads(
     )
 
 
-def geojson_download(df: pd.DataFrame, name: str, key: str, *, what: str | None = None) -> None:
-    """Points (``lon``, ``lat``) as GeoJSON, labelled like ``downloads``."""
-    about = _about(what or name, None, None)
-    st.download_button(
-        t("GeoJSON"),
-        lambda: exports.to_geojson(df, about),
-        exports.file_name(name, about, "geojson"),
-        "application/geo+json",
-        key=f"geojson_{key}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-
-
 #: What an empty cell shows (never "None" or "nan"); tables say what it means in their caption
 #: or column help.
 EMPTY = "—"
@@ -934,6 +931,7 @@ def table(df: pd.DataFrame, column_config: dict | None = None, **kwargs):
     so sorting is by number). Progress bars keep their own labels.
     """
     config = dict(column_config or {})
+    df, config = _whole_percent_bars(df, config)
     formats: dict[str, Callable] = {}
     for col, cfg in list(config.items()):
         type_config = cfg.get("type_config") if isinstance(cfg, dict) else None
@@ -948,6 +946,23 @@ def table(df: pd.DataFrame, column_config: dict | None = None, **kwargs):
         data = df.style.format(_styler_formats(df, formats), na_rep=EMPTY)
     kwargs.setdefault("placeholder", EMPTY)
     return st.dataframe(data, column_config=config, **kwargs)
+
+
+def _whole_percent_bars(df: pd.DataFrame, config: dict) -> tuple[pd.DataFrame, dict]:
+    """Progress bars of a share (0–1, "percent") labelled in whole percent ("8%", not
+    "8.33%": a printf label has no decimal comma, and a bar needs no decimals)."""
+    out = df
+    for col, cfg in list(config.items()):
+        tc = cfg.get("type_config") if isinstance(cfg, dict) else None
+        if not tc or tc.get("type") != "progress" or tc.get("format") != "percent":
+            continue
+        if col not in df.columns or tc.get("max_value", 1) != 1 or tc.get("min_value", 0) != 0:
+            continue
+        if out is df:
+            out = df.copy()
+        out[col] = (pd.to_numeric(out[col], errors="coerce") * 100).round()
+        config[col] = {**cfg, "type_config": {**tc, "format": "%d%%", "max_value": 100}}
+    return out, config
 
 
 def _styler_formats(df: pd.DataFrame, formats: dict[str, Callable]) -> dict[str, Callable]:

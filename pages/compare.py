@@ -4,7 +4,7 @@ accountability."""
 import streamlit as st
 
 from analytics import compare, dashboard
-from pages import charts, common, search_ui, workbench_ui
+from pages import charts, common, geo_ui, search_ui, workbench_ui
 from pages.common import t
 
 common.guard(__file__)
@@ -128,3 +128,5 @@ if not all_tva.empty and not prog["synthetic"]:
     common.downloads(
         all_tva, "transparency-vs-accountability", "tva", programme="tc-transparency", year=None
     )
+
+geo_ui.distance_peers(cities[0], programme, year)

@@ -1,11 +1,10 @@
 """Overview: headline figures and the map of the Eastern Partnership."""
 
 import pandas as pd
-import pydeck as pdk
 import streamlit as st
 
-from analytics import dashboard, results
-from pages import backdrop, charts, common
+from analytics import dashboard
+from pages import backdrop, charts, common, geomap
 from pages.common import t
 
 common.guard(__file__)
@@ -72,110 +71,70 @@ if ov["after_break"]:
     )
 
 # ------------------------------------------------------------------------------ map
+# Vega-Lite (already loaded for the charts), not deck.gl: the landing page stays light.
+layer_labels = {"cities": t("Cities"), "regions": t("Regions"), "both": t("Both")}
+m1, m2 = st.columns(2)
+layer = (
+    m1.segmented_control(
+        t("Show on the map"),
+        list(layer_labels),
+        format_func=layer_labels.get,
+        default="both" if ov["with_total"] else "cities",
+        key="w_map_layer",
+    )
+    or "cities"
+)
 colour_by = (
-    t("class")
+    "class"
     if classes_only
-    else t("index")
+    else "index"
     if classes.empty
-    else st.segmented_control(
-        t("Colour cities by"), [t("class"), t("index")], default=t("class"), key="w_colour"
+    else m2.segmented_control(
+        t("Colour cities by"),
+        ["class", "index"],
+        format_func=lambda c: t(c),
+        default="class",
+        key="w_colour",
     )
+    or "class"
 )
-points = common.run(dashboard.map_points, programme, year, lang=lang).copy()
-assessed = points["total"].notna() | points["class_name"].notna()
-if colour_by == t("index"):
-    # viridis, 0 → 100
-    stops = [(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98), (253, 231, 37)]
-
-    def ramp(v):
-        if pd.isna(v):
-            return common.NO_CLASS_COLOUR
-        x = min(max(v / 100, 0), 1) * (len(stops) - 1)
-        i = min(int(x), len(stops) - 2)
-        f = x - i
-        return [round(stops[i][k] + f * (stops[i + 1][k] - stops[i][k])) for k in range(3)]
-
-    points["colour"] = points["total"].map(ramp)
-else:
-    points["colour"] = [
-        common.class_colour(p, n)
-        for p, n in zip(points["class_position"], points["class_count"].fillna(0))
-    ]
-points["radius"] = (points["population"].clip(lower=5_000) ** 0.5) * 18
-points["label_total"] = [
-    common.fmt_points(v) if not pd.isna(v) or not isinstance(c, str) else t("no total published")
-    for v, c in zip(points["total"], points["class_name"])
-]
-points["label_class"] = points["class_name"].map(
-    lambda c: common.label(c) if isinstance(c, str) else t("no class")
-)
-points["label_rank"] = [
-    "" if pd.isna(r) else "· " + t("rank {r}", r=int(r)) + " " + results.rank_text(r, s, n, lang)[1]
-    for r, s, n in zip(points["rank"], points["rank_source"], points["ranked_cities"])
-]
-points = points.sort_values("population", ascending=False)
-points["colour"] = [list(c) + ([230] if a else [90]) for c, a in zip(points["colour"], assessed)]
-
-outlines = common.run(dashboard.country_outlines, lang=lang)
-deck = pdk.Deck(
-    map_provider=None,
-    initial_view_state=pdk.ViewState(latitude=47.4, longitude=36.2, zoom=3.85),
-    layers=[
-        pdk.Layer(
-            "GeoJsonLayer",
-            outlines,
-            id="countries",
-            stroked=True,
-            filled=True,
-            get_fill_color=[236, 236, 232],
-            get_line_color=[120, 120, 120],
-            line_width_min_pixels=1,
-            pickable=False,
-        ),
-        pdk.Layer(
-            "ScatterplotLayer",
-            points,
-            id="cities",
-            get_position=["lon", "lat"],
-            get_fill_color="colour",
-            get_radius="radius",
-            radius_min_pixels=3,
-            radius_max_pixels=28,
-            stroked=True,
-            get_line_color=[40, 40, 40],
-            line_width_min_pixels=0.5,
-            pickable=True,
-            auto_highlight=True,
-        ),
-    ],
-    # A text tooltip, never HTML: names come from data and must show as text.
-    tooltip={
-        "text": "{name}, {country_name}\n{label_total} · {label_class} {label_rank}",
-        "style": {"fontSize": "14px"},
-    },
-)
-event = st.pydeck_chart(
-    deck, height=640, on_select="rerun", selection_mode="single-object", key="map"
-)
-st.caption(
-    t(
-        "Circle size: population. Grey: no class in this programme and year. "
-        "Click a city to open its profile."
+if layer != "cities" and not ov["with_total"]:
+    st.caption(
+        t(
+            "Regions are coloured by the mean index; {p} has no totals in {y}.",
+            p=prog["name"],
+            y=year,
+        )
     )
-    if colour_by == t("class")
-    else t(
-        "Circle size: population. Grey: no total in this programme and year. "
-        "Click a city to open its profile."
-    )
+event = common.chart(
+    geomap.overview_map,
+    programme,
+    year,
+    colour_by,
+    layer,
+    export=False,
+    select="pick" if layer != "regions" else None,  # a click on a city opens its profile
+    key="map",
 )
-if colour_by == t("class") and not classes.empty:
+notes = []
+if layer != "regions":
+    notes.append(
+        t("Circle size: population. Grey: no class in this programme and year.")
+        if colour_by == "class"
+        else t("Circle size: population. Grey: no total in this programme and year.")
+    )
+if layer != "cities":
+    notes.append(
+        t("Regions: the mean index of their assessed cities; pale: no data (no assessed city).")
+    )
+notes.append(t("Click a city to open its profile."))
+st.caption(" ".join(notes))
+if layer != "regions" and colour_by == "class" and not classes.empty:
     common.chart(charts.class_legend, programme, year, export=False, stretch=False)
-elif colour_by == t("index"):
-    st.caption(t("Colour: index from 0 (dark purple) to 100 (yellow)."))
 
-selected = (event.selection.get("objects", {}) if event and event.selection else {}).get("cities")
-if selected:
-    common.open_city(selected[0]["city"], programme, year)
+picked = (event.selection.get("pick") if event and event.selection else None) or []
+if picked and picked[0].get("city"):
+    common.open_city(picked[0]["city"], programme, year)
 
 # ------------------------------------------------------------------------------ movers
 left, right = st.columns(2)
@@ -205,6 +164,8 @@ for col, label, df in (
             )
 
 st.subheader(t("Cities on the map"))
+points = common.run(dashboard.map_points, programme, year, lang=lang)
+assessed = points["total"].notna() | points["class_name"].notna()
 table = points.loc[
     assessed,
     [
@@ -222,13 +183,6 @@ if table.empty:
     st.info(t("No city has a result in {p} {y}.", p=prog["name"], y=year))
 else:
     common.downloads(table, f"overview-{programme}-{year}", "overview")
-    common.geojson_download(
-        points.loc[
-            assessed,
-            ["city", "name", "country_name", "total", "rank", "class_name", "source", "lon", "lat"],
-        ].assign(year=year),
-        f"map-{programme}-{year}",
-        "map",
-    )
+    geomap.gis_downloads(programme, year, prog)
 
 backdrop.draw()

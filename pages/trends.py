@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import dashboard, trends
-from pages import backdrop, charts, common, views
+from pages import backdrop, charts, common, geo_ui, views
 from pages.common import t
 
 common.guard(__file__)
@@ -202,3 +202,5 @@ if len(years) >= 2:
             common.downloads(shown, f"like-for-like-{programme}-{ya}-{yb}", "lfl")
 
 backdrop.draw()
+geo_ui.region_map(programme, year)
+geo_ui.context_scatter(programme, year)

@@ -457,9 +457,10 @@ def derive_places(
         (r["country"], r["admin1_name"].lower()): f"{r['country']}-{r['admin1code']}"
         for r in read_csv(shared / "data/found/geonames-eap/geonames_admin1_eap.csv")
     }
-    regions = {
-        (r["country"], r["name_en"].lower()): r["code"] for r in read_csv(OUT / "regions.csv")
-    }
+    region_rows = read_csv(OUT / "regions.csv")
+    regions = {(r["country"], r["name_en"].lower()): r["code"] for r in region_rows}
+    # our region keys by the GeoNames admin-1 codes each covers (UA-05 → UA-DONETSK)
+    by_admin1 = {a: r["code"] for r in region_rows for a in r["admin1"].split("|") if a}
     towns = {
         r["geonameid"]: r
         for r in read_csv(shared / "data/found/geonames-eap/eap_cities_5000plus.csv")
@@ -474,9 +475,11 @@ def derive_places(
         region = None
         if kind == "region":
             base = re.sub(r"\s+Oblast$", "", name).lower()
-            region = regions.get((country, name.lower())) or admin1.get((country, base))
+            region = regions.get((country, name.lower()))
+            if region is None and (country, base) in admin1:
+                region = by_admin1.get(admin1[(country, base)])
             if region is None and gid in towns and country == "MD":  # raion = its centre's admin-1
-                region = f"MD-{towns[gid]['admin1code']}"
+                region = by_admin1.get(f"MD-{towns[gid]['admin1code']}")
         stated = [int(y) for y in re.findall(r"\b(20\d\d)\b", r["role"])]
         year_from = max([y for y in (y0, PLACES_FROM.get(code), *stated[:1]) if y] or [0]) or None
         en, uk, ru = role_of(r["role"])

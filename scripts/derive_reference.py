@@ -11,6 +11,8 @@ Outputs (all small, committed):
     data/reference/cities.csv          cities with GeoNames facts and names in en/uk/ru/native
     data/reference/published.csv       published figures mapped to city codes and programmes
     data/reference/scores/md-*.csv     Moldova's criterion scores (scripts/derive_moldova.py)
+    data/reference/regions.{csv,geojson} regions with outlines; cities placed in them
+                                       (scripts/derive_geo.py)
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from shapely.ops import unary_union
 
 sys.path.insert(0, str(Path(__file__).parent))
 import derive_context
+import derive_geo
 import derive_georgia
 import derive_moldova
 import derive_tc
@@ -693,6 +696,8 @@ def main() -> None:
     # Other countries' programmes append their cities, regions and figures, one call each.
     print("Moldova:", derive_moldova.derive(args.shared, OUT))
     print("Georgia:", derive_georgia.derive(args.shared, OUT))
+    # Regions (our keys) and each city's region before the projects' places refer to them.
+    print("Regions:", derive_geo.derive(args.shared, OUT))
     derive_context.main(args.shared)  # projects, places, country context (derive_context.py)
     derive_names.derive_city_names(OUT)
 

@@ -41,6 +41,18 @@ def settle(page, timeout=60_000):
     time.sleep(1.0)
 
 
+def wait_map_drawn(chart, timeout: int = 60_000) -> None:
+    """Wait until a Vega-Lite map has drawn its shapes (the SVG element comes first, its
+    paths once the geometry is projected)."""
+    chart.locator("canvas, svg").first.wait_for(timeout=timeout)
+    chart.page.wait_for_function(
+        "el => el.querySelectorAll('path').length > 50 || !!el.querySelector('canvas')",
+        arg=chart.element_handle(),
+        timeout=timeout,
+    )
+    time.sleep(1)
+
+
 def no_exception(page):
     assert page.locator("[data-testid=stException]").count() == 0, page.locator(
         "[data-testid=stException]"
@@ -59,9 +71,8 @@ def test_every_page_opens_by_link(server, tall, name):
 def test_map_is_drawn(server, page):
     page.goto(f"{server['url']}/{PAGES['overview']}")
     settle(page)
-    canvas = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
-    canvas.wait_for(timeout=30_000)
-    time.sleep(2)
+    canvas = page.locator("[data-testid=stVegaLiteChart]").first  # the map, Vega-Lite
+    wait_map_drawn(canvas)
     img = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
     colours = img.getcolors(maxcolors=1 << 20) or []
     assert len(colours) > 50, "the map canvas is blank"

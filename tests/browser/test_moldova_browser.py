@@ -35,7 +35,8 @@ def test_moldova_and_georgia_pages(server, tall, name):
     tall.goto(f"{server['url']}/{path}")
     settle(tall)
     if name.endswith("overview-en"):  # the map draws after the run has finished
-        tall.locator("[data-testid=stDeckGlJsonChart] canvas").first.wait_for(timeout=60_000)
+        chart = tall.locator("[data-testid=stVegaLiteChart]").first  # the map (Vega-Lite)
+        chart.locator("canvas, svg").first.wait_for(timeout=60_000)
         tall.wait_for_timeout(3000)
     no_exception(tall)
     assert tall.get_by_text(note).count() > 0

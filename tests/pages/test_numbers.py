@@ -41,3 +41,24 @@ def test_table_numbers_in_the_interface_language(app):
 def test_empty_cells_are_a_dash_not_none(app):
     at = app("rankings", programme="tc-transparency", year="2024")
     assert at.dataframe[0].proto.placeholder == "—"
+
+
+def test_share_bars_are_labelled_in_whole_percent():
+    """A progress bar's printf label has no decimal comma: shares are drawn as whole percent
+    (8%, not 8.33%), the same in every language; other bars and the data are untouched."""
+    import pandas as pd
+    import streamlit as st
+
+    from pages import common
+
+    df = pd.DataFrame({"share": [1 / 12, 0.5, None], "total": [67.7, 50.0, 1.0]})
+    config = {
+        "share": st.column_config.ProgressColumn("s", min_value=0, max_value=1, format="percent"),
+        "total": st.column_config.ProgressColumn("t", min_value=0, max_value=100, format="%.1f"),
+    }
+    shown, cfg = common._whole_percent_bars(df, dict(config))
+    assert shown["share"].tolist()[:2] == [8.0, 50.0] and pd.isna(shown["share"].iloc[2])
+    assert cfg["share"]["type_config"]["format"] == "%d%%"
+    assert cfg["share"]["type_config"]["max_value"] == 100
+    assert cfg["total"] == config["total"] and shown["total"].tolist() == [67.7, 50.0, 1.0]
+    assert df["share"].iloc[0] == 1 / 12  # the caller's frame is not changed

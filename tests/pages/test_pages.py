@@ -153,18 +153,16 @@ def test_rankings_sparklines_are_images_with_gaps(app):
 
 
 def test_classes_only_overview_colours_by_class(app):
-    import json
-
     at = app("overview", programme="tc-wartime", year="2022")
     metrics = {m.label: m.value for m in at.metric}
     assert "Average index" not in metrics  # no placeholder as a big number
     assert "classes only" not in metrics.values()
     assert any(k.startswith("Share ") for k in metrics)
     assert "gave classes only in 2022" in texts(at)
-    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    cities = next(layer for layer in deck["layers"] if layer["id"] == "cities")
-    colours = {tuple(p["colour"][:3]) for p in cities["data"] if isinstance(p["class_name"], str)}
-    assert colours and (170, 170, 170) not in colours  # every city with a class coloured
+    _, frames = map_chart(at)
+    cities = next(f for f in frames.values() if "class_colour" in f.columns)
+    colours = set(cities.loc[cities["label_class"] != "no class", "class_colour"])
+    assert colours and "#aaaaaa" not in colours  # every city with a class coloured
 
 
 def test_classes_only_city_has_no_placeholder_metric(app):
@@ -361,12 +359,27 @@ def test_charts_can_be_saved_as_svg(app):
     assert svg.startswith(b"<svg")
 
 
-def test_map_tooltip_is_text_not_html(app):
+def map_chart(at):
+    """The overview map's Vega-Lite spec and its datasets (Streamlit sends them apart)."""
     import json
 
-    at = app("overview", programme="demo-index", year="2025")
-    tooltip = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)
-    assert "{name}" in tooltip["text"] and "html" not in tooltip
+    import pyarrow as pa
+
+    proto = at.get("vega_lite_chart")[0].proto
+    frames = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in proto.datasets}
+    return json.loads(proto.spec), frames
+
+
+def test_map_tooltip_is_text_not_html(app):
+    spec, frames = map_chart(at := app("overview", programme="demo-index", year="2025"))
+    assert not at.get("deck_gl_json_chart")  # no deck.gl bundle on the landing page
+    cities = spec["layer"][-1]
+    titles = [t["title"] for t in cities["encoding"]["tooltip"]]
+    assert titles == ["City", "Country", "Index", "Class", "Rank"]
+    points = next(f for f in frames.values() if "label_rank" in f.columns).set_index("city")
+    assert points.loc["ua-lviv", "label_rank"].startswith("rank ")
+    assert " of " in points.loc["ua-lviv", "label_rank"]  # "rank 3 of 100", as before
+    assert "<" not in "".join(points["name"])  # tooltips are Vega text, never HTML
 
 
 @pytest.mark.parametrize("lang, title, city", [("uk", "Огляд", "Львів"), ("ru", "Обзор", "Львов")])

@@ -1,0 +1,232 @@
+"""The overview map drawn with Vega-Lite (Altair geoshape), offline: country outlines, the
+region choropleth (mean index of the assessed cities of each region, "no data" where none),
+cities as points on top. No deck.gl: the landing page does not load the 3 MB map bundle.
+
+Like the builders in ``pages.charts``, each takes only hashable parameters and fetches its own
+data, so ``common.chart`` caches the finished spec per database version and language.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analytics import dashboard, geo, results
+from pages.common import NO_CLASS_COLOUR, class_colour, fmt_points, label, lang, run, t
+
+#: viridis (colour-blind safe, readable in grey), 0 → 100, in 11 stops
+NO_DATA_FILL = "#e6e6e1"
+VIRIDIS = (
+    "#440154",
+    "#482475",
+    "#414487",
+    "#355f8d",
+    "#2a788e",
+    "#21918c",
+    "#22a884",
+    "#44bf70",
+    "#7ad151",
+    "#bddf26",
+    "#fde725",
+)
+LAYERS = ("cities", "regions", "both")
+
+
+def _hex(rgb: list[int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb[:3])
+
+
+def city_points(programme: str, year: int) -> pd.DataFrame:
+    """The map's cities with their labels in the chosen language (index, class, rank of N)."""
+    lg = lang()
+    pts = run(dashboard.map_points, programme, year, lang=lg).copy()
+    pts["assessed"] = pts["total"].notna() | pts["class_name"].notna()
+    pts["label_total"] = [
+        fmt_points(v) if not pd.isna(v) else t("no total published") if isinstance(c, str) else ""
+        for v, c in zip(pts["total"], pts["class_name"])
+    ]
+    pts["label_class"] = pts["class_name"].map(
+        lambda c: label(c) if isinstance(c, str) else t("no class")
+    )
+    pts["label_rank"] = [
+        "" if pd.isna(r) else t("rank {r}", r=int(r)) + " " + results.rank_text(r, s, n, lg)[1]
+        for r, s, n in zip(pts["rank"], pts["rank_source"], pts["ranked_cities"])
+    ]
+    pts["class_colour"] = [
+        _hex(class_colour(p, n) if a else NO_CLASS_COLOUR)
+        for p, n, a in zip(pts["class_position"], pts["class_count"].fillna(0), pts["assessed"])
+    ]
+    pts["pop"] = pts["population"].fillna(5_000).clip(lower=5_000)
+    keep = ["city", "name", "country_name", "lat", "lon", "pop", "total", "assessed"]
+    keep += ["label_total", "label_class", "label_rank", "class_colour"]
+    return pts.sort_values("pop", ascending=False)[keep]
+
+
+def _countries(lg: str, fill: bool) -> alt.Chart:
+    outlines = run(dashboard.country_outlines, lang=lg)
+    mark = (
+        alt.MarkDef(type="geoshape", fill="#ecece8", stroke="#787878", strokeWidth=0.8)
+        if fill
+        else alt.MarkDef(
+            type="geoshape", filled=False, fillOpacity=0, stroke="#444444", strokeWidth=1.2
+        )
+    )
+    return alt.Chart(alt.Data(values=outlines["features"]), mark=mark).encode(
+        tooltip=alt.value(None)
+    )
+
+
+def index_colour(value: float | None) -> str:
+    """The viridis colour of an index 0–100 (the scale Vega-Lite draws for ``viridis``);
+    no colour for a missing value (the caller draws "no data")."""
+    if value is None or pd.isna(value):
+        return NO_DATA_FILL
+    x = min(max(float(value) / 100, 0.0), 1.0) * (len(VIRIDIS) - 1)
+    i = min(int(x), len(VIRIDIS) - 2)
+    a, b = VIRIDIS[i], VIRIDIS[i + 1]
+    mix = [
+        int(a[k : k + 2], 16) + (x - i) * (int(b[k : k + 2], 16) - int(a[k : k + 2], 16))
+        for k in (1, 3, 5)
+    ]
+    return "#" + "".join(f"{round(c):02x}" for c in mix)
+
+
+def _regions(programme: str, year: int, lg: str) -> list[alt.Chart]:
+    """One layer for every region, filled by its mean index (pale where no data: never a
+    colour of the scale), and an invisible layer that draws the scale's legend."""
+    features = run(geo.region_features, programme, year, lang=lg)
+    no_data = t("no data: no assessed city")
+    for f in features:
+        props = f["properties"]
+        props["fill"] = index_colour(props["mean"])
+        props["shown"] = no_data if props["mean"] is None else fmt_points(props["mean"])
+    shapes = (
+        alt.Chart(alt.Data(values=features))
+        .mark_geoshape(stroke="#9a9a9a", strokeWidth=0.4)
+        .encode(
+            color=alt.Color("properties.fill:N", scale=None, legend=None),
+            tooltip=[
+                alt.Tooltip("properties.name:N", title=t("Region")),
+                alt.Tooltip("properties.country_name:N", title=t("Country")),
+                alt.Tooltip("properties.shown:N", title=t("Mean index")),
+                alt.Tooltip("properties.n:Q", title=t("Cities with an index")),
+            ],
+        )
+    )
+    scale = pd.DataFrame({"v": [0.0, 100.0], "lon": [30.5, 30.5], "lat": [50.4, 50.4]})
+    legend = (
+        alt.Chart(scale)
+        .mark_point(opacity=0)
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            color=alt.Color(
+                "v:Q",
+                title=t("Mean index of the region's cities"),
+                scale=alt.Scale(range=list(VIRIDIS), domain=[0, 100]),
+                legend=alt.Legend(orient="bottom", gradientLength=220, titleLimit=320),
+            ),
+            tooltip=alt.value(None),
+        )
+    )
+    return [shapes, legend]
+
+
+def _cities(programme: str, year: int, colour_by: str) -> alt.Chart:
+    pts = city_points(programme, year)
+    pick = alt.selection_point(name="pick", fields=["city"], on="click", empty=False)
+    base = alt.Chart(pts).encode(
+        longitude="lon:Q",
+        latitude="lat:Q",
+        size=alt.Size(
+            "pop:Q", scale=alt.Scale(type="sqrt", range=[12, 420]), legend=None, title=None
+        ),
+        opacity=alt.condition("datum.assessed", alt.value(0.92), alt.value(0.35)),
+        tooltip=[
+            alt.Tooltip("name:N", title=t("City")),
+            alt.Tooltip("country_name:N", title=t("Country")),
+            alt.Tooltip("label_total:N", title=t("Index")),
+            alt.Tooltip("label_class:N", title=t("Class")),
+            alt.Tooltip("label_rank:N", title=t("Rank")),
+        ],
+    )
+    if colour_by == "index":
+        colour = alt.condition(
+            "isValid(datum.total)",
+            alt.Color(
+                "total:Q",
+                title=t("Index"),
+                scale=alt.Scale(range=list(VIRIDIS), domain=[0, 100]),
+                legend=alt.Legend(orient="bottom", gradientLength=220),
+            ),
+            alt.value(_hex(NO_CLASS_COLOUR)),
+        )
+    else:
+        colour = alt.Color("class_colour:N", scale=None, legend=None)
+    return base.mark_circle(stroke="#282828", strokeWidth=0.6).encode(color=colour).add_params(pick)
+
+
+def _extent(programme: str, year: int, lg: str) -> dict:
+    """What the map frames: the countries where the programme assessed a city that year (a
+    Moldovan programme fills the map with Moldova, not the whole Eastern Partnership); all six
+    where none was assessed."""
+    outlines = run(dashboard.country_outlines, lang=lg)["features"]
+    pts = run(dashboard.map_points, programme, year, lang=lg)
+    assessed = pts["total"].notna() | pts["class_name"].notna()
+    shown = set(pts.loc[assessed, "country"])
+    framed = [f for f in outlines if f["properties"]["iso2"] in shown] or outlines
+    return {"type": "FeatureCollection", "features": framed}
+
+
+def overview_map(programme: str, year: int, colour_by: str, layer: str) -> alt.LayerChart:
+    """The overview map: ``layer`` is cities, regions or both; ``colour_by`` (class or index)
+    colours the cities."""
+    lg = lang()
+    regions = layer in ("regions", "both")
+    layers: list[alt.Chart] = (
+        [*_regions(programme, year, lg), _countries(lg, fill=False)]
+        if regions
+        else [_countries(lg, fill=True)]
+    )
+    if layer in ("cities", "both"):
+        layers.append(_cities(programme, year, colour_by))
+    return (
+        alt.layer(*layers)
+        .resolve_scale(color="independent", size="independent")
+        .project(type="mercator", fit=_extent(programme, year, lg))
+        .properties(height=560)
+        .configure_view(strokeWidth=0)
+        .configure_legend(labelFontSize=12, titleFontSize=12)
+    )
+
+
+def gis_downloads(programme: str, year: int, prog: dict) -> None:
+    """The map as GIS files (GeoJSON of the cities, of the regions; a GeoPackage of both),
+    labelled like every download (programme, methodology, year, source, licence, synthetic),
+    made when clicked."""
+    import streamlit as st
+
+    from pages import common
+
+    lg = lang()
+    stem = geo.file_stem(f"map-{programme}-{year}", bool(prog.get("synthetic")))
+
+    def files() -> dict[str, bytes]:
+        return run(geo.downloads, programme, year, lang=lg)
+
+    c1, c2, c3, _ = st.columns([1.3, 1.3, 1.3, 4])
+    for col, label_, part, ext, mime in (
+        (c1, t("Cities, GeoJSON"), "cities.geojson", "cities.geojson", "application/geo+json"),
+        (c2, t("Regions, GeoJSON"), "regions.geojson", "regions.geojson", "application/geo+json"),
+        (c3, t("GeoPackage"), "gpkg", "gpkg", "application/geopackage+sqlite3"),
+    ):
+        col.download_button(
+            label_,
+            lambda part=part: files()[part],
+            f"{stem}.{ext}",
+            mime,
+            key=f"gis_{part}",
+            icon=":material/map:",
+            on_click="ignore",
+        )
+    del common
