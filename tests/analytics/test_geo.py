@@ -150,9 +150,13 @@ def test_geopackage_of_the_map_holds_cities_and_regions(ro, tmp_path):
     lviv = cities.set_index("city").loc["ua-lviv"]
     assert lviv["index_value"] == pytest.approx(65.7) and lviv["year"] == 2018
     about = dict(gpd.read_file(path, layer="about")[["field", "value"]].values)
-    assert about["programme"] == "tc-transparency" and about["synthetic"] == "False"
+    assert "(tc-transparency)" in about["Programme"] and about["Synthetic"] == "no"
+    assert "Natural Earth" in about["Licence"] and about["CRS"] == "EPSG:4326"
     doc = json.loads(files["regions.geojson"])
-    assert doc["about"]["year"] == 2018 and len(doc["features"]) == 175
+    assert doc["about"]["Year"] == "2018" and len(doc["features"]) == 175
+    # the same label columns as every CSV download, with each value's source
+    assert {"about_value_source", "about_source_url"} <= set(cities)
+    assert set(cities["about_value_source"]) <= {"published", "computed"}
 
 
 def test_export_indices_as_geopackage(built_db, tmp_path):
