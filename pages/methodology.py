@@ -111,12 +111,19 @@ else:
     if ind.empty:
         st.info(t("No indicator matches “{q}”.", q=q))
     else:
+        # each code links to the indicator's page, in a year this methodology was used
+        span = meths.loc[meths["code"] == methodology, ["year_from", "year_to"]].iloc[0]
+        link_years = [y for y in prog["years"] if span["year_from"] <= y <= span["year_to"]]
+        shown = ind
+        if link_years:
+            link_year = year if year in link_years else link_years[-1]
+            shown = ind.assign(code=common.indicator_links(ind, programme, link_year))
         common.table(
-            ind,
+            shown,
             hide_index=True,
             width="stretch",
             column_config={
-                "code": t("Code"),
+                "code": common.indicator_column() if link_years else t("Code"),
                 "area": t("Area"),
                 "text": st.column_config.TextColumn(t("Indicator"), width="large"),
                 "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
