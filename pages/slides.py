@@ -136,10 +136,18 @@ def slide_map(
         order = shown.dropna(subset=["class_position"]).sort_values("class_position")
         domain = list(dict.fromkeys(order["cls"]))
         colours = [_colour(p, n) for p in dict.fromkeys(order["class_position"])]
-        colour = alt.Color("cls:N", title=None, scale=alt.Scale(domain=domain, range=colours))
+        colour = alt.Color(
+            "cls:N",
+            title=None,
+            scale=alt.Scale(domain=domain, range=colours),
+            legend=alt.Legend(orient="bottom"),  # below the plot, in LEGEND_SPACE
+        )
     else:
         colour = alt.Color(
-            "total:Q", title=t("Index"), scale=alt.Scale(scheme="redyellowblue", domain=[0, 100])
+            "total:Q",
+            title=t("Index"),
+            scale=alt.Scale(scheme="redyellowblue", domain=[0, 100]),
+            legend=alt.Legend(orient="bottom"),
         )
     dot_size = label_px * 14
     dots = (
