@@ -82,3 +82,33 @@ def test_methodology_list_links_in_a_year_of_that_methodology(app):
     listed = next(d.value for d in at.dataframe if "text" in d.value.columns and len(d.value) == 90)
     years = {link_params(u)[1]["year"] for u in listed["code"]}
     assert years == {"2020"}
+
+
+def test_a_year_without_indicator_results_says_so_and_links_the_years_with(app):
+    # TI Ukraine 2017: area scores only (the 2017-2018 methodology's indicators scored in 2018)
+    at = app("indicator", programme="tc-transparency", year="2017", indicator="A16003")
+    said = [str(i.value) for i in at.info]
+    assert any(s.startswith("No city has a result on this indicator in 2017") for s in said), said
+    assert not [m for m in at.metric if m.label == "Do not meet it"]  # no row of zeros
+    (link,) = [p for p in at.get("page_link") if "2018" in p.proto.label]
+    assert link.proto.label == "Results on it in 2018"
+    # the methodology page's list opens its indicators in 2018, not in the empty 2017
+    at = app("methodology", programme="tc-transparency", year="2017")
+    listed = next(d.value for d in at.dataframe if len(d.value) == 91)
+    assert {link_params(u)[1]["year"] for u in listed["code"]} == {"2018"}
+
+
+def test_methodology_versions_link_where_the_indicator_continues(app):
+    at = app("indicator", programme="demo-index", year="2025", indicator="info-02", lang="uk")
+    versions = table_with(at, "results")
+    rows = dict(zip(versions["methodology"], versions["results"], strict=True))
+    assert rows["demo-index-2021"] == ""  # the one shown
+    path, params = link_params(rows["demo-index-2017"])
+    assert path == "./indicator"
+    # the latest year of the older methodology (2017-2020), in the same language
+    assert params == {
+        "lang": "uk",
+        "programme": "demo-index",
+        "year": "2020",
+        "indicator": "info-02",
+    }
