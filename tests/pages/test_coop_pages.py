@@ -147,3 +147,7 @@ def test_coordinator_queue_and_public_trail(coop, db):
         "resulting value",
     ]
     assert trail["note"].iloc[1] == "Published on the council's site <script>x</script>"
+    # the indicator's code links to its page, in the trail's programme and year
+    assert set(trail["indicator_page"]) == {
+        "./indicator?lang=en&programme=demo-index&year=2025&indicator=grants-05"
+    }
