@@ -139,3 +139,24 @@ def best_practice(table: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
     met["has_evidence"] = met["evidence_url"].notna()
     met = met.sort_values(["has_evidence", "index"], ascending=[False, False], na_position="last")
     return met.drop(columns="has_evidence").head(limit)
+
+
+def result_years(con: duckdb.DuckDBPyConnection, methodology: str) -> list[int]:
+    """The years in which some city has a result on single indicators of ``methodology``
+    (a year with area scores or totals only is not among them)."""
+    rows = con.execute(
+        """SELECT DISTINCT year FROM current_scores
+           WHERE methodology = ? AND level = 'indicator' ORDER BY year""",
+        [methodology],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def link_year(years_with_results: list[int], span: tuple[int, int], wanted: int) -> int | None:
+    """The year a link to an indicator of a methodology used in ``span`` (first, last year)
+    opens: ``wanted`` where the methodology has indicator results in it, else the latest such
+    year; ``None`` when it has none."""
+    have = [y for y in years_with_results if span[0] <= y <= span[1]]
+    if not have:
+        return None
+    return wanted if wanted in have else have[-1]

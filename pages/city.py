@@ -289,6 +289,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
     shown_ind = indicators.assign(
         state_label=state,
         working_note=working_notes(indicators).fillna(""),
+        indicator_page=common.indicator_links(indicators, programme, shown_year),
         # an empty cell, never "None": no link, comment or note for that indicator
         **{c: indicators[c].fillna("") for c in text_cols},
     )
@@ -302,7 +303,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
         height=min(38 + 35 * len(shown_ind), 560),
         column_order=[
             "area_name",
-            "code",
+            "indicator_page",
             "text",
             "score",
             "max_points",
@@ -313,7 +314,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
         ],
         column_config={
             "area_name": t("Area"),
-            "code": t("Code"),
+            "indicator_page": common.indicator_column(),
             "text": st.column_config.TextColumn(t("Indicator"), width="large"),
             "score": st.column_config.NumberColumn(t("Points"), format="%.2f"),
             "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
@@ -373,6 +374,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
                 )
             ),
             text=plan["plan"][f"text_{lang}"].fillna(plan["plan"]["text_en"]),
+            indicator_page=common.indicator_links(plan["plan"], programme, shown_year),
             recommendation=plan["plan"]["code"]
             .map(dict(zip(indicators["code"], indicators["recommendation"])))
             .fillna(""),
@@ -382,7 +384,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
             hide_index=True,
             width="stretch",
             column_order=[
-                "code",
+                "indicator_page",
                 "text",
                 "gain",
                 "total_after",
@@ -391,7 +393,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
                 *(["recommendation"] if (gp["recommendation"] != "").any() else []),
             ],
             column_config={
-                "code": t("Code"),
+                "indicator_page": common.indicator_column(),
                 "text": st.column_config.TextColumn(t("Indicator"), width="large"),
                 "gain": st.column_config.NumberColumn(t("Adds"), format="+%.2f"),
                 "total_after": st.column_config.NumberColumn(t("Index after"), format="%.1f"),
@@ -404,9 +406,11 @@ if not indicators.empty and (indicators["state"] != "missing").any():
                 ),
             },
         )
-        common.downloads(gp.drop(columns=["met_by"]), f"gap-plan-{city}-{shown_year}", "gap")
+        common.downloads(
+            gp.drop(columns=["met_by", "indicator_page"]), f"gap-plan-{city}-{shown_year}", "gap"
+        )
     workbench_ui.what_it_would_take(
-        methodology, shown_year, city, list(plan["plan"].get("code", []))
+        methodology, shown_year, city, list(plan["plan"].get("code", [])), programme=programme
     )
 
     # -------------------------------------------------------------------------- robustness

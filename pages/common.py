@@ -21,7 +21,7 @@ import pandas as pd
 import streamlit as st
 import streamlit.commands.navigation as _st_navigation
 
-from analytics import dashboard, exports, health, i18n, roles, storage
+from analytics import dashboard, exports, health, i18n, roles, share, storage
 from analytics.build import ensure_database as _ensure
 from analytics.paths import db_path
 
@@ -1097,4 +1097,45 @@ def open_city(city: str, programme: str, year: int) -> None:
     """Go to a city's profile."""
     st.switch_page(
         "pages/city.py", query_params={"city": city, "programme": programme, "year": str(year)}
+    )
+
+
+# ------------------------------------------------------------------------------ links
+
+
+def page_href(page: str, **params) -> str:
+    """A link to another page of the app (its url path) with ``params``, in the chosen
+    language: relative to the page on screen, so it works under any base path, with the
+    parameters the target page reads from its URL (``bind``). For link columns of tables and
+    Markdown links; a button uses ``st.page_link``."""
+    values = {"lang": lang(), **params}
+    return share.view_url(
+        ".", page, {k: [str(v)] for k, v in values.items() if v is not None and v != ""}
+    )
+
+
+def indicator_links(df: pd.DataFrame, programme: str, year: int, code: str = "code") -> pd.Series:
+    """For each row of ``df``, the link to the page of its indicator (column ``code``) in
+    ``programme`` and ``year``: shown by ``indicator_column``."""
+    return df[code].map(
+        lambda c: (
+            page_href("indicator", programme=programme, year=year, indicator=c)
+            if isinstance(c, str) and c
+            else ""
+        )
+    )
+
+
+#: What a cell of ``indicator_column`` shows: the indicator's code, taken from its link.
+INDICATOR_CODE_IN_LINK = r"[?&]indicator=([^&#]+)"
+
+
+def indicator_column(label: str | None = None):
+    """The column of ``indicator_links``: the indicator's code as a link to its page (all
+    cities and years, who meets it, its evidence)."""
+    return st.column_config.LinkColumn(
+        label or t("Code"),
+        display_text=INDICATOR_CODE_IN_LINK,
+        alignment="left",
+        help=t("Opens the indicator's page: every city and year, who meets it, the evidence"),
     )

@@ -91,16 +91,21 @@ else:
         }
         for c in cities:
             shown[c] = shown[c].map(lambda s: symbols.get(s, t("no data")))
+        shown = shown.assign(indicator_page=common.indicator_links(shown, programme, year))
         common.table(
             shown.rename(columns=names),
             hide_index=True,
             width="stretch",
             height=min(38 + 35 * len(shown), 600),
+            column_order=[
+                *("area", "indicator_page", "text", "kind", "max_points"),
+                *(names[c] for c in cities),
+            ],
             column_config={
                 "text": st.column_config.TextColumn(t("Indicator"), width="large"),
                 "area": t("Area"),
                 "kind": t("Type"),
-                "code": t("Code"),
+                "indicator_page": common.indicator_column(),
                 "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
             },
         )

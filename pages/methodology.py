@@ -3,7 +3,7 @@ where each figure comes from, licences."""
 
 import streamlit as st
 
-from analytics import dashboard, robustness
+from analytics import dashboard, indicator, robustness
 from pages import common, workbench_ui
 from pages.common import t
 
@@ -111,12 +111,23 @@ else:
     if ind.empty:
         st.info(t("No indicator matches “{q}”.", q=q))
     else:
+        # each code links to the indicator's page, in a year this methodology has results on
+        # single indicators (the sidebar's year where it has)
+        span = meths.loc[meths["code"] == methodology, ["year_from", "year_to"]].iloc[0]
+        link_year = indicator.link_year(
+            common.run(indicator.result_years, methodology),
+            (int(span["year_from"]), int(span["year_to"])),
+            year,
+        )
+        shown = ind
+        if link_year is not None:
+            shown = ind.assign(code=common.indicator_links(ind, programme, link_year))
         common.table(
-            ind,
+            shown,
             hide_index=True,
             width="stretch",
             column_config={
-                "code": t("Code"),
+                "code": common.indicator_column() if link_year is not None else t("Code"),
                 "area": t("Area"),
                 "text": st.column_config.TextColumn(t("Indicator"), width="large"),
                 "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),

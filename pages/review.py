@@ -60,14 +60,20 @@ st.subheader(t("Waiting for a decision ({n})", n=len(shown)))
 if shown.empty:
     st.info(t("No proposals are waiting for a decision."), icon=":material/inbox:")
 else:
+    links = [  # each code a link to its indicator's page, in the proposal's programme and year
+        common.page_href("indicator", programme=p, year=int(y), indicator=i)
+        for p, y, i in zip(shown["programme"], shown["year"], shown["indicator"])
+    ]
     common.table(
-        trail_ui.blank(shown, {"current_score": 2, "proposed_score": 2, "last_year_score": 2}),
+        trail_ui.blank(
+            shown, {"current_score": 2, "proposed_score": 2, "last_year_score": 2}
+        ).assign(indicator_page=links),
         hide_index=True,
         width="stretch",
         column_order=[
             "city_name",
             "year",
-            "indicator",
+            "indicator_page",
             "text",
             "current_score",
             "current_source",
@@ -80,7 +86,7 @@ else:
         column_config={
             "city_name": t("City"),
             "year": st.column_config.NumberColumn(t("Year"), format="%d"),
-            "indicator": t("Code"),
+            "indicator_page": common.indicator_column(),
             "text": st.column_config.TextColumn(t("Indicator"), width="medium"),
             "current_score": t("Score now"),
             "current_source": t("Source"),

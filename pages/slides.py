@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import math
 from collections.abc import Callable
 
 import altair as alt
@@ -112,16 +113,19 @@ def slide_map(
     highlight: str = "",
 ):
     """The programme-year's cities on the outlines of their countries, coloured by class (or
-    by index where there are no classes), the top and bottom five named, a large legend."""
+    by index where there are no classes), the top and bottom five named, a large legend;
+    ``width`` × ``height`` in all, the legend included."""
+    height -= LEGEND_SPACE  # the plot's own height: the legend goes below it
     points = run(dashboard.map_points, programme, year, lang=lang)
     shown = points[points["total"].notna() | points["class_name"].notna()]
     countries = set(shown["country"])
     outlines = run(dashboard.country_outlines, lang=lang)
     feats = [f for f in outlines["features"] if f["properties"]["iso2"] in countries]
-    base = (
-        alt.Chart(alt.Data(values=feats))
-        .mark_geoshape(fill="#ecece8", stroke="#666", strokeWidth=1.5)
-        .project("mercator")
+    # a fixed projection (fitted to the countries here, as Vega would), so that the labels can
+    # be placed where they cover nothing (analytics.slides.place_labels)
+    proj = slides.map_projection(feats, shown, width, height)
+    base = alt.Chart(alt.Data(values=feats)).mark_geoshape(
+        fill="#ecece8", stroke="#666", strokeWidth=1.5
     )
     n = len(run(dashboard.class_list, programme))
     shown = shown.assign(
@@ -132,14 +136,23 @@ def slide_map(
         order = shown.dropna(subset=["class_position"]).sort_values("class_position")
         domain = list(dict.fromkeys(order["cls"]))
         colours = [_colour(p, n) for p in dict.fromkeys(order["class_position"])]
-        colour = alt.Color("cls:N", title=None, scale=alt.Scale(domain=domain, range=colours))
+        colour = alt.Color(
+            "cls:N",
+            title=None,
+            scale=alt.Scale(domain=domain, range=colours),
+            legend=alt.Legend(orient="bottom"),  # below the plot, in LEGEND_SPACE
+        )
     else:
         colour = alt.Color(
-            "total:Q", title=t("Index"), scale=alt.Scale(scheme="redyellowblue", domain=[0, 100])
+            "total:Q",
+            title=t("Index"),
+            scale=alt.Scale(scheme="redyellowblue", domain=[0, 100]),
+            legend=alt.Legend(orient="bottom"),
         )
+    dot_size = label_px * 14
     dots = (
         alt.Chart(shown[["lon", "lat", "cls", "total", "name"]])
-        .mark_circle(size=label_px * 14, opacity=0.95, stroke="#222", strokeWidth=1.5)
+        .mark_circle(size=dot_size, opacity=0.95, stroke="#222", strokeWidth=1.5)
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
@@ -151,33 +164,86 @@ def slide_map(
             ],
         )
     )
+    labels = _map_labels(shown, proj, width, height, label_px, dot_size, highlight)
+    if labels is not None:
+        layers.append(labels["leaders"])
     layers.append(dots)
     if highlight and highlight in set(shown["city"]):
         mine = shown[shown["city"] == highlight][["lon", "lat", "name"]]
         ring = alt.Chart(mine).encode(longitude="lon:Q", latitude="lat:Q")
-        layers.append(ring.mark_circle(size=1400, fillOpacity=0, stroke="#111", strokeWidth=3))
         layers.append(
-            ring.mark_text(
-                fontSize=label_px, fontWeight="bold", align="right", dx=-22, fill="#111"
-            ).encode(text="name:N")
+            ring.mark_circle(size=HIGHLIGHT_SIZE, fillOpacity=0, stroke="#111", strokeWidth=3)
         )
-    ext = slides.extremes(shown[shown["total"].notna()], 5)
-    labelled = ext[ext["extreme"] != ""]
-    if not labelled.empty:
-        lab = labelled.assign(label=labelled["name"])[["lon", "lat", "label", "extreme"]]
-        # the highest above right of their dot in dark blue, the lowest below right in dark
-        # red, each on a white halo
-        for which, dy, fill in (("top", -14, "#12325e"), ("bottom", 22, "#8a1c12")):
-            part = lab[lab["extreme"] == which]
-            for kw in ({"stroke": "white", "strokeWidth": 7}, {"fill": fill}):
-                layers.append(
-                    alt.Chart(part)
-                    .mark_text(
-                        fontSize=label_px, fontWeight="bold", align="left", dx=14, dy=dy, **kw
-                    )
-                    .encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
-                )
-    return alt.layer(*layers).properties(width=width, height=height)
+    if labels is not None:
+        layers += [labels["rings"], *labels["texts"]]
+    return (
+        alt.layer(*layers)
+        .project("mercator", scale=proj.scale, translate=[proj.tx, proj.ty])
+        # the plot exactly width × height, as the projection was fitted (Streamlit's default,
+        # "fit", would shrink it to make room for the legend and move every dot)
+        .properties(width=width, height=height, autosize=alt.AutoSizeParams(type="pad"))
+    )
+
+
+LEGEND_SPACE = 103  # px below the map's plot for its legend
+
+
+HIGHLIGHT_SIZE = 1400  # the ring around the chosen city, px²
+LABEL_FILL = {"top": "#12325e", "bottom": "#8a1c12", "chosen": "#111111"}
+
+
+def _map_labels(
+    shown: pd.DataFrame,
+    proj: slides.Mercator,
+    width: int,
+    height: int,
+    label_px: int,
+    dot_size: float,
+    highlight: str,
+) -> dict | None:
+    """The labels of the chosen city and of the top and bottom five (placed in
+    ``analytics.slides.map_labels``: no label over another or over a named dot), leader
+    lines where a label had to move away, the named dots outlined in their label's colour."""
+    table = slides.map_labels(
+        shown,
+        proj,
+        width,
+        height,
+        label_px,
+        dot_radius=math.sqrt(dot_size / math.pi) + 1,
+        highlight=highlight,
+        highlight_radius=math.sqrt(HIGHLIGHT_SIZE / math.pi) + 2,
+    )
+    if table.empty:
+        return None
+    table = table.assign(fill=table["kind"].map(LABEL_FILL)).drop(columns=["x0", "y0", "x1", "y1"])
+    leaders = (
+        alt.Chart(table[table["leader"]])
+        .mark_rule(color="#333", strokeWidth=2)
+        .encode(
+            longitude="dot_lon:Q",
+            latitude="dot_lat:Q",
+            longitude2="end_lon:Q",
+            latitude2="end_lat:Q",
+        )
+    )
+    text = alt.Chart(table).encode(longitude="lon:Q", latitude="lat:Q", text="label:N")
+    style = {"fontSize": label_px, "fontWeight": "bold", "align": "center", "baseline": "middle"}
+    rings = (
+        alt.Chart(table)
+        .mark_circle(size=dot_size, fillOpacity=0, strokeWidth=4)
+        .encode(
+            longitude="dot_lon:Q", latitude="dot_lat:Q", stroke=alt.Stroke("fill:N", scale=None)
+        )
+    )
+    return {
+        "leaders": leaders,
+        "rings": rings,  # a named city's dot outlined in its label's colour
+        "texts": [
+            text.mark_text(stroke="white", strokeWidth=7, strokeJoin="round", **style),
+            text.mark_text(**style).encode(fill=alt.Fill("fill:N", scale=None)),
+        ],
+    }
 
 
 def map_lists(programme: str, year: int, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:

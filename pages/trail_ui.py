@@ -104,13 +104,24 @@ def labelled_trail(frame: pd.DataFrame) -> pd.DataFrame:
 def show_trail(frame: pd.DataFrame, key: str) -> None:
     """The trail as a table (text shown as text, links by their host) with downloads."""
     shown = labelled_trail(frame)
+    links = "programme" in frame.columns  # each code a link to its indicator's page
+    drawn = blank(shown, {"value": 2})
+    if links:
+        drawn = drawn.assign(
+            indicator_page=[
+                common.page_href("indicator", programme=p, year=int(y), indicator=i)
+                if isinstance(i, str) and not pd.isna(y)
+                else ""
+                for p, y, i in zip(frame["programme"], frame["year"], frame["indicator"])
+            ]
+        )
     common.table(
-        blank(shown, {"value": 2}),
+        drawn,
         hide_index=True,
         width="stretch",
         column_order=[
             "year",
-            "indicator",
+            "indicator_page" if links else "indicator",
             "text",
             "step",
             "date",
@@ -123,6 +134,7 @@ def show_trail(frame: pd.DataFrame, key: str) -> None:
         column_config={
             "year": st.column_config.NumberColumn(t("Year"), format="%d"),
             "indicator": t("Code"),
+            "indicator_page": common.indicator_column(),
             "text": st.column_config.TextColumn(t("Indicator"), width="medium"),
             "step": t("Step"),
             "date": st.column_config.DatetimeColumn(t("Date (UTC)"), format="YYYY-MM-DD HH:mm"),

@@ -616,9 +616,12 @@ def _why_moved(programme: str, city: str, year: int, key: str) -> None:
 # ------------------------------------------------------------------------------ what it would take
 
 
-def what_it_would_take(methodology: str, year: int, city: str, proposed: list[str]) -> None:
+def what_it_would_take(
+    methodology: str, year: int, city: str, proposed: list[str], programme: str | None = None
+) -> None:
     """Tick the indicators the city could meet next (default: the gap planner's proposals):
-    the new total, class and rank, and who already meets each; the ticks live in the URL."""
+    the new total, class and rank, and who already meets each; the ticks live in the URL.
+    With ``programme``, each indicator's code links to its page."""
     out = common.run(workbench.what_if, methodology, year, city, ())
     if out.get("reason"):
         return
@@ -678,14 +681,20 @@ def what_it_would_take(methodology: str, year: int, city: str, proposed: list[st
             )
         ),
     )
+    if programme:
+        ticked = ticked.assign(indicator_page=common.indicator_links(ticked, programme, year))
     common.table(
         ticked,
         hide_index=True,
         width="stretch",
         key="wb_ticked",
-        column_order=["code", "text", "gain", "peers_meeting", "already"],
+        column_order=[
+            "indicator_page" if programme else "code",
+            *("text", "gain", "peers_meeting", "already"),
+        ],
         column_config={
             "code": t("Code"),
+            "indicator_page": common.indicator_column(),
             "text": st.column_config.TextColumn(t("Indicator"), width="large"),
             "gain": st.column_config.NumberColumn(t("Adds"), format="+%.2f"),
             "peers_meeting": st.column_config.NumberColumn(t("Peers meeting it"), format="%d"),

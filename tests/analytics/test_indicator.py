@@ -56,3 +56,15 @@ def test_detail_names_where_the_indicator_continues(tmp_path):
     assert list(info["versions"]["this_one"]) == [True, False]
     assert indicator.detail(con, "t-1", "nope") is None
     assert list(indicator.choices(con, "t", 2022)["code"]) == ["a1", "a2", "c1"]
+
+
+def test_result_years_and_the_year_a_link_opens(tmp_path):
+    con = make(tmp_path / "t.duckdb", ROWS)
+    assert indicator.result_years(con, "t-1") == [2020, 2021]
+    assert indicator.result_years(con, "t-2") == [2022]
+    assert indicator.result_years(con, "t-9") == []
+    # the year chosen where it has results, else the latest that has, never one without
+    assert indicator.link_year([2020, 2021], (2020, 2021), 2020) == 2020
+    assert indicator.link_year([2020, 2021], (2020, 2021), 2019) == 2021
+    assert indicator.link_year([2018], (2017, 2018), 2017) == 2018  # TI 2017: areas only
+    assert indicator.link_year([2022], (2020, 2021), 2020) is None

@@ -128,6 +128,9 @@ def test_coordinator_queue_and_public_trail(coop, db):
         "0.00",
     )
     assert row["feedback"] == "agrees: Seen it published (watch.example)"
+    assert row["indicator_page"] == (
+        "./indicator?lang=en&programme=demo-index&year=2025&indicator=grants-05"
+    )
     at.radio(key=f"rv_{row['entry']}").set_value("accepted")
     at.text_input(key=f"rr_{row['entry']}").set_value("Proof checked on the site").run()
     buttons = [b for b in at.button if b.label.startswith("Record")]
@@ -147,3 +150,7 @@ def test_coordinator_queue_and_public_trail(coop, db):
         "resulting value",
     ]
     assert trail["note"].iloc[1] == "Published on the council's site <script>x</script>"
+    # the indicator's code links to its page, in the trail's programme and year
+    assert set(trail["indicator_page"]) == {
+        "./indicator?lang=en&programme=demo-index&year=2025&indicator=grants-05"
+    }
