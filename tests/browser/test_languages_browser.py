@@ -33,7 +33,12 @@ ATTRIBUTIONS = {
     *("EUACI", "EaP", "Road", "COMUS", "COMU", "ITD", "III"),
     # organisations that run the programmes, by their own names
     *("IDIS", "Viitorul", "INEKO", "CTC", "IDFI", "MSDC", "LSG", "SlovakAid"),
+    # a standard and a file format by their names
+    *("WGS", "GeoPackage"),
 }
+#: Names of sources written as their owners write them (removed before words are counted, so
+#: that their common words — "Data" — still count elsewhere).
+NAMES = ("KSE Local Data Hub",)
 ALLOWED = ATTRIBUTIONS | set(
     [
         "Open",
@@ -114,6 +119,8 @@ def english_words(page) -> set[str]:
     skip = page.locator("[data-testid=stSkipToContent]")
     if skip.count():
         text = text.replace(skip.first.inner_text(), "")
+    for name in NAMES:
+        text = text.replace(name, " ")
     text = re.sub(
         r"(https?://)?[\w./-]+\.(ua|org|eu|md|com|net|ge|am|az|by|sk|info|gov)\b[\w./?=&%-]*",
         " ",
