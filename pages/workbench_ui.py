@@ -137,7 +137,8 @@ def _cached(sig: tuple, name: str, methodology: str, year: int, weights: tuple, 
 def _computed(name: str, methodology: str, year: int, weights: dict, choices: dict):
     """``workbench.<name>`` on the frame of a methodology-year, shared by sessions and reruns
     with the same weights and choices (read-only)."""
-    return _cached(
+    return common.cached_call(
+        _cached,
         common.signature(),
         name,
         methodology,
