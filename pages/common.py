@@ -449,7 +449,8 @@ def run(fn: Callable, *args, **kwargs):
 @st.cache_resource(max_entries=512, show_spinner=False)
 def _spec(module: str, name: str, sig: tuple, args: tuple, lang: str) -> dict:
     fn = getattr(importlib.import_module(module), name)
-    return fn(*args).to_dict(validate=False)
+    chart = fn(*args)  # an Altair chart, or a Vega-Lite spec already written out as a dict
+    return chart if isinstance(chart, dict) else chart.to_dict(validate=False)
 
 
 def figure_source_line(args: tuple) -> str:

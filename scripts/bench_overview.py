@@ -11,7 +11,8 @@ rerun; the ratio overview ÷ reference is the target of issue 16 (≤ 2). Also r
 first run of the overview (cold caches) and the time of the analytics calls it makes
 (``dashboard.overview``, ``dashboard.map_points``) uncached, so a change in either shows.
 ``--page rankings --query "w=info:0&w=budget:20&agg=geometric"`` is the rankings page under
-your weights (issue 18: its rerun ≤ 2× the reference page); ``--repeat`` measures both pages
+your weights, and with ``--change-weight`` its rerun after a weight change (an area's weight
+moved before each rerun; issue 18: ≤ 2× the reference page); ``--repeat`` measures both pages
 again that many times (the machine is shared: the spread shows). Without ``--db`` the demo
 database is built in a temporary folder. Prints JSON.
 """
@@ -19,6 +20,7 @@ database is built in a temporary folder. Prints JSON.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -47,9 +49,16 @@ st.altair_chart(alt.Chart(df).mark_circle().encode(x="index", y="change", toolti
 """
 
 
-def _timed_runs(at, reruns: int) -> dict:
+_WEIGHTS = itertools.count(1)
+
+
+def _timed_runs(at, reruns: int, change_weight: bool = False) -> dict:
     walls, cpus = [], []
     for _ in range(reruns):
+        if change_weight:  # a weight never set before: nothing of it is in a cache yet
+            slider = next(s for s in at.slider if str(s.key).startswith("w_wt_"))
+            step = float(slider.step or 0.5)
+            slider.set_value(min(next(_WEIGHTS) * step, float(slider.max)))
         w, c = time.perf_counter(), time.process_time()
         at.run()
         walls.append(time.perf_counter() - w)
@@ -83,7 +92,14 @@ def _analytics_calls(db: Path, programme: str, year: int) -> dict:
 
 
 def measure(
-    db: Path, reruns: int, page: str, programme: str, year: int, query: str = "", repeat: int = 1
+    db: Path,
+    reruns: int,
+    page: str,
+    programme: str,
+    year: int,
+    query: str = "",
+    repeat: int = 1,
+    change_weight: bool = False,
 ) -> dict:
     from streamlit.testing.v1 import AppTest
 
@@ -91,6 +107,8 @@ def measure(
     report: dict = {"db": str(db), "page": page, "programme": programme, "year": year}
     if query:
         report["query"] = query
+    if change_weight:
+        report["change_weight"] = True
     ref = AppTest.from_string(REFERENCE_PAGE, default_timeout=120)
     ref.run()
 
@@ -111,7 +129,10 @@ def measure(
     app.run()
     rounds = []
     for _ in range(max(repeat, 1)):  # reference and page in turn, so both see the same load
-        r = {"reference": _timed_runs(ref, reruns), page: _timed_runs(app, reruns)}
+        r = {
+            "reference": _timed_runs(ref, reruns),
+            page: _timed_runs(app, reruns, change_weight),
+        }
         for k in ("wall_ms", "cpu_ms"):
             r[f"ratio_{k.split('_')[0]}"] = round(r[page][k] / max(r["reference"][k], 1e-6), 2)
         rounds.append(r)
@@ -147,6 +168,12 @@ def main() -> None:
     ap.add_argument("--year", type=int, default=2025)
     ap.add_argument("--query", default="", help="more URL parameters, as in a link (a=1&b=2)")
     ap.add_argument("--repeat", type=int, default=1, help="measure both pages this many times")
+    ap.add_argument(
+        "--change-weight",
+        action="store_true",
+        help="rankings: move an area's weight before each rerun (issue 18's 'after a weight "
+        "change')",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db
@@ -156,7 +183,14 @@ def main() -> None:
             db = Path(tmp) / "demo.duckdb"
             build.build_database(db, demo=True)
         report = measure(
-            db, args.reruns, args.page, args.programme, args.year, args.query, args.repeat
+            db,
+            args.reruns,
+            args.page,
+            args.programme,
+            args.year,
+            args.query,
+            args.repeat,
+            args.change_weight,
         )
         print(json.dumps(report, indent=1))
 
