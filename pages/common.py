@@ -453,6 +453,29 @@ def _spec(module: str, name: str, sig: tuple, args: tuple, lang: str) -> dict:
     return chart if isinstance(chart, dict) else chart.to_dict(validate=False)
 
 
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _arrow_datasets(module: str, name: str, sig: tuple, args: tuple, lang: str) -> dict | None:
+    """The tables of a cached chart spec (``_spec``) as the Arrow bytes Streamlit sends, made
+    once: ``st.vega_lite_chart`` converts a spec's datasets on every call (a fifth of the city
+    page's rerun) and passes bytes on as they are. Geographic datasets stay as they are, as
+    Streamlit leaves them; None where there is nothing to convert (or Streamlit's helpers are
+    not where they were)."""
+    datasets = cached_call(_spec, module, name, sig, args, lang).get("datasets")
+    if not datasets:
+        return None
+    try:
+        from streamlit import dataframe_util
+        from streamlit.elements.vega_charts import _is_geojson_or_topojson_payload
+    except ImportError:  # another Streamlit: it converts them itself, as before
+        return None
+    return {
+        k: v
+        if isinstance(v, bytes) or _is_geojson_or_topojson_payload(v)
+        else dataframe_util.convert_anything_to_arrow_bytes(v)
+        for k, v in datasets.items()
+    }
+
+
 def figure_source_line(args: tuple) -> str:
     """The source-and-licence line of a figure whose builder takes ``args``: the programme
     named by its first programme or methodology code argument."""
@@ -484,7 +507,8 @@ def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> Non
     clicked.
     """
     args = tuple(_hashable(a) for a in args)
-    spec = cached_call(_spec, fn.__module__, fn.__name__, signature(), args, lang())
+    key = (fn.__module__, fn.__name__, signature(), args, lang())
+    spec = cached_call(_spec, *key)
     if VEGA_LOCALES[lang()]:
         spec = {
             **spec,
@@ -492,7 +516,9 @@ def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> Non
         }
     if export:
         spec = with_source_line(spec, source_line(_about(fn.__name__, None, None)))
-    st.vega_lite_chart(spec, width="stretch" if stretch else "content")
+    arrow = cached_call(_arrow_datasets, *key)
+    shown = {**spec, "datasets": arrow} if arrow else spec
+    st.vega_lite_chart(shown, width="stretch" if stretch else "content")
     if export:
         name = "-".join([fn.__name__, *(str(a) for a in args if isinstance(a, (str, int)))])
         st.download_button(
