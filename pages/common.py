@@ -773,26 +773,44 @@ def remember(**values) -> None:
 # ------------------------------------------------------------------------------ shared state
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _programme_menu(sig: tuple, language: str) -> dict:
+    """What the programme and year pickers show, per database version and language (built
+    from the programmes table once, not on every run of every page)."""
+    progs = run(dashboard.programmes)
+    codes = list(progs["code"])
+    years, richest = {}, {}
+    for code, ys, rich in zip(
+        progs["code"], progs["years"], progs.get("richest_year", [None] * len(progs))
+    ):
+        years[code] = [int(y) for y in ys]
+        richest[code] = int(rich) if rich is not None and not pd.isna(rich) else None
+    return {
+        "codes": codes,
+        "default": "tc-transparency" if "tc-transparency" in codes else codes[0],
+        "names": dict(zip(progs["code"], progs[f"name_{language}"].fillna(progs["name_en"]))),
+        "flags": dict(zip(progs["code"], progs["synthetic"])),
+        "notes": dict(zip(progs["code"], progs[f"note_{language}"].fillna(progs["note_en"]))),
+        "years": years,
+        "richest": richest,
+    }
+
+
 def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
     """The programme and year chosen in the sidebar (kept in the URL); with ``year_slider``
     the year is a slider in the page itself, to step through the years."""
-    progs = run(dashboard.programmes)
-    codes = list(progs["code"])
-    default = "tc-transparency" if "tc-transparency" in codes else codes[0]
-    names = dict(zip(progs["code"], progs[f"name_{lang()}"].fillna(progs["name_en"])))
-    flags = dict(zip(progs["code"], progs["synthetic"]))
-    notes = dict(zip(progs["code"], progs[f"note_{lang()}"].fillna(progs["note_en"])))
-    key = bind("programme", codes, default, label=lambda c: names[c])
+    menu = cached_call(_programme_menu, signature(), lang())
+    codes, names, flags, notes = menu["codes"], menu["names"], menu["flags"], menu["notes"]
+    key = bind("programme", codes, menu["default"], label=lambda c: names[c])
     programme = st.sidebar.selectbox(
         t("Programme"),
         codes,
         key=key,
         format_func=lambda c: programme_label(names[c], bool(flags[c])),
     )
-    chosen = progs.loc[progs["code"] == programme].iloc[0]
-    years = [int(y) for y in chosen["years"]]
+    years = list(menu["years"][programme])
     # open on the programme's richest year (most cities with a total), not merely the latest
-    ykey = bind("year", years, int(chosen.get("richest_year") or years[-1]))
+    ykey = bind("year", years, menu["richest"][programme] or years[-1])
     if year_slider and len(years) > 1:
         year = st.select_slider(t("Year"), years, key=ykey)
     else:
