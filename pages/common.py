@@ -415,7 +415,7 @@ def _hashable(value):
 # read-only object); it is emptied with the caches when the database file changes, and when it
 # grows past ``FAST_MAX`` entries. An argument Python cannot hash goes to Streamlit's cache.
 _fast: dict = {}
-FAST_MAX = 4096
+FAST_MAX = 2048  # about as many as the Streamlit caches behind it hold
 
 
 def cached_call(cached: Callable, *key):
