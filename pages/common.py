@@ -507,8 +507,8 @@ def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> Non
     clicked.
     """
     args = tuple(_hashable(a) for a in args)
-    key = (fn.__module__, fn.__name__, signature(), args, lang())
-    spec = cached_call(_spec, *key)
+    spec_key = (fn.__module__, fn.__name__, signature(), args, lang())
+    spec = cached_call(_spec, *spec_key)
     if VEGA_LOCALES[lang()]:
         spec = {
             **spec,
@@ -516,7 +516,7 @@ def chart(fn: Callable, *args, export: bool = True, stretch: bool = True) -> Non
         }
     if export:
         spec = with_source_line(spec, source_line(_about(fn.__name__, None, None)))
-    arrow = cached_call(_arrow_datasets, *key)
+    arrow = cached_call(_arrow_datasets, *spec_key)
     shown = {**spec, "datasets": arrow} if arrow else spec
     st.vega_lite_chart(shown, width="stretch" if stretch else "content")
     if export:
