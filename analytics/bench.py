@@ -201,9 +201,10 @@ def _workbench(con, report: dict, prefix: str, methodology: str, year: int) -> N
 
 def _import_year(db: Path, report: dict, prefix: str, rows: int = 9_000) -> None:
     """Importing one year of ``rows`` indicator scores (the newest demo year: 100 cities × 90
-    indicators at the shipped scale): the first import of the process (which reads the whole
-    file through once, to be sure it is sound) and the median of three more (new scores each
-    time, so each supersedes ``rows``)."""
+    indicators at the shipped scale): the first import of the process (which builds the city
+    keys of the checks; it would read the whole file through, to be sure it is sound, had no
+    write left its signature beside it: ``storage.written_mark``) and the median of three more
+    (new scores each time, so each supersedes ``rows``)."""
     con = storage.connect_read_only(db)
     year = con.execute("SELECT max(year) FROM indices WHERE programme = 'demo-index'").fetchall()[
         0

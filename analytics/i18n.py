@@ -17,6 +17,9 @@ import string
 from functools import cache, lru_cache
 from pathlib import Path
 
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
+
 LANGUAGES = ("en", "uk", "ru")
 NAMES = {"en": "English", "uk": "Українська", "ru": "Русский"}
 LOCALES = Path(__file__).with_name("locales")
@@ -48,16 +51,68 @@ BABEL_LOCALES = {"en": "en", "uk": "uk_UA", "ru": "ru_RU"}
 _SPEC = re.compile(r"^(?P<sign>[+]?)(?P<group>,?)(?:\.(?P<dec>\d+))?(?P<kind>[f%]?)$")
 
 
+@cache
+def babel_locale(lang: str) -> Locale:
+    """The Babel locale of an interface language, parsed once per process (parsing it on
+    every number cost more than formatting the number)."""
+    return Locale.parse(BABEL_LOCALES.get(lang, "en"))
+
+
+@lru_cache(maxsize=256)
+def _number_pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)  # a NumberPattern is read-only once parsed
+
+
+def format_decimal(value: float, lang: str, pattern: str | None = None) -> str:
+    """``babel.numbers.format_decimal(value, pattern, locale)`` for an interface language, with
+    the locale and the pattern parsed once (``None``: the language's own decimal format).
+
+    A page shows the same few hundred numbers on every rerun, so the texts are kept
+    (``typed``: 1, 1.0 and a NumPy float each keep their own text, as Babel writes them; a
+    zero is written each time, as -0.0 equals 0.0 but is written "-0")."""
+    if not value:
+        return _format_now(value, lang, pattern, "decimal")
+    try:
+        return _formatted(value, lang, pattern, "decimal")
+    except TypeError:  # a value Python cannot hash
+        return _format_now(value, lang, pattern, "decimal")
+
+
+def format_percent(value: float, lang: str) -> str:
+    """``babel.numbers.format_percent(value, locale=…)`` for an interface language, with the
+    locale parsed once (and the texts kept, as ``format_decimal``)."""
+    if not value:
+        return _format_now(value, lang, None, "percent")
+    try:
+        return _formatted(value, lang, None, "percent")
+    except TypeError:
+        return _format_now(value, lang, None, "percent")
+
+
+def _format_now(value: float, lang: str, pattern: str | None, kind: str) -> str:
+    loc = babel_locale(lang)
+    if pattern is not None:
+        parsed = _number_pattern(pattern)
+    else:
+        parsed = (loc.decimal_formats if kind == "decimal" else loc.percent_formats)[None]
+    return parsed.apply(value, loc)
+
+
+_formatted = lru_cache(maxsize=20_000, typed=True)(_format_now)
+
+
+@lru_cache(maxsize=64)
+def _decimal_pattern(decimals: int, sign: bool, group: bool) -> str:
+    body = ("#,##0" if group else "0") + ("." + "0" * decimals if decimals else "")
+    return f"+{body};-{body}" if sign else body
+
+
 def number(
     value: float, lang: str, decimals: int = 1, sign: bool = False, group: bool = True
 ) -> str:
     """``value`` with ``decimals`` places in ``lang``'s notation (Babel): 65.4 / 65,4;
     12 345 grouped with the language's separator unless ``group`` is false."""
-    from babel.numbers import format_decimal
-
-    body = ("#,##0" if group else "0") + ("." + "0" * decimals if decimals else "")
-    pattern = f"+{body};-{body}" if sign else body
-    return format_decimal(value, format=pattern, locale=BABEL_LOCALES.get(lang, "en"))
+    return format_decimal(value, lang, _decimal_pattern(decimals, sign, group))
 
 
 class Number:

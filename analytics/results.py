@@ -122,13 +122,13 @@ WITH m AS (
                 ELSE count(*) FILTER (WHERE r.coverage > 0) / nullif(m.n_areas, 0) END
                AS coverage
     FROM area_results r JOIN m ON m.methodology = r.methodology
-    WHERE (m.total_from_areas OR r.source = 'indicators') AND {my:r}
+    WHERE (m.total_from_areas OR r.source = 'indicators') AND {cy:r}
     GROUP BY r.methodology, r.year, r.city, m.maxima_known, m.max_points, m.nominal_sum,
              m.n_areas
 ), published AS (
     SELECT methodology, year, city, max(score) AS total
     FROM scores s WHERE superseded_by IS NULL AND level = 'total' AND status = 'scored'
-      AND {my:s}
+      AND {cy:s}
     GROUP BY ALL
 ), pub_rank AS (
     SELECT methodology, year, city, min(value)::INTEGER AS rank FROM published_figures f
@@ -158,13 +158,15 @@ WITH m AS (
            comp.computed_from, comp.coverage, p.total AS published_total,
            d.total AS derived_total,
            pr.rank AS published_rank, pc.class_name AS published_class
-    FROM keys k JOIN m USING (methodology)
-    LEFT JOIN cities c ON c.code = k.city
+    FROM keys ky JOIN m USING (methodology)
+    LEFT JOIN cities c ON c.code = ky.city
     LEFT JOIN computed comp USING (methodology, year, city)
     LEFT JOIN published p USING (methodology, year, city)
     LEFT JOIN derived d USING (methodology, year, city)
     LEFT JOIN pub_rank pr USING (methodology, year, city)
     LEFT JOIN pub_class pc USING (methodology, year, city)
+    WHERE {cy:ky}
+    {kept}
 ), shown AS (
     SELECT *, coalesce(published_total, computed_total, derived_total) AS total,
            CASE WHEN published_total IS NOT NULL THEN 'published'
@@ -233,6 +235,23 @@ FROM with_rank l LEFT JOIN class_thresholds t
 """
 
 
+#: In a partial refresh, the cities of the touched methodology-years that were not touched:
+#: what their rows of ``indices`` hold before ranks are drawn (their totals, coverage and
+#: published figures are as they were: only the ranks of the field and the changes can move),
+#: so the index of a methodology-year of 10,000 cities is not recomputed from its area results
+#: for 100 imported ones. The same columns as ``base`` in ``_INDICES``.
+_KEPT = """
+CREATE OR REPLACE TEMP TABLE _kept AS
+SELECT programme, methodology, year, city, country, region, computed_total, computed_from,
+       coverage, published_total, CASE WHEN source = 'derived' THEN total END AS derived_total,
+       published_rank, CASE WHEN class_source = 'published' THEN class_name END AS published_class
+FROM indices
+WHERE {my:indices}
+  AND NOT EXISTS (SELECT 1 FROM _scope_cy k WHERE k.methodology = indices.methodology
+                  AND k.year = indices.year AND k.city = indices.city);
+"""
+_WITH_KEPT = "UNION ALL BY NAME SELECT * FROM _kept"
+
 #: The change from the previous assessed year of the city in the programme, over the rows of
 #: ``indices`` (so it reads the ranks and totals just written, in any methodology-year); only
 #: rows whose change differs from what is stored are written.
@@ -255,18 +274,38 @@ FROM (
                    indices.prev_year AS s_prev_year, indices.prev_total AS s_prev_total,
                    indices.prev_rank AS s_prev_rank, indices.change_points AS s_change_points,
                    indices.change_rank AS s_change_rank, indices.across_break AS s_across_break
-            FROM indices WHERE {pc:indices}
-            WINDOW w AS (PARTITION BY programme, city ORDER BY year)))
-    WHERE s_prev_year IS DISTINCT FROM prev_year
+            FROM indices WHERE {pc:indices} {since}
+            WINDOW w AS (PARTITION BY programme, city ORDER BY year))) ch
+    WHERE {since_kept}
+      AND (s_prev_year IS DISTINCT FROM prev_year
        OR s_prev_total IS DISTINCT FROM prev_total
        OR s_prev_rank IS DISTINCT FROM prev_rank
        OR s_change_points IS DISTINCT FROM change_points
        OR s_change_rank IS DISTINCT FROM change_rank
-       OR s_across_break IS DISTINCT FROM across_break
+       OR s_across_break IS DISTINCT FROM across_break)
 ) l
 WHERE l.programme = indices.programme AND l.methodology = indices.methodology
   AND l.year = indices.year AND l.city = indices.city;
 """
+
+#: A partial refresh reads, for the change, only the rows of a city from the first touched
+#: year of its programme on (``_since``), and the row before them, which their own change
+#: reads (its own change is not written: the rows before it are not read).
+_SINCE = """
+CREATE OR REPLACE TEMP TABLE _since AS
+    SELECT m.programme, min(k.year) AS year
+    FROM _scope_my k JOIN methodologies m ON m.code = k.methodology GROUP BY ALL;
+CREATE OR REPLACE TEMP TABLE _before AS
+    SELECT i.programme, i.city, max(i.year) AS year
+    FROM indices i JOIN _since f ON f.programme = i.programme
+    WHERE i.year < f.year AND {pc:i} GROUP BY ALL;
+"""
+_SINCE_ROWS = """AND (indices.year >= coalesce((SELECT f.year FROM _since f
+                                        WHERE f.programme = indices.programme), -32768)
+     OR EXISTS (SELECT 1 FROM _before b WHERE b.programme = indices.programme
+                AND b.city = indices.city AND b.year = indices.year))"""
+_SINCE_KEPT = """ch.year >= coalesce((SELECT f.year FROM _since f
+                                  WHERE f.programme = ch.programme), -32768)"""
 
 #: What ``refresh`` recomputes when given the keys an import touched: the city-years it wrote
 #: (area results), their whole methodology-years (indices: ranks, ranked-city counts and
@@ -377,13 +416,22 @@ def refresh(
         con.execute(_SCOPE.replace("{touched}", str(touched)))
         literal = _literal(con)
     con.execute(_scoped(_AREA_RESULTS, partial, literal))
+    if partial:
+        con.execute(_scoped(_KEPT, partial, literal))
     con.execute(
-        _scoped(_INDICES, partial, literal).replace("$min_coverage", repr(float(min_coverage)))
+        _scoped(_INDICES, partial, literal)
+        .replace("$min_coverage", repr(float(min_coverage)))
+        .replace("{kept}", _WITH_KEPT if partial else "")
     )
     if partial:
         con.execute(_SCOPE_AFTER)
         literal = _literal(con)
-    con.execute(_scoped(_CHANGES, partial, literal))
+        con.execute(_scoped(_SINCE, partial, literal))
+    con.execute(
+        _scoped(_CHANGES, partial, literal)
+        .replace("{since}", _SINCE_ROWS if partial else "")
+        .replace("{since_kept}", _SINCE_KEPT if partial else "true")
+    )
     return con.execute("SELECT count(*) FROM indices").fetchall()[0][0]
 
 

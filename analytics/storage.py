@@ -354,6 +354,7 @@ def writing(
         _keep_version(path)
         os.replace(nxt, path)
         _written[str(path.resolve())] = signature(path)
+        _mark_written(path)
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
@@ -362,10 +363,37 @@ def writing(
 
 
 #: The signature (inode, mtime, size) of each file this process swapped in after a complete,
-#: flushed write. A file with the same signature is that file, unchanged since: the next write
-#: need not read it all through again (which costs as much as the database is large); a file
-#: cut short, overwritten or replaced has another signature and is checked in full.
+#: flushed write (and, for other processes, ``written_mark`` beside it). A file with the same
+#: signature is that file, unchanged since: the next write need not read it all through again
+#: (which costs as much as the database is large); a file cut short, overwritten or replaced
+#: has another signature and is checked in full.
 _written: dict[str, tuple[int, int, int] | None] = {}
+
+
+def written_mark(path: Path) -> Path:
+    """Beside the database: the signature of the file the last complete write swapped in."""
+    return Path(path).with_name(f".{Path(path).name}.written")
+
+
+def _mark_written(path: Path) -> None:
+    """Record, for the next process, the signature of the file just swapped in (after it was
+    flushed): a command-line import is the first write of its process, and reading the whole
+    file through again cost as much as the database is large. Written atomically; a write that
+    dies before it leaves the old mark, which no longer matches the file."""
+    mark = written_mark(path)
+    tmp = mark.with_name(mark.name + f".{os.getpid()}.tmp")
+    try:
+        tmp.write_text(" ".join(str(x) for x in signature(path) or ()), encoding="ascii")
+        os.replace(tmp, mark)
+    except OSError:  # only a shortcut for the next write: without it the file is read through
+        tmp.unlink(missing_ok=True)
+
+
+def _marked_written(path: Path) -> tuple[int, ...] | None:
+    try:
+        return tuple(int(x) for x in written_mark(path).read_text(encoding="ascii").split())
+    except (OSError, ValueError):
+        return None
 
 
 def _require_healthy(path: Path) -> None:
@@ -375,8 +403,11 @@ def _require_healthy(path: Path) -> None:
 
     if not path.exists():
         raise DatabaseMissing(f"no database at {path}: run `python -m analytics build`")
-    if _written.get(str(path.resolve())) == signature(path):
+    now = signature(path)
+    if _written.get(str(path.resolve())) == now:
         return  # the very file this process wrote, flushed and swapped in: not read again
+    if now is not None and _marked_written(path) == now:
+        return  # the very file a write of another process swapped in, untouched since
     found = health.verify(path, current=False)
     if not found.ok:
         raise DatabaseDamaged(path, found.problem or "unreadable")

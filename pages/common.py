@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 import streamlit.commands.navigation as _st_navigation
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from analytics import dashboard, exports, health, i18n, roles, share, storage
 from analytics.build import ensure_database as _ensure
@@ -65,6 +66,25 @@ def _record_page_not_found(ctx) -> None:
 
 if hasattr(_st_navigation, "send_page_not_found"):
     _st_navigation.send_page_not_found = _record_page_not_found
+
+
+def per_run() -> dict | None:
+    """A dict that lives for the current script run of this session (None outside a run).
+
+    For what one run asks for hundreds of times and cannot change within the run (the
+    language, the database file's signature, names by code): looking them up through
+    ``st.session_state``, the URL or ``st.cache_resource`` costs tens of microseconds a call,
+    which made a quarter of a warm rerun. Streamlit gives every run (and every fragment run)
+    a new ``cursors`` dict, so the memo is dropped with the run it belongs to.
+    """
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return None
+    memo = ctx.__dict__.get("_ocm_per_run")
+    if memo is None or memo[0] is not ctx.cursors:
+        memo = (ctx.cursors, {})
+        ctx.__dict__["_ocm_per_run"] = memo
+    return memo[1]
 
 
 def t(text: str, **kwargs) -> str:
@@ -224,12 +244,16 @@ _served: dict[str, tuple[tuple, health.Usable]] = {}
 _served_lock = threading.Lock()
 
 
-def signature() -> tuple:
+def signature(fresh: bool = False) -> tuple:
     """Identity of the database file in use; it changes when an import swaps in a new file.
 
     When it changes, the query results and chart specs of the replaced file are dropped at
-    once (they would otherwise sit in memory until pushed out of the caches).
+    once (they would otherwise sit in memory until pushed out of the caches). Looked at once
+    per run unless ``fresh`` (a page that has just written the file itself).
     """
+    memo = per_run()
+    if memo is not None and "signature" in memo and not fresh:
+        return memo["signature"]  # one file per run: a swap mid-run shows on the next run
     path = str(db_path())
     sig = storage.signature(db_path())
     if sig is None:
@@ -241,7 +265,10 @@ def signature() -> tuple:
     if last is not None and last != sig:
         _cached.clear()
         _spec.clear()
+        _fast.clear()
     _seen[path] = sig
+    if memo is not None:
+        memo["signature"] = sig
     return sig
 
 
@@ -381,6 +408,32 @@ def _hashable(value):
     return tuple(value) if isinstance(value, list) else value
 
 
+# A plain dict in front of the st.cache_resource functions of the pages, keyed by the same
+# arguments (and, like ``functools.lru_cache(typed=True)``, their types): Streamlit hashes every
+# argument of a cached call anew (a tuple of 100 city codes costs a millisecond), which made a
+# tenth of a warm rerun. What it holds is what the Streamlit cache returned (the same shared,
+# read-only object); it is emptied with the caches when the database file changes, and when it
+# grows past ``FAST_MAX`` entries. An argument Python cannot hash goes to Streamlit's cache.
+_fast: dict = {}
+FAST_MAX = 2048  # about as many as the Streamlit caches behind it hold
+
+
+def cached_call(cached: Callable, *key):
+    """``cached(*key)`` for an ``st.cache_resource`` function, through ``_fast``."""
+    k = (cached, key, tuple(type(x) for x in key))
+    try:
+        return _fast[k]
+    except KeyError:
+        pass
+    except TypeError:  # unhashable in Python (Streamlit hashes it its own way)
+        return cached(*key)
+    value = cached(*key)
+    if len(_fast) >= FAST_MAX:
+        _fast.clear()
+    _fast[k] = value
+    return value
+
+
 def run(fn: Callable, *args, **kwargs):
     """``fn(con, *args, **kwargs)`` from an analytics module, cached per database version.
 
@@ -388,13 +441,39 @@ def run(fn: Callable, *args, **kwargs):
     """
     args = tuple(_hashable(a) for a in args)
     kwargs = {k: _hashable(v) for k, v in kwargs.items()}
-    return _cached(fn.__module__, fn.__name__, signature(), args, tuple(sorted(kwargs.items())))
+    return cached_call(
+        _cached, fn.__module__, fn.__name__, signature(), args, tuple(sorted(kwargs.items()))
+    )
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
 def _spec(module: str, name: str, sig: tuple, args: tuple, lang: str) -> dict:
     fn = getattr(importlib.import_module(module), name)
-    return fn(*args).to_dict(validate=False)
+    chart = fn(*args)  # an Altair chart, or a Vega-Lite spec already written out as a dict
+    return chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _arrow_datasets(module: str, name: str, sig: tuple, args: tuple, lang: str) -> dict | None:
+    """The tables of a cached chart spec (``_spec``) as the Arrow bytes Streamlit sends, made
+    once: ``st.vega_lite_chart`` converts a spec's datasets on every call (a fifth of the city
+    page's rerun) and passes bytes on as they are. Geographic datasets stay as they are, as
+    Streamlit leaves them; None where there is nothing to convert (or Streamlit's helpers are
+    not where they were)."""
+    datasets = cached_call(_spec, module, name, sig, args, lang).get("datasets")
+    if not datasets:
+        return None
+    try:
+        from streamlit import dataframe_util
+        from streamlit.elements.vega_charts import _is_geojson_or_topojson_payload
+    except ImportError:  # another Streamlit: it converts them itself, as before
+        return None
+    return {
+        k: v
+        if isinstance(v, bytes) or _is_geojson_or_topojson_payload(v)
+        else dataframe_util.convert_anything_to_arrow_bytes(v)
+        for k, v in datasets.items()
+    }
 
 
 def figure_source_line(args: tuple) -> str:
@@ -437,7 +516,8 @@ def chart(
     the selection event is returned.
     """
     args = tuple(_hashable(a) for a in args)
-    spec = _spec(fn.__module__, fn.__name__, signature(), args, lang())
+    spec_key = (fn.__module__, fn.__name__, signature(), args, lang())
+    spec = cached_call(_spec, *spec_key)
     if VEGA_LOCALES[lang()]:
         spec = {
             **spec,
@@ -445,8 +525,10 @@ def chart(
         }
     if export:
         spec = with_source_line(spec, source_line(_about(fn.__name__, None, None)))
+    arrow = cached_call(_arrow_datasets, *spec_key)
+    shown = {**spec, "datasets": arrow} if arrow else spec
     selecting = {"on_select": "rerun", "selection_mode": select, "key": key} if select else {}
-    event = st.vega_lite_chart(spec, width="stretch" if stretch else "content", **selecting)
+    event = st.vega_lite_chart(shown, width="stretch" if stretch else "content", **selecting)
     if export:
         name = "-".join([fn.__name__, *(str(a) for a in args if isinstance(a, (str, int)))])
         st.download_button(
@@ -702,26 +784,44 @@ def remember(**values) -> None:
 # ------------------------------------------------------------------------------ shared state
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _programme_menu(sig: tuple, language: str) -> dict:
+    """What the programme and year pickers show, per database version and language (built
+    from the programmes table once, not on every run of every page)."""
+    progs = run(dashboard.programmes)
+    codes = list(progs["code"])
+    years, richest = {}, {}
+    for code, ys, rich in zip(
+        progs["code"], progs["years"], progs.get("richest_year", [None] * len(progs))
+    ):
+        years[code] = [int(y) for y in ys]
+        richest[code] = int(rich) if rich is not None and not pd.isna(rich) else None
+    return {
+        "codes": codes,
+        "default": "tc-transparency" if "tc-transparency" in codes else codes[0],
+        "names": dict(zip(progs["code"], progs[f"name_{language}"].fillna(progs["name_en"]))),
+        "flags": dict(zip(progs["code"], progs["synthetic"])),
+        "notes": dict(zip(progs["code"], progs[f"note_{language}"].fillna(progs["note_en"]))),
+        "years": years,
+        "richest": richest,
+    }
+
+
 def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
     """The programme and year chosen in the sidebar (kept in the URL); with ``year_slider``
     the year is a slider in the page itself, to step through the years."""
-    progs = run(dashboard.programmes)
-    codes = list(progs["code"])
-    default = "tc-transparency" if "tc-transparency" in codes else codes[0]
-    names = dict(zip(progs["code"], progs[f"name_{lang()}"].fillna(progs["name_en"])))
-    flags = dict(zip(progs["code"], progs["synthetic"]))
-    notes = dict(zip(progs["code"], progs[f"note_{lang()}"].fillna(progs["note_en"])))
-    key = bind("programme", codes, default, label=lambda c: names[c])
+    menu = cached_call(_programme_menu, signature(), lang())
+    codes, names, flags, notes = menu["codes"], menu["names"], menu["flags"], menu["notes"]
+    key = bind("programme", codes, menu["default"], label=lambda c: names[c])
     programme = st.sidebar.selectbox(
         t("Programme"),
         codes,
         key=key,
         format_func=lambda c: programme_label(names[c], bool(flags[c])),
     )
-    chosen = progs.loc[progs["code"] == programme].iloc[0]
-    years = [int(y) for y in chosen["years"]]
+    years = list(menu["years"][programme])
     # open on the programme's richest year (most cities with a total), not merely the latest
-    ykey = bind("year", years, int(chosen.get("richest_year") or years[-1]))
+    ykey = bind("year", years, menu["richest"][programme] or years[-1])
     if year_slider and len(years) > 1:
         year = st.select_slider(t("Year"), years, key=ykey)
     else:
@@ -752,7 +852,19 @@ def programme_label(name: str, synthetic: bool) -> str:
 
 
 def lang() -> str:
-    """The interface language: ``?lang=`` in the URL, else the browser's, else English."""
+    """The interface language: ``?lang=`` in the URL, else the browser's, else English.
+
+    Worked out once per run (``language_picker`` starts it anew when the picker changes it)."""
+    memo = per_run()
+    if memo is None:
+        return _lang()
+    found = memo.get("lang")
+    if found is None:
+        found = memo["lang"] = _lang()
+    return found
+
+
+def _lang() -> str:
     chosen = st.session_state.get("w_lang")
     if chosen in i18n.LANGUAGES:
         return chosen
@@ -774,6 +886,9 @@ def language_picker() -> str:
         format_func=lambda code: {"en": "EN", "uk": "УКР", "ru": "РУС"}[code],
     )
     chosen = chosen or current
+    memo = per_run()
+    if memo is not None:
+        memo.pop("lang", None)  # the link or the picker may have changed it
     remember(lang=chosen if chosen != "en" or url_get("lang") else None)
     return chosen
 
@@ -990,9 +1105,7 @@ def _listed(value) -> str:
 
 
 def _plain_number(value) -> str:
-    from babel.numbers import format_decimal
-
-    return format_decimal(round(float(value), 4), locale=BABEL_LOCALES[lang()])
+    return i18n.format_decimal(round(float(value), 4), lang())
 
 
 def _cell(fmt: Callable) -> Callable:
@@ -1014,12 +1127,25 @@ def kind_label(kind) -> str:
     return t(KIND_LABELS[kind]) if kind in KIND_LABELS else ""
 
 
+def _names_by_code(fn: Callable, code: str) -> dict[str, str]:
+    """``{code: name in the chosen language}`` of a catalog table, once per run (a table maps
+    a name per row: a cached query and a dict per cell made the rankings page 5× slower)."""
+    memo = per_run()
+    key = ("names", fn.__name__, code, lang())
+    if memo is not None and key in memo:
+        return memo[key]
+    df = run(fn)
+    names = dict(zip(df[code], df[f"name_{lang()}"].fillna(df["name_en"])))
+    if memo is not None:
+        memo[key] = names
+    return names
+
+
 def country_names() -> dict[str, str]:
     """Country names in the chosen language by ISO code (never a code shown as a name)."""
     from analytics import catalog
 
-    df = run(catalog.countries)
-    return dict(zip(df["iso2"], df[f"name_{lang()}"].fillna(df["name_en"])))
+    return _names_by_code(catalog.countries, "iso2")
 
 
 def country_name(code) -> str:
@@ -1031,9 +1157,7 @@ def region_name(code) -> str:
     """A region's name in the chosen language, never its ISO code ("" when unknown)."""
     from analytics import catalog
 
-    df = run(catalog.regions)
-    names = dict(zip(df["code"], df[f"name_{lang()}"].fillna(df["name_en"])))
-    return names.get(code, "") if isinstance(code, str) else ""
+    return _names_by_code(catalog.regions, "code").get(code, "") if isinstance(code, str) else ""
 
 
 def group_label(by: str, value) -> str:
@@ -1053,7 +1177,7 @@ def label(value) -> str:
     return value if not isinstance(value, str) else t(value)
 
 
-BABEL_LOCALES = {"en": "en", "uk": "uk_UA", "ru": "ru_RU"}
+BABEL_LOCALES = i18n.BABEL_LOCALES
 # Number formats for charts (Vega's d3-format locale) in each language.
 VEGA_LOCALES = {
     "en": None,
@@ -1064,26 +1188,17 @@ VEGA_LOCALES = {
 
 def fmt_int(value) -> str:
     """A whole number with the chosen language's digit grouping (Babel)."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(int(value), locale=BABEL_LOCALES[lang()])
+    return i18n.format_decimal(int(value), lang())
 
 
 def fmt_num(value, decimals: int = 1, sign: bool = False) -> str:
     """A number with ``decimals`` places in the chosen language (Babel): 65.0 / 65,0."""
-    from babel.numbers import format_decimal
-
-    pattern = ("+#,##0" if sign else "#,##0") + ("." + "0" * decimals if decimals else "")
-    if sign:
-        pattern += ";-#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=BABEL_LOCALES[lang()])
+    return i18n.number(value, lang(), decimals, sign)
 
 
 def fmt_pct(value) -> str:
     """A share as a whole percentage in the chosen language (Babel)."""
-    from babel.numbers import format_percent
-
-    return format_percent(value, locale=BABEL_LOCALES[lang()])
+    return i18n.format_percent(value, lang())
 
 
 def fmt_points(value) -> str:

@@ -199,7 +199,7 @@ else:
                     expanded=False,
                 )
             checked["done"] = done
-            checked["sig"] = (upload.file_id, common.signature())
+            checked["sig"] = (upload.file_id, common.signature(fresh=True))
             st.rerun()
 
 st.subheader(t("Import history"))

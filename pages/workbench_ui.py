@@ -4,12 +4,16 @@ figures come from ``analytics.workbench``."""
 
 from __future__ import annotations
 
+import copy
+import functools
+import math
+
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from analytics import dashboard, workbench
+from analytics import dashboard, i18n, workbench
 from pages import common
 from pages.common import t
 
@@ -137,7 +141,8 @@ def _cached(sig: tuple, name: str, methodology: str, year: int, weights: tuple, 
 def _computed(name: str, methodology: str, year: int, weights: dict, choices: dict):
     """``workbench.<name>`` on the frame of a methodology-year, shared by sessions and reruns
     with the same weights and choices (read-only)."""
-    return _cached(
+    return common.cached_call(
+        _cached,
         common.signature(),
         name,
         methodology,
@@ -260,8 +265,12 @@ def _results(fr, table: pd.DataFrame, weights, choices, programme: str, year: in
     _summaries(fr, weights)
 
 
-def moves_chart(programme: str, year: int, weights: tuple, choices: tuple, lang: str) -> alt.Chart:
-    """Official rank against the rank under your weights, one line per city that moves."""
+def moves_chart(programme: str, year: int, weights: tuple, choices: tuple, lang: str) -> dict:
+    """Official rank against the rank under your weights, one line per city that moves.
+
+    Every weight a user tries is a new chart, so it is not built through Altair each time:
+    the chart is built once per language (``_moves_template``) and gets the cities that move,
+    their order and its height filled in."""
     fr = _frame(programme, year)
     assert fr is not None
     table = workbench.reweight(fr, dict(weights), **dict(choices))
@@ -276,16 +285,41 @@ def moves_chart(programme: str, year: int, weights: tuple, choices: tuple, lang:
             .mark_text(fontSize=14)
             .encode(x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None), text="text:N")
             .properties(height=60, title=title)
+            .to_dict(validate=False)
         )
-    long = pd.concat(
-        [
-            moved.assign(which=t("Official rank"), r=moved["official_rank"]),
-            moved.assign(which=t("Your rank"), r=moved["rank"]),
-        ]
-    )
-    long["dir"] = np.where(long["move"] > 0, t("up"), t("down"))
-    base = alt.Chart(long).encode(
-        y=alt.Y("name:N", sort=list(moved["name"]), title=None),
+    cities = [{k: _json_value(v) for k, v in rec.items()} for rec in moved.to_dict("records")]
+    up, down = t("up"), t("down")
+    rows = [  # a row per city and rank (official, yours), as Altair writes a DataFrame's rows
+        {**rec, "which": which, "r": rec[column], "dir": up if rec["move"] > 0 else down}
+        for which, column in ((t("Official rank"), "official_rank"), (t("Your rank"), "rank"))
+        for rec in cities
+    ]
+    spec = copy.deepcopy(_moves_template(lang))
+    order = [rec["name"] for rec in cities]
+    for layer in spec["layer"]:
+        layer["encoding"]["y"]["sort"] = order
+    spec["height"] = 22 * len(moved) + 40
+    spec["datasets"] = {"moves": rows}
+    spec["data"] = {"name": "moves"}
+    return spec
+
+
+def _json_value(value):
+    """A cell as Altair writes it into a chart: missing and infinite numbers as null."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+@functools.lru_cache(maxsize=len(i18n.LANGUAGES))
+def _moves_template(lang: str) -> dict:
+    """The moves chart without its cities (see ``moves_chart``), in ``lang``."""
+    base = alt.Chart(alt.NamedData(name="moves")).encode(
+        y=alt.Y("name:N", sort=[], title=None),
         x=alt.X("r:Q", title=t("Rank"), scale=alt.Scale(reverse=True, zero=False)),
         color=alt.Color(
             "dir:N",
@@ -300,9 +334,13 @@ def moves_chart(programme: str, year: int, weights: tuple, choices: tuple, lang:
     )
     lines = base.mark_line().encode(detail="name:N")
     points = base.mark_point(filled=True, size=60).encode(shape=alt.Shape("which:N", title=None))
-    return (lines + points).properties(
-        height=22 * len(moved) + 40,
-        title=alt.TitleParams(title, subtitle=t("The cities that move most (up to 30)")),
+    return (
+        (lines + points)
+        .properties(
+            height=40,
+            title=alt.TitleParams(t(LABEL), subtitle=t("The cities that move most (up to 30)")),
+        )
+        .to_dict(validate=False)
     )
 
 

@@ -78,16 +78,6 @@ SELECT DISTINCT {_norm("k")} AS key, code AS programme, display FROM (
     UNION ALL SELECT code, name_uk, name_uk FROM programmes WHERE name_uk IS NOT NULL
     UNION ALL SELECT code, name_ru, name_ru FROM programmes WHERE name_ru IS NOT NULL);
 
-CREATE OR REPLACE TEMP TABLE imp_city_keys AS
-SELECT DISTINCT {_norm("k")} AS key, code AS city, country, display FROM (
-    SELECT code, country, code AS k, name_en AS display FROM cities
-    UNION ALL SELECT code, country, name_en, name_en FROM cities
-    UNION ALL SELECT code, country, name_uk, name_uk FROM cities WHERE name_uk IS NOT NULL
-    UNION ALL SELECT code, country, name_ru, name_ru FROM cities WHERE name_ru IS NOT NULL
-    UNION ALL SELECT code, country, name_native, name_native FROM cities
-              WHERE name_native IS NOT NULL
-    UNION ALL SELECT code, country, unnest(aliases), name_en FROM cities);
-
 CREATE OR REPLACE TEMP TABLE imp_item_keys AS
 SELECT DISTINCT methodology, level, {_norm("k")} AS key, item, display, max_points FROM (
     SELECT a.methodology, 'area' AS level, a.code AS item, k, a.name_en AS display,
@@ -99,6 +89,46 @@ SELECT DISTINCT methodology, level, {_norm("k")} AS key, item, display, max_poin
     FROM indicators i, unnest([i.code, i.text_en, i.text_uk, i.text_ru]) AS t(k)
 ) WHERE k IS NOT NULL;
 """
+
+# Every name a city is known by, normalised (``imp_city_keys``): from the cities' columns below
+# only, so ``_CITY_FINGERPRINT`` over the same columns tells when they are the same as before.
+_CITY_KEYS = f"""
+SELECT DISTINCT {_norm("k")} AS key, code AS city, country, display FROM (
+    SELECT code, country, code AS k, name_en AS display FROM cities
+    UNION ALL SELECT code, country, name_en, name_en FROM cities
+    UNION ALL SELECT code, country, name_uk, name_uk FROM cities WHERE name_uk IS NOT NULL
+    UNION ALL SELECT code, country, name_ru, name_ru FROM cities WHERE name_ru IS NOT NULL
+    UNION ALL SELECT code, country, name_native, name_native FROM cities
+              WHERE name_native IS NOT NULL
+    UNION ALL SELECT code, country, unnest(aliases), name_en FROM cities)
+"""
+_CITY_FINGERPRINT = (
+    "SELECT count(*), coalesce(sum(hash(code, country, name_en, name_uk, name_ru, "
+    "name_native, aliases)), 0) FROM cities"
+)
+#: The city keys last built in this process, by the fingerprint of the cities they were built
+#: from: normalising every name of 10,000 cities cost more than checking a year of scores,
+#: and a server checks a file (its preview) and then imports it, on the same cities.
+_city_keys_kept: dict[tuple, pa.Table] = {}
+
+
+def _city_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Create ``imp_city_keys`` on ``con``: from the keys kept when the cities are the same."""
+    row = con.execute(_CITY_FINGERPRINT).fetchall()[0]
+    fingerprint = (int(row[0]), int(row[1]))
+    kept = _city_keys_kept.get(fingerprint)
+    if kept is None:
+        kept = con.sql(_CITY_KEYS).to_arrow_table()
+        _city_keys_kept.clear()  # one set of cities at a time (a server serves one database)
+        _city_keys_kept[fingerprint] = kept
+    con.register("imp_city_keys_kept", kept)
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE imp_city_keys AS SELECT * FROM imp_city_keys_kept"
+        )
+    finally:
+        con.unregister("imp_city_keys_kept")
+
 
 # Exactly the numbers a score may be written as: digits with at most one decimal point (a
 # decimal comma is turned into a point first), an optional plus sign. Anything else is refused
@@ -403,6 +433,7 @@ def validate(con: duckdb.DuckDBPyConnection, table: Table) -> tuple[list[Problem
     con.execute("CREATE OR REPLACE TEMP TABLE imp_incoming AS SELECT * FROM imp_arrow")
     con.unregister("imp_arrow")
     con.execute(_SETUP)
+    _city_keys(con)
     con.execute(_RESOLVE)
 
     union = " UNION ALL ".join(

@@ -202,3 +202,48 @@ def test_extraction_finds_the_interface_texts():
     assert "Overview" in pot and ("{n} city", "{n} cities") in [
         m.id for m in pot if isinstance(m.id, tuple)
     ]
+
+
+# ------------------------------------------------------------------------------ Babel, kept
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "pattern", "expected"),
+    [
+        (1234.5, "uk", "#,##0.0", "1\u00a0234,5"),
+        (1234.5, "ru", "#,##0.0", "1\u00a0234,5"),
+        (1234.5, "en", "#,##0.0", "1,234.5"),
+        (12345, "uk", None, "12\u00a0345"),
+        (-0.0, "en", "#,##0.0", "-0.0"),  # equal to 0.0, yet written with its sign
+        (0.0, "en", "#,##0.0", "0.0"),
+        (1, "en", "#,##0.00", "1.00"),
+        (1.0, "en", None, "1"),
+    ],
+)
+def test_numbers_are_written_as_babel_writes_them(value, lang, pattern, expected):
+    for _ in range(2):  # the second time from the kept texts
+        assert i18n.format_decimal(value, lang, pattern) == expected
+
+
+def test_kept_number_texts_equal_babel_for_every_language_and_pattern():
+    import decimal
+
+    import numpy as np
+    from babel.numbers import format_decimal, format_percent
+
+    values = [0, 0.0, -0.0, 1, 1.0, 2.675, -3.25, 0.005, 1234567.891, -0.04]
+    values += [np.float64(2.5), np.float32(0.1), np.int64(12345), decimal.Decimal("1.50")]
+    patterns = [None, "#,##0", "#,##0.0", "+#,##0.0;-#,##0.0", "0.00"]
+    for lang, locale in i18n.BABEL_LOCALES.items():
+        for value in values * 2:
+            for pattern in patterns:
+                want = format_decimal(value, format=pattern, locale=locale)
+                assert i18n.format_decimal(value, lang, pattern) == want, (value, lang, pattern)
+            assert i18n.format_percent(value, lang) == format_percent(value, locale=locale)
+
+
+def test_a_value_python_cannot_hash_is_written_all_the_same():
+    class Odd(float):
+        __hash__ = None  # type: ignore[assignment]
+
+    assert i18n.format_decimal(Odd(2.5), "uk", "#,##0.0") == "2,5"
