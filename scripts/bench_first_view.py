@@ -71,6 +71,8 @@ class Traffic:
         self.ws_bytes = 0
         self.inflight: set[str] = set()
         self.last_done = 0.0  # perf_counter of the last finished response
+        self.urls: dict[str, str] = {}
+        self.fonts: dict[str, int] = {}  # font file name -> bytes on the wire
         cdp.on("Network.loadingFailed", self._failed)
         cdp.on("Network.requestWillBeSent", self._request)
         cdp.on("Network.loadingFinished", self._finished)
@@ -80,9 +82,13 @@ class Traffic:
     def _request(self, e) -> None:
         self.requests += 1
         self.inflight.add(e["requestId"])
+        self.urls[e["requestId"]] = e["request"]["url"]
 
     def _finished(self, e) -> None:
         self.wire += int(e.get("encodedDataLength", 0))
+        name = self.urls.get(e["requestId"], "").split("?", 1)[0].rsplit("/", 1)[-1]
+        if name.endswith((".woff2", ".woff", ".ttf")):
+            self.fonts[name] = self.fonts.get(name, 0) + int(e.get("encodedDataLength", 0))
         self.inflight.discard(e["requestId"])
         self.last_done = time.perf_counter()
 
@@ -105,6 +111,7 @@ class Traffic:
             "wire_mb": round((self.wire + self.ws_bytes) / 1e6, 3),
             "decoded_mb": round((self.decoded + self.ws_bytes) / 1e6, 3),
             "requests": self.requests,
+            "fonts": dict(sorted(self.fonts.items())),
         }
 
 
@@ -161,7 +168,8 @@ def run(db: Path, pages: list[str]) -> dict:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             for mode, base in (("direct", backends[0][0]), ("proxy", front.url)):
-                first_view(browser, base, "")  # warm the server's caches (not the browser's)
+                # warm the server's caches (not the browser's) with the first page measured
+                first_view(browser, base, PAGES[pages[0]])
                 report[mode] = {}
                 for name in pages:
                     second = PAGES[SECOND[1]] if name == SECOND[0] else None

@@ -108,7 +108,14 @@ def test_production_settings():
     assert config["client"]["toolbarMode"] == "minimal"
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["fileWatcherType"] == "none"
-    assert config["server"]["enableStaticServing"] is False
+    # Static serving is on for the icon font's subset alone (static/README.md): nothing else
+    # of the project folder may be served.
+    assert config["server"]["enableStaticServing"] is True
+    assert sorted(p.name for p in (ROOT / "static").iterdir()) == [
+        "LICENSE-Apache-2.0.txt",
+        "README.md",
+        "material-symbols-rounded.woff2",
+    ]
     from analytics.importer import UPLOAD_MAX_BYTES
 
     assert config["server"]["maxUploadSize"] * 1_000_000 >= UPLOAD_MAX_BYTES
