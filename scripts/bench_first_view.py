@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -46,7 +48,16 @@ PAGES = {
     "methodology": "methodology",
     "data": "data",
 }
-SECOND = ("overview", "rankings")  # first page, then this one in the same visit
+WHY_NOT = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  return {script: app && app.getAttribute('data-test-script-state'),
+    status: (document.querySelector('[data-testid=stStatusWidget]') || {}).innerText || null,
+    elements: document.querySelectorAll('[data-testid=stMain] [data-testid=stElementContainer]').length,
+    charts_undrawn: [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+      .filter(c => !c.querySelector('canvas, svg')).length};
+}"""
+SECOND = ("overview", "rankings")
+FONTS = (".woff2", ".woff", ".ttf")  # first page, then this one in the same visit
 
 DRAWN = """() => {
   const app = document.querySelector('[data-testid=stApp]');
@@ -72,7 +83,7 @@ class Traffic:
         self.inflight: set[str] = set()
         self.last_done = 0.0  # perf_counter of the last finished response
         self.urls: dict[str, str] = {}
-        self.fonts: dict[str, int] = {}  # font file name -> bytes on the wire
+        self.files: dict[str, int] = {}  # file name -> bytes on the wire
         cdp.on("Network.loadingFailed", self._failed)
         cdp.on("Network.requestWillBeSent", self._request)
         cdp.on("Network.loadingFinished", self._finished)
@@ -87,8 +98,7 @@ class Traffic:
     def _finished(self, e) -> None:
         self.wire += int(e.get("encodedDataLength", 0))
         name = self.urls.get(e["requestId"], "").split("?", 1)[0].rsplit("/", 1)[-1]
-        if name.endswith((".woff2", ".woff", ".ttf")):
-            self.fonts[name] = self.fonts.get(name, 0) + int(e.get("encodedDataLength", 0))
+        self.files[name] = self.files.get(name, 0) + int(e.get("encodedDataLength", 0))
         self.inflight.discard(e["requestId"])
         self.last_done = time.perf_counter()
 
@@ -111,15 +121,23 @@ class Traffic:
             "wire_mb": round((self.wire + self.ws_bytes) / 1e6, 3),
             "decoded_mb": round((self.decoded + self.ws_bytes) / 1e6, 3),
             "requests": self.requests,
-            "fonts": dict(sorted(self.fonts.items())),
+            "fonts": {n: b for n, b in sorted(self.files.items()) if n.endswith(FONTS)},
+            "largest": dict(sorted(self.files.items(), key=lambda nb: -nb[1])[:8]),
         }
+
+
+class NotDrawn(Exception):
+    """The page was not drawn within two minutes (the report says what was missing)."""
 
 
 def _drawn_at(page, traffic: Traffic, started: float, quiet_s: float = 1.0) -> float:
     """Seconds from ``started`` until the page is drawn and the network has gone quiet (a
     lazily loaded chart or map component still counts: the page is not drawn before it)."""
     while True:
-        page.wait_for_function(DRAWN, timeout=120_000, polling=50)
+        try:
+            page.wait_for_function(DRAWN, timeout=120_000, polling=50)
+        except PlaywrightTimeout:
+            raise NotDrawn(page.evaluate(WHY_NOT)) from None
         drawn = time.perf_counter()
         page.wait_for_timeout(quiet_s * 1000)  # lets the protocol's events arrive
         quiet = not traffic.inflight and traffic.last_done < time.perf_counter() - quiet_s + 0.05
@@ -137,7 +155,11 @@ def first_view(browser, base: str, path: str, second: str | None = None) -> dict
     traffic = Traffic(cdp)
     started = time.perf_counter()
     page.goto(f"{base}/{path}", wait_until="commit")
-    result = {"drawn_s": _drawn_at(page, traffic, started), **traffic.snapshot()}
+    try:
+        result = {"drawn_s": _drawn_at(page, traffic, started), **traffic.snapshot()}
+    except NotDrawn as e:  # reported, and the other pages still measured
+        ctx.close()
+        return {"drawn_s": None, "not_drawn": e.args[0], **traffic.snapshot()}
     if second is not None:
         before = traffic.snapshot()
         started = time.perf_counter()

@@ -1,0 +1,107 @@
+"""The icon font through the documented reverse proxy (issue 20 item 3): a phone's first view
+gets the 13 KB subset (static/material-symbols-rounded.woff2) in place of Streamlit's whole
+Material Symbols font (0.37 MB), and every icon still draws as an icon, the same pixels as
+with the whole font (not as its name spelled out)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageChops
+
+from tests.browser.conftest import SCREENSHOTS, screenshot
+from tests.browser.test_dashboard_browser import settle
+from tests.conftest import ROOT
+from tests.proxy import nginx
+
+pytestmark = pytest.mark.browser
+
+SUBSET = (ROOT / "static" / "material-symbols-rounded.woff2").read_bytes()
+WHOLE_FONT_BYTES = 300_000  # Streamlit 1.67's file is 374,740 bytes
+#: Every icon on screen: its text (the ligature's name), its width and its font size. A drawn
+#: icon is one glyph, 1 em wide; an icon whose ligature is missing is its name in letters.
+ICONS = """() => [...document.querySelectorAll('[data-testid=stIconMaterial]')]
+  .filter(e => e.getClientRects().length)
+  .map(e => ({name: e.textContent, width: e.getBoundingClientRect().width,
+              size: parseFloat(getComputedStyle(e).fontSize)}))"""
+FONT_STATUS = """() => [...document.fonts].filter(f => f.family.includes('Material Symbols'))
+  .map(f => f.status)"""
+
+
+@pytest.fixture(scope="module")
+def proxy(server, tmp_path_factory):
+    port = int(server["url"].rsplit(":", 1)[1])
+    front = nginx.start([port], tmp_path_factory.mktemp("icon-proxy"))
+    yield front.url
+    front.stop()
+
+
+def _open(browser, url: str):
+    """A phone tab with an empty cache on ``url``, its sidebar opened (the page icons), and the
+    font files it fetched (URL → body)."""
+    ctx = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, ignore_https_errors=True
+    )
+    page = ctx.new_page()
+    fonts: dict[str, bytes] = {}
+    page.on(
+        "response",
+        lambda r: fonts.__setitem__(r.url, r.body()) if ".woff" in r.url else None,
+    )
+    page.goto(url, timeout=180_000)
+    settle(page, timeout=180_000)
+    page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_test_id("stSidebarNav").wait_for()
+    page.wait_for_function(f"() => ({FONT_STATUS})().every(s => s === 'loaded')")
+    page.wait_for_timeout(500)
+    return ctx, page, fonts
+
+
+def _drawn(page) -> list[dict]:
+    icons = page.evaluate(ICONS)
+    wide = [i for i in icons if i["width"] > 1.3 * i["size"]]
+    assert not wide, f"icons drawn as text (their ligature is not in the subset): {wide}"
+    return icons
+
+
+@pytest.mark.parametrize("path", ["rankings", "city?city=ua-lviv"])
+def test_the_proxy_sends_the_subset_and_icons_draw(browser, proxy, path):
+    ctx, page, fonts = _open(browser, f"{proxy}/{path}")
+    try:
+        icons = _drawn(page)
+        names = {i["name"] for i in icons}
+        # the sidebar's collapse button and the page icons of the navigation at least
+        assert {"leaderboard", "location_city", "map"} <= names, names
+        icon_fonts = {u: b for u, b in fonts.items() if "MaterialSymbols" in u}
+        assert icon_fonts, f"no icon font fetched at all: {list(fonts)}"
+        assert all(b == SUBSET for b in icon_fonts.values()), {
+            u: len(b) for u, b in icon_fonts.items()
+        }
+        assert all(len(b) < WHOLE_FONT_BYTES for b in fonts.values()), {
+            u: len(b) for u, b in fonts.items()
+        }
+        screenshot(page, f"icons-proxy-{path.split('?')[0]}")
+    finally:
+        ctx.close()
+
+
+def test_icons_look_the_same_as_with_the_whole_font(browser, server, proxy):
+    """The navigation's icons, pixel for pixel: directly from Streamlit (its whole font) and
+    through the proxy (the subset)."""
+    shots = {}
+    for mode, base in (("direct", server["url"]), ("proxy", proxy)):
+        ctx, page, fonts = _open(browser, f"{base}/rankings")
+        try:
+            whole = [len(b) for u, b in fonts.items() if "MaterialSymbols" in u]
+            assert (max(whole) > WHOLE_FONT_BYTES) == (mode == "direct"), (mode, whole)
+            _drawn(page)
+            nav = page.get_by_test_id("stSidebarNav")
+            shots[mode] = Image.open(io.BytesIO(nav.screenshot())).convert("RGB")
+        finally:
+            ctx.close()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for mode, image in shots.items():
+        image.save(SCREENSHOTS / f"icons-nav-{mode}.png")
+    assert shots["direct"].size == shots["proxy"].size
+    assert ImageChops.difference(shots["direct"], shots["proxy"]).getbbox() is None
