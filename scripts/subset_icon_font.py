@@ -16,7 +16,7 @@ The input is the font inside the installed Streamlit package (no download); the 
 ``static/material-symbols-rounded.woff2`` (served by Streamlit at /app/static/…, and by the
 reverse proxy in place of Streamlit's file, deploy/nginx-ocm.conf) and a manifest
 ``assets/material-symbols.json`` (the names kept, the source file and its SHA-256), which
-tests/test_icon_font.py compares against the code. Run it again after adding an icon or
+tests/pages/test_fonts.py compares against the code. Run it again after adding an icon or
 upgrading Streamlit. The font is Google's, under the Apache License 2.0 (static/README.md).
 """
 
