@@ -13,8 +13,8 @@ the ligatures of the icons that can be drawn here:
 - every ``:material/name:`` in the frontend of the installed Streamlit (its own controls).
 
 The input is the font inside the installed Streamlit package (no download); the output is
-``static/material-symbols-rounded.woff2`` (served by Streamlit at /app/static/…, and by the
-reverse proxy in place of Streamlit's file, deploy/nginx-ocm.conf) and a manifest
+``static/material-symbols-rounded.woff2`` (the reverse proxy sends it in place of Streamlit's
+file, which Streamlit's page preloads by its hashed name: deploy/nginx-ocm.conf) and a manifest
 ``assets/material-symbols.json`` (the names kept, the source file and its SHA-256), which
 tests/pages/test_fonts.py compares against the code. Run it again after adding an icon or
 upgrading Streamlit. The font is Google's, under the Apache License 2.0 (static/README.md).

@@ -108,17 +108,7 @@ def test_production_settings():
     assert config["client"]["toolbarMode"] == "minimal"
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["fileWatcherType"] == "none"
-    # Static serving is on for the cuts of Streamlit's fonts alone (static/README.md): nothing else
-    # of the project folder may be served.
-    assert config["server"]["enableStaticServing"] is True
-    assert sorted(p.name for p in (ROOT / "static").iterdir()) == [
-        "LICENSE-Apache-2.0.txt",
-        "LICENSE-OFL-1.1.txt",
-        "README.md",
-        "material-symbols-rounded.woff2",
-        "ocm-sans-italic.woff2",
-        "ocm-sans.woff2",
-    ]
+    assert config["server"]["enableStaticServing"] is False
     from analytics.importer import UPLOAD_MAX_BYTES
 
     assert config["server"]["maxUploadSize"] * 1_000_000 >= UPLOAD_MAX_BYTES
