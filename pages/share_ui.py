@@ -23,7 +23,15 @@ def sidebar_share(page: str) -> None:
     url = current_url(page)
     if url is None:
         return
-    with st.sidebar.expander(t("Share this view"), icon=":material/share:"):
+    # Drawn once opened, not before: its st.code blocks would make every first view fetch
+    # Streamlit's syntax highlighter and monospace font (0.55 MB on the wire through the
+    # proxy, 1.65 MB directly; issue 20), and the QR code, for a panel most viewers never open.
+    box = st.sidebar.expander(
+        t("Share this view"), icon=":material/share:", key="share_view", on_change="rerun"
+    )
+    if not box.open:
+        return
+    with box:
         st.caption(t("This link opens exactly this view (page, programme, year, selection)."))
         st.code(url, language=None, wrap_lines=True)
         st.image(share.qr_png(url), caption=t("Scan to open this view on a phone"), width=180)

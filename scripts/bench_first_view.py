@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -46,7 +48,16 @@ PAGES = {
     "methodology": "methodology",
     "data": "data",
 }
-SECOND = ("overview", "rankings")  # first page, then this one in the same visit
+WHY_NOT = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  return {script: app && app.getAttribute('data-test-script-state'),
+    status: (document.querySelector('[data-testid=stStatusWidget]') || {}).innerText || null,
+    elements: document.querySelectorAll('[data-testid=stMain] [data-testid=stElementContainer]').length,
+    charts_undrawn: [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+      .filter(c => !c.querySelector('canvas, svg')).length};
+}"""
+SECOND = ("overview", "rankings")
+FONTS = (".woff2", ".woff", ".ttf")  # first page, then this one in the same visit
 
 DRAWN = """() => {
   const app = document.querySelector('[data-testid=stApp]');
@@ -71,6 +82,8 @@ class Traffic:
         self.ws_bytes = 0
         self.inflight: set[str] = set()
         self.last_done = 0.0  # perf_counter of the last finished response
+        self.urls: dict[str, str] = {}
+        self.files: dict[str, int] = {}  # file name -> bytes on the wire
         cdp.on("Network.loadingFailed", self._failed)
         cdp.on("Network.requestWillBeSent", self._request)
         cdp.on("Network.loadingFinished", self._finished)
@@ -80,9 +93,12 @@ class Traffic:
     def _request(self, e) -> None:
         self.requests += 1
         self.inflight.add(e["requestId"])
+        self.urls[e["requestId"]] = e["request"]["url"]
 
     def _finished(self, e) -> None:
         self.wire += int(e.get("encodedDataLength", 0))
+        name = self.urls.get(e["requestId"], "").split("?", 1)[0].rsplit("/", 1)[-1]
+        self.files[name] = self.files.get(name, 0) + int(e.get("encodedDataLength", 0))
         self.inflight.discard(e["requestId"])
         self.last_done = time.perf_counter()
 
@@ -105,14 +121,23 @@ class Traffic:
             "wire_mb": round((self.wire + self.ws_bytes) / 1e6, 3),
             "decoded_mb": round((self.decoded + self.ws_bytes) / 1e6, 3),
             "requests": self.requests,
+            "fonts": {n: b for n, b in sorted(self.files.items()) if n.endswith(FONTS)},
+            "largest": dict(sorted(self.files.items(), key=lambda nb: -nb[1])[:8]),
         }
+
+
+class NotDrawn(Exception):
+    """The page was not drawn within two minutes (the report says what was missing)."""
 
 
 def _drawn_at(page, traffic: Traffic, started: float, quiet_s: float = 1.0) -> float:
     """Seconds from ``started`` until the page is drawn and the network has gone quiet (a
     lazily loaded chart or map component still counts: the page is not drawn before it)."""
     while True:
-        page.wait_for_function(DRAWN, timeout=120_000, polling=50)
+        try:
+            page.wait_for_function(DRAWN, timeout=120_000, polling=50)
+        except PlaywrightTimeout:
+            raise NotDrawn(page.evaluate(WHY_NOT)) from None
         drawn = time.perf_counter()
         page.wait_for_timeout(quiet_s * 1000)  # lets the protocol's events arrive
         quiet = not traffic.inflight and traffic.last_done < time.perf_counter() - quiet_s + 0.05
@@ -130,7 +155,11 @@ def first_view(browser, base: str, path: str, second: str | None = None) -> dict
     traffic = Traffic(cdp)
     started = time.perf_counter()
     page.goto(f"{base}/{path}", wait_until="commit")
-    result = {"drawn_s": _drawn_at(page, traffic, started), **traffic.snapshot()}
+    try:
+        result = {"drawn_s": _drawn_at(page, traffic, started), **traffic.snapshot()}
+    except NotDrawn as e:  # reported, and the other pages still measured
+        ctx.close()
+        return {"drawn_s": None, "not_drawn": e.args[0], **traffic.snapshot()}
     if second is not None:
         before = traffic.snapshot()
         started = time.perf_counter()
@@ -161,11 +190,16 @@ def run(db: Path, pages: list[str]) -> dict:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             for mode, base in (("direct", backends[0][0]), ("proxy", front.url)):
-                first_view(browser, base, "")  # warm the server's caches (not the browser's)
+                # warm the server's caches (not the browser's) with the first page measured
+                first_view(browser, base, PAGES[pages[0]])
                 report[mode] = {}
                 for name in pages:
                     second = PAGES[SECOND[1]] if name == SECOND[0] else None
-                    report[mode][name] = first_view(browser, base, PAGES[name], second)
+                    result = first_view(browser, base, PAGES[name], second)
+                    if result["drawn_s"] is None:  # seen on a loaded machine: the session's
+                        # WebSocket never came up (nothing drawn at all); measured once more
+                        result = {**first_view(browser, base, PAGES[name], second), "retry": True}
+                    report[mode][name] = result
         finally:
             browser.close()
             front.stop()

@@ -1,6 +1,6 @@
 """Start the repository's nginx configuration (deploy/nginx-ocm.conf) in front of Streamlit
-processes, for tests and benchmarks: the very file, with only its ports and certificate paths
-replaced, inside a minimal main configuration of our own (pid, logs and temporary folders in a
+processes, for tests and benchmarks: the very file, with only its ports, certificate paths and
+the app's folder (this checkout) replaced, inside a minimal main configuration of our own (pid, logs and temporary folders in a
 scratch directory, so no root-owned state is touched)."""
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from tests.conftest import ROOT
 from tests.server import free_port
 
 CONFIG = ROOT / "deploy" / "nginx-ocm.conf"
+#: Where the documented configuration expects the app's checkout (its static/ folder is served).
+APP_FOLDER = "/srv/ocm/app"
 BROTLI = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
 #: What the log of a test proxy records per request: the pin cookie and the process that served.
 LOG_FORMAT = "$uid_got|$uid_set|$upstream_addr|$status|$request_method|$uri"
@@ -68,7 +70,8 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 def site_config(
     upstreams: list[int], https_port: int, http_port: int, cert: Path, key: Path
 ) -> str:
-    """deploy/nginx-ocm.conf with its ports and certificate paths replaced, nothing else."""
+    """deploy/nginx-ocm.conf with its ports, certificate paths and app folder replaced, nothing
+    else."""
     text = CONFIG.read_text()
     servers = re.findall(r"^\s*server 127\.0\.0\.1:\d+;$", text, flags=re.M)
     if len(servers) != 2:
@@ -77,6 +80,9 @@ def site_config(
     text = text.replace("\n".join(servers), block, 1)
     text = text.replace("listen 443 ssl", f"listen 127.0.0.1:{https_port} ssl")
     text = text.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+    if APP_FOLDER not in text:
+        raise AssertionError(f"deploy/nginx-ocm.conf should serve the fonts from {APP_FOLDER}")
+    text = text.replace(APP_FOLDER, str(ROOT))
     text = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate {cert};", text)
     return re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {key};", text)
 

@@ -10,6 +10,7 @@ import collections
 import re
 import ssl
 import subprocess
+from pathlib import Path
 
 import httpx
 import pytest
@@ -152,3 +153,33 @@ def test_deploy_guide_includes_the_tested_file_verbatim():
     guide = (ROOT / "docs" / "deploy.md").read_text()
     assert nginx.CONFIG.read_text().strip() in guide
     assert "ip_hash" not in nginx.CONFIG.read_text()
+
+
+@pytest.mark.parametrize(
+    ("streamlit_file", "ours"),
+    [
+        ("MaterialSymbols-Rounded.*.woff2", "material-symbols-rounded.woff2"),
+        ("SourceSansVF-Upright.ttf.*.woff2", "ocm-sans.woff2"),
+        ("SourceSansVF-Italic.ttf.*.woff2", "ocm-sans-italic.woff2"),
+    ],
+)
+def test_fonts_are_the_apps_cuts_and_revalidate(proxy, streamlit_file, ours):
+    """Streamlit's hashed font names answer with our cuts in static/ (issue 20), revalidated
+    with a 304 on the next visit; directly Streamlit still sends its own."""
+    import streamlit
+
+    media = Path(streamlit.__file__).parent / "static" / "static" / "media"
+    (font,) = media.glob(streamlit_file)
+    cut = (ROOT / "static" / ours).read_bytes()
+    with httpx.Client(verify=False) as client:
+        r = client.get(f"{proxy['url']}/static/media/{font.name}")
+        again = client.get(
+            f"{proxy['url']}/static/media/{font.name}",
+            headers={"If-None-Match": r.headers["etag"]},
+        )
+        direct = client.get(f"http://127.0.0.1:{proxy['ports'][0]}/static/media/{font.name}")
+    assert r.status_code == 200 and r.content == cut
+    assert r.headers["content-type"] == "font/woff2"
+    assert r.headers["cache-control"] == "no-cache"
+    assert again.status_code == 304
+    assert direct.content == font.read_bytes() and len(cut) < 0.75 * len(direct.content)
