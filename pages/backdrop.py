@@ -74,7 +74,7 @@ def _countries() -> None:
             ],
         }
     )
-    common.table(table, hide_index=True, width="stretch")
+    common.table(table, static=True)  # plain: the landing page loads no grid code
     st.caption(
         t(
             "WGI: estimate from −2.5 to +2.5, and in brackets the percentile rank among all "

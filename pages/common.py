@@ -1037,7 +1037,7 @@ def _number_format(fmt: str | None) -> Callable | None:
     return lambda v: pre + fmt_num(v, decimals=dec, sign=sign) + post
 
 
-def table(df: pd.DataFrame, column_config: dict | None = None, **kwargs):
+def table(df: pd.DataFrame, column_config: dict | None = None, *, static: bool = False, **kwargs):
     """``st.dataframe`` with numbers in the chosen language and empty cells as "—".
 
     Streamlit formats a number column with the browser's locale ("localized") or always with
@@ -1046,6 +1046,8 @@ def table(df: pd.DataFrame, column_config: dict | None = None, **kwargs):
     so sorting is by number). Progress bars keep their own labels.
     """
     config = dict(column_config or {})
+    if static:
+        return _static_table(df, config, kwargs.get("column_order"))
     df, config = _whole_percent_bars(df, config)
     formats: dict[str, Callable] = {}
     for col, cfg in list(config.items()):
@@ -1061,6 +1063,25 @@ def table(df: pd.DataFrame, column_config: dict | None = None, **kwargs):
         data = df.style.format(_styler_formats(df, formats), na_rep=EMPTY)
     kwargs.setdefault("placeholder", EMPTY)
     return st.dataframe(data, column_config=config, **kwargs)
+
+
+def _static_table(df: pd.DataFrame, config: dict, column_order: list | None):
+    """A few rows as a plain table (``static=True``): the same labels, numbers in the chosen
+    language and "—" for empty cells, drawn without the interactive grid — the landing page
+    then need not load the grid's code for two five-row tables."""
+    shown = pd.DataFrame(index=range(len(df)))
+    for col in column_order or list(df.columns):
+        cfg = config.get(col)
+        label = cfg if isinstance(cfg, str) else (cfg or {}).get("label") or col
+        type_config = (cfg or {}).get("type_config") if isinstance(cfg, dict) else None
+        number = bool(type_config) and type_config.get("type") == "number"
+        fmt = _number_format(type_config.get("format")) if number else None
+        if fmt is None and number:
+            fmt = lambda v: str(int(v))  # noqa: E731 - whole numbers (years, ranks)
+        elif fmt is None:
+            fmt = _plain_number if pd.api.types.is_float_dtype(df[col]) else str
+        shown[label] = [EMPTY if _is_missing(v) else fmt(v) for v in df[col].tolist()]
+    return st.table(shown, hide_index=True)
 
 
 def _whole_percent_bars(df: pd.DataFrame, config: dict) -> tuple[pd.DataFrame, dict]:

@@ -150,8 +150,7 @@ for col, label, df in (
             shown = df.assign(name=df[f"name_{lang}"].fillna(df["name_en"]))
             common.table(
                 shown,
-                hide_index=True,
-                width="stretch",
+                static=True,
                 column_order=["name", "total", "change_points", "prev_year"],
                 column_config={
                     "name": t("City"),

@@ -24,18 +24,31 @@ def test_sentences_and_metrics_in_ukrainian(app):
 
 
 def test_table_numbers_in_the_interface_language(app):
-    at = app("overview", programme="demo-index", year="2025", lang="uk")
-    risers = at.dataframe[0]
-    shown = display_values(risers)
-    value = risers.value
+    at = app("rankings", programme="demo-index", year="2025", lang="uk")
+    grid = at.dataframe[0]
+    shown = display_values(grid)
+    value = grid.value
     assert shown, "the table's numbers are drawn from Babel texts"
     texts = " | ".join(v for values in shown.values() for v in values)
-    total, change = value["total"].iloc[0], value["change_points"].iloc[0]
-    assert f"{total:.1f}".replace(".", ",") in texts, texts[:300]
+    change = value["change_points"].dropna().iloc[0]
     assert f"{change:+.1f}".replace(".", ",") in texts, texts[:300]
-    assert '"format": "%.1f"' not in risers.proto.columns  # no point-only printf format left
+    assert '"format": "%+.1f"' not in grid.proto.columns  # no point-only printf format left
+    at = app("rankings", programme="demo-index", year="2025")  # English keeps a point
+    assert '"format": "%+.1f"' in at.dataframe[0].proto.columns
+
+
+def test_static_tables_in_the_interface_language(app):
+    """The overview's risers and fallers are plain tables (no grid code on the landing page):
+    the same labels, numbers via Babel, no raw None/nan."""
+    at = app("overview", programme="demo-index", year="2025", lang="uk")
+    risers = at.table[0].value
+    assert list(risers.columns) == ["Місто", "Індекс", "Зміна, бали", "З"]
+    assert all(re.fullmatch(r"\d+,\d", v) for v in risers["Індекс"])
+    assert all(re.fullmatch(r"[+-]\d+,\d", v) for v in risers["Зміна, бали"])
+    assert all(re.fullmatch(r"\d{4}", v) for v in risers["З"])
+    assert not any(v in ("None", "nan") for v in risers.to_numpy().ravel())
     at = app("overview", programme="demo-index", year="2025")  # English keeps a point
-    assert '"format": "%.1f"' in at.dataframe[0].proto.columns
+    assert all(re.fullmatch(r"\d+\.\d", v) for v in at.table[0].value["Index"])
 
 
 def test_empty_cells_are_a_dash_not_none(app):

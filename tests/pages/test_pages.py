@@ -428,7 +428,7 @@ def test_backdrop_on_overview_trends_and_city(app):
     ):
         at = app(page, **query)
         assert "Country backdrop" in texts(at)
-        snap = next(d.value for d in at.dataframe if "CPI rank" in d.value.columns)
+        snap = next(d.value for d in [*at.dataframe, *at.table] if "CPI rank" in d.value.columns)
         assert len(snap) == 6 and "105 of 180" in set(snap["CPI rank"])
         assert "Corruption Perceptions Index 2024" in texts(at)
     at = app("city", city="ua-vinnytsia", programme="tc-transparency", year="2021", lang="uk")
