@@ -934,6 +934,11 @@ def programme_note(prog: dict) -> None:
 LAYOUT_CSS = """<style>
 [data-testid="stVegaLiteChart"], [data-testid="stDeckGlJsonChart"] {
     max-width: 100%; overflow-x: auto; overflow-y: hidden;}
+/* On a phone a finger, not a pointer: buttons and navigation links at least 44 px high. */
+@media (max-width: 640px) {
+  [data-testid="stMain"] button, [data-testid="stSidebar"] button,
+  [data-testid="stSidebarNav"] a {min-height: 44px;}
+}
 </style>"""
 
 

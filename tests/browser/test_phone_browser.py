@@ -63,3 +63,30 @@ def test_the_headline_figure_is_within_two_screens(server, phone):
     metric.wait_for()
     box = metric.bounding_box()
     assert box is not None and box["y"] + box["height"] <= 2 * 844, box
+
+
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    '[data-testid=stMain] button, [data-testid=stSidebar] button, [data-testid=stSidebarNav] a')]
+  .filter(e => !e.closest('[data-testid=stElementToolbar]'))
+  .map(e => [e, e.getBoundingClientRect()])
+  .filter(([e, r]) => r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden')
+  .filter(([e, r]) => r.height < 44)
+  .map(([e, r]) => (e.innerText || e.getAttribute('aria-label') || '?').trim().slice(0, 30)
+       + ' ' + Math.round(r.height) + 'px')"""
+
+
+@pytest.mark.parametrize("name", ["overview", "rankings", "city"])
+def test_tap_targets_are_at_least_44_px(server, phone, name):
+    """On a phone every button and navigation link is at least 44 px high (a finger, not a
+    mouse pointer; WCAG 2.5.5). Links inside sentences are words, not targets."""
+    path = PAGES[name]
+    sep = "&" if "?" in path else "?"
+    phone.goto(f"{server['url']}/{path}{sep}lang=uk", timeout=180_000)
+    settle(phone, timeout=180_000)
+    small = phone.evaluate(SMALL_TARGETS)
+    for _ in range(20):  # the settled page: a rerun redraws the page-wide style last
+        if not small:
+            break
+        phone.wait_for_timeout(500)
+        small = phone.evaluate(SMALL_TARGETS)
+    assert small == []
