@@ -381,7 +381,8 @@ def run(args: argparse.Namespace) -> dict:
         "sessions": args.sessions,
         "think_s": args.think,
         "duration_s": args.duration,
-        "processes": len(urls),
+        # the Streamlit processes serving (behind the proxy one address reaches them all)
+        "processes": len(pids) or len(urls),
         "cpu_cores": os.cpu_count(),
         "reruns": len(every),
         "reruns_per_s": round(len(every) / elapsed, 2),
