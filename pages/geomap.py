@@ -8,6 +8,8 @@ data, so ``common.chart`` caches the finished spec per database version and lang
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -62,8 +64,8 @@ def city_points(programme: str, year: int) -> pd.DataFrame:
     return pts.sort_values("pop", ascending=False)[keep]
 
 
-def _countries(lg: str, fill: bool) -> alt.Chart:
-    outlines = run(dashboard.country_outlines, lang=lg)
+def _countries(fill: bool) -> alt.Chart:
+    """The six countries' outlines (``_fill`` puts them in), filled or as borders."""
     mark = (
         alt.MarkDef(type="geoshape", fill="#ecece8", stroke="#787878", strokeWidth=0.8)
         if fill
@@ -71,7 +73,7 @@ def _countries(lg: str, fill: bool) -> alt.Chart:
             type="geoshape", filled=False, fillOpacity=0, stroke="#444444", strokeWidth=1.2
         )
     )
-    return alt.Chart(alt.Data(values=outlines["features"]), mark=mark).encode(
+    return alt.Chart(alt.Data(values=_placeholder("countries")), mark=mark).encode(
         tooltip=alt.value(None)
     )
 
@@ -91,17 +93,23 @@ def index_colour(value: float | None) -> str:
     return "#" + "".join(f"{round(c):02x}" for c in mix)
 
 
-def _regions(programme: str, year: int, lg: str) -> list[alt.Chart]:
-    """One layer for every region, filled by its mean index (pale where no data: never a
-    colour of the scale), and an invisible layer that draws the scale's legend."""
+def region_values(programme: str, year: int, lg: str) -> list[dict]:
+    """The regions' features with their fill and the text their tooltip shows."""
     features = run(geo.region_features, programme, year, lang=lg)
     no_data = t("no data: no assessed city")
     for f in features:
         props = f["properties"]
         props["fill"] = index_colour(props["mean"])
         props["shown"] = no_data if props["mean"] is None else fmt_points(props["mean"])
+    return features
+
+
+def _regions() -> list[alt.Chart]:
+    """One layer for every region (``region_values``, filled in by ``_fill``), filled by its
+    mean index (pale where no data: never a colour of the scale), and an invisible layer that
+    draws the scale's legend."""
     shapes = (
-        alt.Chart(alt.Data(values=features))
+        alt.Chart(alt.Data(values=_placeholder("regions")))
         .mark_geoshape(stroke="#9a9a9a", strokeWidth=0.4)
         .encode(
             color=alt.Color("properties.fill:N", scale=None, legend=None),
@@ -178,26 +186,58 @@ def _extent(programme: str, year: int, lg: str) -> dict:
     return {"type": "FeatureCollection", "features": framed}
 
 
-def overview_map(programme: str, year: int, colour_by: str, layer: str) -> alt.LayerChart:
-    """The overview map: ``layer`` is cities, regions or both; ``colour_by`` (class or index)
-    colours the cities."""
+def _placeholder(name: str) -> list[dict]:
+    """A stand-in for a list of features while Altair builds the chart (a valid feature, so
+    a projection's ``fit`` accepts it): Altair validates every value it is given on each step,
+    a second for the regions' outlines; the real values go into the finished spec
+    (``_fill``)."""
+    point = {"type": "Point", "coordinates": [0, 0]}
+    return [{"type": "Feature", "geometry": point, "properties": {PLACEHOLDER: name}}]
+
+
+PLACEHOLDER = "__ocm_geometry__"
+
+
+def _fill(node: Any, values: dict[str, Any]) -> Any:
+    """``node`` with every placeholder list replaced by its values."""
+    if isinstance(node, list):
+        head = node[0] if len(node) == 1 else None
+        name = (head.get("properties") or {}).get(PLACEHOLDER) if isinstance(head, dict) else None
+        if name is not None:
+            return values[name]
+        return [_fill(v, values) for v in node]
+    if isinstance(node, dict):
+        return {k: _fill(v, values) for k, v in node.items()}
+    return node
+
+
+def overview_map(programme: str, year: int, colour_by: str, layer: str) -> dict:
+    """The overview map's Vega-Lite spec: ``layer`` is cities, regions or both; ``colour_by``
+    (class or index) colours the cities. Built by Altair around placeholders, the outlines
+    filled in afterwards."""
     lg = lang()
     regions = layer in ("regions", "both")
     layers: list[alt.Chart] = (
-        [*_regions(programme, year, lg), _countries(lg, fill=False)]
-        if regions
-        else [_countries(lg, fill=True)]
+        [*_regions(), _countries(fill=False)] if regions else [_countries(fill=True)]
     )
     if layer in ("cities", "both"):
         layers.append(_cities(programme, year, colour_by))
-    return (
+    chart = (
         alt.layer(*layers)
         .resolve_scale(color="independent", size="independent")
-        .project(type="mercator", fit=_extent(programme, year, lg))
+        .project(
+            type="mercator", fit={"type": "FeatureCollection", "features": _placeholder("fit")}
+        )
         .properties(height=560)
         .configure_view(strokeWidth=0)
         .configure_legend(labelFontSize=12, titleFontSize=12)
     )
+    values = {
+        "countries": run(dashboard.country_outlines, lang=lg)["features"],
+        "regions": region_values(programme, year, lg) if regions else [],
+        "fit": _extent(programme, year, lg)["features"],
+    }
+    return _fill(chart.to_dict(validate=False), values)
 
 
 def gis_downloads(programme: str, year: int, prog: dict) -> None:

@@ -77,3 +77,19 @@ def test_the_map_frames_the_programmes_countries(app, programme, year, countries
     spec, _ = map_chart(at)
     framed = {f["properties"]["iso2"] for f in spec["projection"]["fit"]["features"]}
     assert framed == countries
+
+
+def test_the_outlines_are_filled_into_the_finished_spec(app):
+    """Altair builds the map around placeholders (validating the outlines cost a second per
+    programme-year); none is left in what the browser gets, every outline is there."""
+    import json
+
+    from pages import geomap
+
+    at = app("overview", programme="tc-transparency", year="2018")
+    spec, _ = map_chart(at)
+    assert geomap.PLACEHOLDER not in json.dumps(spec)
+    assert len(spec["layer"][0]["data"]["values"]) == 175  # every region
+    filled = geomap._fill({"a": [1, geomap._placeholder("x")], "b": geomap._placeholder("x")},
+                          {"x": [{"id": 1}]})  # fmt: skip
+    assert filled == {"a": [1, [{"id": 1}]], "b": [{"id": 1}]}
