@@ -125,7 +125,8 @@ def test_link_reproduces_the_view(server, page):
     expect(search).to_have_value("bat", timeout=30_000)  # the run that applies the link's state
     assert "Georgia" in page.locator("[data-testid=stMultiSelect]").first.inner_text()
     grid = page.locator("[data-testid=stDataFrame] [role=grid]").first
-    assert grid.get_attribute("aria-rowcount") == "2"  # the header and Batumi
+    # the header and Batumi, once the run that applied the link has drawn its table
+    expect(grid).to_have_attribute("aria-rowcount", "2", timeout=30_000)
 
 
 def test_presentation_mode_with_the_keyboard(server, browser):
