@@ -30,16 +30,19 @@ def params(url: str) -> dict[str, str]:
 
 
 def grid_with(page, *headers: str):
-    """The first table whose column headers include ``headers``, once its rows are there."""
-    page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=stDataFrame] [role=row]').length > 2",
-        timeout=30_000,
-    )
-    grids = page.locator("[data-testid=stDataFrame]")
-    for i in range(grids.count()):
-        names = grids.nth(i).locator("[role=columnheader]").all_inner_texts()
-        if all(h in names for h in headers):
-            return grids.nth(i), names
+    """The first table whose column headers include ``headers``, once its rows are there
+    (tables draw one after another: look again until that one is drawn)."""
+    deadline = time.monotonic() + 45
+    while True:
+        grids = page.locator("[data-testid=stDataFrame]")
+        for i in range(grids.count()):
+            grid = grids.nth(i)
+            names = grid.locator("[role=columnheader]").all_inner_texts()
+            if all(h in names for h in headers) and grid.locator("[role=row]").count() > 1:
+                return grid, names
+        if time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(500)
     raise AssertionError(f"no table with the columns {headers}")
 
 
