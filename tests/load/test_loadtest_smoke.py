@@ -14,7 +14,7 @@ def test_two_viewers_get_every_page_without_errors(built_db, tmp_path):
             "--think",
             "0.2",
             "--duration",
-            "6",
+            "15",  # long enough for two viewers to reach the fifth page on a busy machine
             "--ramp",
             "0.5",
             "--db",
