@@ -550,21 +550,7 @@ def source_priority(url: str) -> int:
     return 2
 
 
-PUBLISHED_FIELDS = [
-    "dataset",
-    "programme",
-    "methodology",
-    "year",
-    "city",
-    "kind",
-    "level",
-    "item",
-    "value",
-    "text_value",
-    "preferred",
-    "source_url",
-    "quote",
-]
+PUBLISHED_FIELDS = derive_tc.PUBLISHED_FIELDS  # the columns the product reads
 
 
 def published_methodologies() -> dict[str, dict]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from analytics.reference import PUBLISHED_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFILE = Path("data/found/tc-2017-2018-ti-workfile")
@@ -411,21 +415,8 @@ def scores_investment(shared: Path, codes: dict[str, str]) -> tuple[list[dict], 
 # Published figures: 2017 bands, investment totals
 
 
-PUBLISHED_FIELDS = [
-    "dataset",
-    "programme",
-    "methodology",
-    "year",
-    "city",
-    "kind",
-    "level",
-    "item",
-    "value",
-    "text_value",
-    "preferred",
-    "source_url",
-    "quote",
-]
+# The columns of published.csv, as the product reads them (one list, in analytics.reference).
+PUBLISHED_FIELDS = PUBLISHED_COLUMNS
 
 
 def published_rows(shared: Path, codes: dict[str, str]) -> list[dict]:
