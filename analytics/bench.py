@@ -64,20 +64,7 @@ def _write_import_csv(
     frac = rng.choice([0.0, 0.5, 1.0], size=len(keys))
     with out.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(
-            [
-                "programme",
-                "year",
-                "city",
-                "level",
-                "code",
-                "score",
-                "status",
-                "evidence_url",
-                "comment",
-                "source",
-            ]
-        )
+        w.writerow(importer.BY_CODE)
         for (city, year, item, mx), f in zip(keys, frac):
             w.writerow(
                 [

@@ -120,16 +120,9 @@ def show_trail(frame: pd.DataFrame, key: str) -> None:
         hide_index=True,
         width="stretch",
         column_order=[
-            "year",
-            "indicator_page" if links else "indicator",
-            "text",
-            "step",
-            "date",
-            "by",
-            "value",
-            "stance",
-            "link",
-            "note",
+            "indicator_page" if links and c == "indicator" else c
+            for c in trail.TRAIL_COLUMNS
+            if c not in ("host", "methodology")  # the host is in the link; one methodology
         ],
         column_config={
             "year": st.column_config.NumberColumn(t("Year"), format="%d"),

@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from analytics.importer import COLUMNS
 from analytics.reference import PUBLISHED_COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -222,19 +223,7 @@ def indicator_rows(shared: Path, ref: Path) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------------------------
 # Scores and notes
 
-SCORE_FIELDS = [
-    "programme",
-    "year",
-    "city",
-    "country",
-    "level",
-    "code",
-    "score",
-    "status",
-    "evidence_url",
-    "comment",
-    "source",
-]
+SCORE_FIELDS = list(COLUMNS)  # the import format (docs/import-format.md)
 NOTE_FIELDS = ["methodology", "year", "city", "indicator", "kind", "text", "url", "source"]
 
 

@@ -841,20 +841,7 @@ def correction_csv(
     whole), with the accepted scores, proof links and the reason."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "programme",
-            "year",
-            "city",
-            "level",
-            "code",
-            "score",
-            "status",
-            "evidence_url",
-            "comment",
-            "source",
-        ]
-    )
+    writer.writerow(importer.BY_CODE)
     groups: dict[tuple[str, str, int, str], dict[str, dict[str, Any]]] = {}
     for a in accepted:
         groups.setdefault((a["programme"], a["methodology"], int(a["year"]), a["city"]), {})[

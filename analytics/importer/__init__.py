@@ -11,7 +11,7 @@ Problem texts and their translations: ``messages``.
 """
 
 from .applying import check_bytes, import_bytes, import_file, import_into
-from .checks import COLUMNS, LEVELS, MAX_TEXT, REQUIRED, STATUSES, validate
+from .checks import BY_CODE, COLUMNS, LEVELS, MAX_TEXT, REQUIRED, STATUSES, validate
 from .log import log_path, read_log, write_log
 from .messages import MAX_REPORTED, MESSAGES, ImportRefused, ImportReport, Problem, localised
 from .reading import (
@@ -27,6 +27,7 @@ from .reading import (
 )
 
 __all__ = [
+    "BY_CODE",
     "COLUMNS",
     "LEVELS",
     "MAX_FILE_BYTES",

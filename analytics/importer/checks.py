@@ -28,6 +28,9 @@ COLUMNS = (
     "source",
 )
 REQUIRED = ("programme", "year", "city", "level", "code", "score")
+#: The columns of a file whose cities are named by code (no ``country`` needed): what the
+#: product writes for its own imports (accepted corrections, benchmark batches).
+BY_CODE = tuple(c for c in COLUMNS if c != "country")
 LEVELS = ("indicator", "area", "total")
 STATUSES = ("scored", "not_applicable", "not_assessed")
 MAX_TEXT = 2000

@@ -19,7 +19,13 @@ from analytics.cooperation import workflow
 from analytics.roles import Person
 from tests.browser.conftest import _serve, screenshot
 from tests.browser.test_dashboard_browser import settle
-from tests.browser.test_signin_browser import nav, oidc, open_page, sign_in  # noqa: F401
+from tests.browser.test_signin_browser import (  # noqa: F401
+    auth_secrets,
+    nav,
+    oidc,
+    open_page,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -34,15 +40,10 @@ def coop_server(oidc, built_db, tmp_path_factory):  # noqa: F811
     folder = tmp_path_factory.mktemp("coop")
     db = folder / "transparency.duckdb"
     shutil.copyfile(built_db, db)
-    secrets = folder / "secrets.toml"
-    secrets.write_text(f"""
-[auth]
-redirect_uri = "http://127.0.0.1:{{port}}/oauth2callback"
-cookie_secret = "a-test-cookie-secret-of-enough-length"
-client_id = "open-cities-monitor"
-client_secret = "test-secret"
-server_metadata_url = "{oidc}/.well-known/openid-configuration"
-
+    secrets = auth_secrets(
+        folder,
+        oidc,
+        f"""
 [roles]
 coordinators = ["{COORDINATOR}"]
 
@@ -52,7 +53,8 @@ ua-kyiv = ["{KYIV}"]
 
 [roles.monitor]
 ua-lviv = ["{CSO}"]
-""")
+""",
+    )
     yield from _serve(db, secrets=secrets, env={coop_store.ENV_URL: ""})
 
 

@@ -93,20 +93,34 @@ def auth_server(oidc, built_db, tmp_path_factory):
     folder = tmp_path_factory.mktemp("auth")
     db = folder / "transparency.duckdb"
     shutil.copyfile(built_db, db)
+    secrets = auth_secrets(
+        folder,
+        oidc,
+        f"""
+[roles]
+coordinators = ["{COORDINATOR}"]
+admins = ["{ADMIN}"]
+""",
+    )
+    yield from _serve(db, secrets=secrets)
+
+
+def auth_secrets(folder: Path, oidc: str, roles: str) -> Path:
+    """A secrets.toml in ``folder`` that signs in through the local provider at ``oidc``
+    (the port is filled in by ``_serve``), with the ``[roles]`` sections given."""
     secrets = folder / "secrets.toml"
-    secrets.write_text(f"""
+    secrets.write_text(
+        f"""
 [auth]
 redirect_uri = "http://127.0.0.1:{{port}}/oauth2callback"
 cookie_secret = "a-test-cookie-secret-of-enough-length"
 client_id = "open-cities-monitor"
 client_secret = "test-secret"
 server_metadata_url = "{oidc}/.well-known/openid-configuration"
-
-[roles]
-coordinators = ["{COORDINATOR}"]
-admins = ["{ADMIN}"]
-""")
-    yield from _serve(db, secrets=secrets)
+"""
+        + roles
+    )
+    return secrets
 
 
 def nav(page) -> str:
