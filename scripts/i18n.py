@@ -1,7 +1,8 @@
 """Interface translations in gettext catalogs (Babel), for translators' usual tools.
 
     python scripts/i18n.py extract   # texts of t(…)/tn(…) in app.py, pages/, analytics/ → messages.pot
-    python scripts/i18n.py update    # merge messages.pot into uk and ru messages.po (new texts empty)
+    python scripts/i18n.py update    # merge messages.pot into uk and ru messages.po (new texts empty,
+                                     # none dropped)
     python scripts/i18n.py compile   # messages.po → messages.mo (what the dashboard reads)
     python scripts/i18n.py import-json FILE.json LANG   # add {English: translation} pairs to a .po
 
@@ -60,12 +61,29 @@ def extract() -> Catalog:
     return pot
 
 
+def merged(cat: Catalog, pot: Catalog) -> Catalog:
+    """``cat`` with the texts of ``pot`` added (new ones untranslated), keeping every text it
+    already translates: a text looked up through a variable (a column label, a problem
+    message, a status name) is not a ``t("…")`` literal, so extraction does not find it, and
+    Babel's update would mark it obsolete — dropping it would lose its translation (223 of
+    them in December 2026)."""
+    cat.update(pot, no_fuzzy_matching=True)
+    for message in list(cat.obsolete.values()):
+        cat.add(
+            message.id,
+            message.string,
+            auto_comments=message.auto_comments,
+            user_comments=message.user_comments,
+            flags=message.flags,
+            context=message.context,
+        )
+    cat.obsolete.clear()
+    return cat
+
+
 def update(pot: Catalog) -> None:
     for lang in LANGS:
-        cat = read(lang)
-        cat.update(pot, no_fuzzy_matching=True)
-        cat.obsolete.clear()
-        write(cat, po_path(lang))
+        write(merged(read(lang), pot), po_path(lang))
 
 
 def compile_all() -> None:

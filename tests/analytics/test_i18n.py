@@ -192,16 +192,53 @@ def test_compiled_catalog_matches_its_po_file(lang):
     assert "nplurals=3" in mo.plural_forms
 
 
-def test_extraction_finds_the_interface_texts():
+def _i18n_script():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    pot = script.extract()
+    return script
+
+
+def test_extraction_finds_the_interface_texts():
+    pot = _i18n_script().extract()
     assert "Overview" in pot and ("{n} city", "{n} cities") in [
         m.id for m in pot if isinstance(m.id, tuple)
     ]
+
+
+def test_update_adds_new_texts_and_keeps_every_translation():
+    """``scripts/i18n.py update`` adds what extraction finds and drops nothing: a text looked
+    up through a variable is not extracted, and its translation must stay."""
+    from babel.messages.catalog import Catalog
+
+    script = _i18n_script()
+    cat = Catalog(locale="uk")
+    cat.add("Looked up through a variable", "Через змінну")
+    cat.add("Overview", "Огляд")
+    cat.add(("{n} city", "{n} cities"), ("{n} місто", "{n} міста", "{n} міст"))
+    pot = Catalog()
+    pot.add("Overview")
+    pot.add("A new text")
+    merged = script.merged(cat, pot)
+    assert merged["Looked up through a variable"].string == "Через змінну"
+    assert merged["Overview"].string == "Огляд"
+    assert merged["{n} city"].string == ("{n} місто", "{n} міста", "{n} міст")
+    assert not merged["A new text"].string  # to be translated
+    assert not merged.obsolete
+
+
+@pytest.mark.parametrize("lang", ["uk", "ru"])
+def test_update_keeps_the_shipped_catalogs_whole(lang):
+    """Run over the real catalogs, the update keeps every translated text they hold."""
+    from babel.messages.pofile import read_po
+
+    script = _i18n_script()
+    path = script.po_path(lang)
+    before = {m.id: m.string for m in read_po(path.open("rb"), locale=lang) if m.id}
+    after = script.merged(script.read(lang), script.extract())
+    assert {m.id: m.string for m in after if m.id in before} == before
 
 
 # ------------------------------------------------------------------------------ Babel, kept
