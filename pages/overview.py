@@ -143,7 +143,8 @@ st.caption(" ".join(notes))
 if interactive and layer != "regions" and colour_by == "class" and not classes.empty:
     common.chart(charts.class_legend, programme, year, export=False, stretch=False)
 
-picked = (event.selection.get("pick") if event and event.selection else None) or []
+selection = event.selection if event is not None and layer != "regions" else None  # no pick
+picked = (selection.get("pick") if selection else None) or []
 if picked and picked[0].get("city"):
     common.open_city(picked[0]["city"], programme, year)
 
