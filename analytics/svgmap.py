@@ -185,7 +185,8 @@ def render(
 ) -> str:
     """The map as one ``<svg>`` element: regions (when given) under the country borders, or
     the countries filled as land; the cities on top, largest first, each an ``<a>`` to its
-    profile. ``label`` names the map for screen readers."""
+    profile, sized by population among the cities on the map. ``label`` names the map for
+    screen readers."""
     proj, height = fit(frame, width)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
@@ -204,14 +205,15 @@ def render(
         out.append(f'<g fill="{LAND_FILL}" stroke="#787878" stroke-width="1">')
     out.extend(f'<path d="{d}"/>' for g in countries if (d := path_data(g, proj)))
     out.append("</g>")
-    if cities:
-        largest = max((c.population or 0.0) for c in cities)
+    placed = [(c, *proj(c.lon, c.lat)) for c in cities]
+    placed = [(c, x, y) for c, x, y in placed if _inside(x, y, 0, height, width)]
+    if placed:
+        largest = max((c.population or 0.0) for c, _, _ in placed)
+        # a tall map is drawn smaller (its height is capped): its circles grow to match
+        grow = max(1.0, height / (0.7 * width))
         out.append('<g stroke="#282828" stroke-width="0.8">')
-        for c in sorted(cities, key=lambda c: -(c.population or 0.0)):
-            x, y = proj(c.lon, c.lat)
-            r = radius(c.population, largest)
-            if not _inside(x, y, r, height, width):
-                continue
+        for c, x, y in sorted(placed, key=lambda cxy: -(cxy[0].population or 0.0)):
+            r = radius(c.population, largest) * grow
             faded = ' opacity="0.4"' if c.faded else ""
             out.append(
                 f'<a href="{_attr(c.href)}" target="_self">'

@@ -114,12 +114,13 @@ def test_city_is_a_link_with_its_tooltip_and_names_are_escaped():
 
 def test_circles_largest_first_sized_by_population():
     """Area grows with population: a quarter of the largest city's people, half its radius."""
+    wide = square(20, 40, 40, 45)  # 976 units wide, about 330 high
     cities = [
         city("small", 22, 42, 25_000),
-        city("big", 28, 48, 100_000),
-        city("unknown", 24, 44, None),
+        city("big", 28, 44, 100_000),
+        city("unknown", 24, 41, None),
     ]
-    root = parsed(svgmap.render([FRAME], [FRAME], [], cities, label="Map"))
+    root = parsed(svgmap.render([wide], [wide], [], cities, label="Map"))
     got = [
         (a.findtext("s:circle/s:title", namespaces=NS), float(a.find("s:circle", NS).get("r")))
         for a in root.findall("s:g/s:a", NS)
@@ -130,6 +131,13 @@ def test_circles_largest_first_sized_by_population():
         ("City: unknown", svgmap.R_MIN),
     ]
     assert svgmap.radius(1, 1_000_000) == svgmap.R_MIN  # never smaller than R_MIN
+
+
+def test_a_tall_map_draws_larger_circles():
+    """The square frame is 1403 units high, drawn at most 620 px high: its circles grow by
+    1403 / (0.7 · 1000) = 2.004 (15 · 2.004 = 30.06, written 30.1)."""
+    root = parsed(svgmap.render([FRAME], [FRAME], [], [city("big", 25, 45, 10)], label="Map"))
+    assert root.find("s:g/s:a/s:circle", NS).get("r") == "30.1"
 
 
 def test_cities_and_outlines_outside_the_frame_are_left_out():
