@@ -134,9 +134,20 @@ def _numbers(values: Iterable[int]) -> str:
     return "".join(out)
 
 
-def path_data(geometry: dict[str, Any], proj: Projection) -> str:
+def _off(xy: list[tuple[int, int]], box: tuple[int, int] | None) -> bool:
+    """Whether the ring ``xy`` lies wholly outside the map ``box`` (width, height)."""
+    if box is None:
+        return False
+    xs, ys = [x for x, _ in xy], [y for _, y in xy]
+    return max(xs) < 0 or max(ys) < 0 or min(xs) > box[0] or min(ys) > box[1]
+
+
+def path_data(
+    geometry: dict[str, Any], proj: Projection, box: tuple[int, int] | None = None
+) -> str:
     """The outline as SVG path data: whole units, relative steps, repeated points dropped,
-    rings that shrink below a triangle left out."""
+    rings that shrink below a triangle left out, and rings wholly outside ``box`` (the
+    map's width and height) when it is given."""
     parts = []
     for ring in _rings(geometry):
         xy: list[tuple[int, int]] = []
@@ -147,7 +158,7 @@ def path_data(geometry: dict[str, Any], proj: Projection) -> str:
                 xy.append(q)
         if len(xy) > 1 and xy[0] == xy[-1]:
             xy.pop()
-        if len(xy) < 3:
+        if len(xy) < 3 or _off(xy, box):
             continue
         steps = [c for a, b in zip(xy, xy[1:]) for c in (b[0] - a[0], b[1] - a[1])]
         parts.append(f"M{_numbers(xy[0])}l{_numbers(steps)}z")
@@ -196,14 +207,15 @@ def render(
     if regions:
         out.append('<g stroke="#9a9a9a" stroke-width="0.6">')
         for shape in regions:
-            d = path_data(shape.geometry, proj)
+            d = path_data(shape.geometry, proj, (width, height))
             if d:
                 fill = shape.fill or NO_DATA_FILL
                 out.append(f'<path d="{d}" fill="{fill}">{_title(shape.tooltip)}</path>')
         out.append('</g><g fill="none" stroke="#444444" stroke-width="1.4">')
     else:
         out.append(f'<g fill="{LAND_FILL}" stroke="#787878" stroke-width="1">')
-    out.extend(f'<path d="{d}"/>' for g in countries if (d := path_data(g, proj)))
+    box = (width, height)
+    out.extend(f'<path d="{d}"/>' for g in countries if (d := path_data(g, proj, box)))
     out.append("</g>")
     placed = [(c, *proj(c.lon, c.lat)) for c in cities]
     placed = [(c, x, y) for c, x, y in placed if _inside(x, y, 0, height, width)]

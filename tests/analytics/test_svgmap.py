@@ -145,6 +145,7 @@ def test_cities_and_outlines_outside_the_frame_are_left_out():
     proj, _ = svgmap.fit([FRAME])
     svg = svgmap.render([FRAME], [FRAME, far], [], [city("far", 70, 70, 10)], label="Map")
     assert "<a " not in svg
+    assert svg.count("<path") == 1  # the far square is not on the map
     # a ring that rounds to fewer than three points is no path at all
     assert svgmap.path_data(square(25, 45, 25.0001, 45.0001), proj) == ""
 
