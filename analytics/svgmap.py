@@ -250,9 +250,10 @@ def legend_html(
         title, lo, hi = scale
         stops = ",".join(VIRIDIS)
         items.append(
-            f'<span style="{item}">{escape(title)}: {escape(lo)}'
-            f'<span style="display:inline-block;width:120px;height:12px;'
-            f'background:linear-gradient(to right,{stops})"></span>{escape(hi)}</span>'
+            f'<span style="{item}flex-wrap:wrap">{escape(title)}:'
+            f'<span style="display:inline-flex;align-items:center;gap:6px;white-space:nowrap">'
+            f'{escape(lo)}<span style="display:inline-block;width:120px;height:12px;'
+            f'background:linear-gradient(to right,{stops})"></span>{escape(hi)}</span></span>'
         )
     for colour, text in swatches:
         items.append(

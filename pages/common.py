@@ -1097,11 +1097,17 @@ def html_table(shown: pd.DataFrame, right: set[str] | frozenset[str] = frozenset
     """A table of texts (``shown``: already formatted, "—" for empty) as an HTML table, the
     ``right`` columns aligned right: drawn by Markdown, so a page of plain tables loads no
     table code (Streamlit's table element needs the Arrow reader). Scrolls sideways on its
-    own on a narrow screen; one line, so Markdown keeps it as one HTML block."""
+    own on a narrow screen, its first column kept in view; one line, so Markdown keeps it as
+    one HTML block."""
+
+    first = shown.columns[0] if len(shown.columns) else None
 
     def cell(tag: str, col: str, text: object) -> str:
-        align = ' style="text-align:right"' if col in right else ""
-        return f"<{tag}{align}>{_html.escape(str(text))}</{tag}>"
+        style = "text-align:right;" if col in right else ""
+        if col == first:  # the name column stays in view while the others scroll
+            style += "position:sticky;left:0;background:#fff;z-index:1;"
+        attr = f' style="{style}"' if style else ""
+        return f"<{tag}{attr}>{_html.escape(str(text))}</{tag}>"
 
     head = "".join(cell("th", c, c) for c in shown.columns)
     rows = "".join(
