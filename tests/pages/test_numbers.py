@@ -79,3 +79,24 @@ def test_share_bars_are_labelled_in_whole_percent():
     assert cfg["share"]["type_config"]["max_value"] == 100
     assert cfg["total"] == config["total"] and shown["total"].tolist() == [67.7, 50.0, 1.0]
     assert df["share"].iloc[0] == 1 / 12  # the caller's frame is not changed
+
+
+def test_html_table_escapes_aligns_and_keeps_the_name_in_view():
+    import pandas as pd
+
+    from pages.common import html_table
+
+    shown = pd.DataFrame({"City": ["Kam'ianets <b>"], "Index": ["—"]})
+    html = html_table(shown, {"Index"})
+    assert "Kam&#x27;ianets &lt;b&gt;" in html and "<b>" not in html
+    assert '<td style="text-align:right;">—</td>' in html  # missing stays a dash, not 0
+    assert '<th style="position:sticky;left:0;' in html  # the name column stays in view
+    assert "\n" not in html  # one HTML block for Markdown
+    assert html_tables_of(html) == [["City", "Index"], ["Kam'ianets <b>", "—"]]
+
+
+def html_tables_of(html: str) -> list[list[str]]:
+    from types import SimpleNamespace
+
+    frame = html_tables(SimpleNamespace(markdown=[SimpleNamespace(value=html)]))[0]
+    return [list(frame.columns), *frame.to_numpy().tolist()]
