@@ -40,17 +40,25 @@ def series_label(series: str, city_name: str) -> str:
     }[series]
 
 
-def draw(country: str | None = None, *, city: str | None = None, programme: str | None = None):
-    """The backdrop: all countries, or one city beside its country (``city`` and ``programme``)."""
+def draw(
+    country: str | None = None,
+    *,
+    city: str | None = None,
+    programme: str | None = None,
+    charts_on_request: bool = False,
+):
+    """The backdrop: all countries, or one city beside its country (``city`` and ``programme``).
+    ``charts_on_request`` draws the countries' chart only when the viewer asks for it (the
+    landing page then loads no chart code; its figures are in the table)."""
     st.subheader(t("Country backdrop"))
     if city and programme and country:
         _city(country, city, programme)
     else:
-        _countries()
+        _countries(charts_on_request)
     _sources()
 
 
-def _countries() -> None:
+def _countries(charts_on_request: bool = False) -> None:
     snap = run(context.snapshot, lang=common.lang())
     if snap.empty:
         st.info(t("No country context in the database."), icon=":material/info:")
@@ -82,7 +90,8 @@ def _countries() -> None:
             "countries scored that year."
         )
     )
-    common.chart(cpi_small_multiples, common.lang())
+    if not charts_on_request or st.toggle(t("CPI over the years, chart"), key="w_backdrop_chart"):
+        common.chart(cpi_small_multiples, common.lang())
 
 
 def _ogp_text(status: str, joined) -> str:

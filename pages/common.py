@@ -4,6 +4,7 @@ the sidebar, downloads and labels."""
 from __future__ import annotations
 
 import contextlib
+import html as _html
 import importlib
 import logging
 import os
@@ -1075,6 +1076,7 @@ def _static_table(df: pd.DataFrame, config: dict, column_order: list | None):
     language and "—" for empty cells, drawn without the interactive grid — the landing page
     then need not load the grid's code for two five-row tables."""
     shown = pd.DataFrame(index=range(len(df)))
+    numbers: set[str] = set()
     for col in column_order or list(df.columns):
         cfg = config.get(col)
         label = cfg if isinstance(cfg, str) else (cfg or {}).get("label") or col
@@ -1086,7 +1088,36 @@ def _static_table(df: pd.DataFrame, config: dict, column_order: list | None):
         elif fmt is None:
             fmt = _plain_number if pd.api.types.is_float_dtype(df[col]) else str
         shown[label] = [EMPTY if _is_missing(v) else fmt(v) for v in df[col].tolist()]
-    return st.table(shown, hide_index=True)
+        if number or pd.api.types.is_numeric_dtype(df[col]):
+            numbers.add(label)
+    return st.markdown(html_table(shown, numbers), unsafe_allow_html=True)
+
+
+def html_table(shown: pd.DataFrame, right: set[str] | frozenset[str] = frozenset()) -> str:
+    """A table of texts (``shown``: already formatted, "—" for empty) as an HTML table, the
+    ``right`` columns aligned right: drawn by Markdown, so a page of plain tables loads no
+    table code (Streamlit's table element needs the Arrow reader). Scrolls sideways on its
+    own on a narrow screen, its first column kept in view; one line, so Markdown keeps it as
+    one HTML block."""
+
+    first = shown.columns[0] if len(shown.columns) else None
+
+    def cell(tag: str, col: str, text: object) -> str:
+        style = "text-align:right;" if col in right else ""
+        if col == first:  # the name column stays in view while the others scroll
+            style += "position:sticky;left:0;background:#fff;z-index:1;"
+        attr = f' style="{style}"' if style else ""
+        return f"<{tag}{attr}>{_html.escape(str(text))}</{tag}>"
+
+    head = "".join(cell("th", c, c) for c in shown.columns)
+    rows = "".join(
+        "<tr>" + "".join(cell("td", c, v) for c, v in zip(shown.columns, row)) + "</tr>"
+        for row in shown.itertuples(index=False)
+    )
+    return (
+        '<div class="ocm-table" style="overflow-x:auto"><table>'
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+    )
 
 
 def _whole_percent_bars(df: pd.DataFrame, config: dict) -> tuple[pd.DataFrame, dict]:

@@ -12,25 +12,24 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
-from analytics import dashboard, geo, results
-from pages.common import NO_CLASS_COLOUR, class_colour, fmt_points, label, lang, run, t
-
-#: viridis (colour-blind safe, readable in grey), 0 → 100, in 11 stops
-NO_DATA_FILL = "#e6e6e1"
-VIRIDIS = (
-    "#440154",
-    "#482475",
-    "#414487",
-    "#355f8d",
-    "#2a788e",
-    "#21918c",
-    "#22a884",
-    "#44bf70",
-    "#7ad151",
-    "#bddf26",
-    "#fde725",
+from analytics import dashboard, geo, results, svgmap
+from pages.common import (
+    NO_CLASS_COLOUR,
+    cached_call,
+    class_colour,
+    fmt_points,
+    label,
+    lang,
+    page_href,
+    run,
+    signature,
+    t,
 )
+
+NO_DATA_FILL = svgmap.NO_DATA_FILL
+VIRIDIS = svgmap.VIRIDIS
 LAYERS = ("cities", "regions", "both")
 
 
@@ -79,18 +78,8 @@ def _countries(fill: bool) -> alt.Chart:
 
 
 def index_colour(value: float | None) -> str:
-    """The viridis colour of an index 0–100 (the scale Vega-Lite draws for ``viridis``);
-    no colour for a missing value (the caller draws "no data")."""
-    if value is None or pd.isna(value):
-        return NO_DATA_FILL
-    x = min(max(float(value) / 100, 0.0), 1.0) * (len(VIRIDIS) - 1)
-    i = min(int(x), len(VIRIDIS) - 2)
-    a, b = VIRIDIS[i], VIRIDIS[i + 1]
-    mix = [
-        int(a[k : k + 2], 16) + (x - i) * (int(b[k : k + 2], 16) - int(a[k : k + 2], 16))
-        for k in (1, 3, 5)
-    ]
-    return "#" + "".join(f"{round(c):02x}" for c in mix)
+    """The viridis colour of an index 0–100; the "no data" fill for a missing value."""
+    return svgmap.index_colour(value) or NO_DATA_FILL
 
 
 def region_values(programme: str, year: int, lg: str) -> list[dict]:
@@ -238,6 +227,96 @@ def overview_map(programme: str, year: int, colour_by: str, layer: str) -> dict:
         "fit": _extent(programme, year, lg)["features"],
     }
     return _fill(chart.to_dict(validate=False), values)
+
+
+def _svg_cities(programme: str, year: int, colour_by: str) -> list[svgmap.City]:
+    pts = city_points(programme, year)
+    grey = _hex(NO_CLASS_COLOUR)
+    rows = zip(*(pts[c] for c in ("city", "name", "country_name", "lon", "lat", "pop")))
+    extra = zip(pts["total"], pts["assessed"], pts["class_colour"], pts["label_total"])
+    out = []
+    for (city, name, country, lon, lat, pop), (total, assessed, cls, shown) in zip(rows, extra):
+        i = len(out)
+        fill = cls if colour_by == "class" else svgmap.index_colour(total) or grey
+        tip = svgmap.tooltip(
+            [
+                (t("City"), name),
+                (t("Country"), country),
+                (t("Index"), shown),
+                (t("Class"), pts["label_class"].iat[i]),
+                (t("Rank"), pts["label_rank"].iat[i]),
+            ]
+        )
+        href = page_href("city", city=city, programme=programme, year=year)
+        out.append(svgmap.City(lon, lat, pop, fill, tip, href, faded=not assessed))
+    return out
+
+
+def _svg_regions(programme: str, year: int, lg: str) -> list[svgmap.Shape]:
+    out = []
+    for f in region_values(programme, year, lg):
+        p = f["properties"]
+        tip = svgmap.tooltip(
+            [
+                (t("Region"), p["name"]),
+                (t("Country"), p["country_name"]),
+                (t("Mean index"), p["shown"]),
+                (t("Cities with an index"), str(p["n"])),
+            ]
+        )
+        fill = svgmap.index_colour(p["mean"])  # None: drawn "no data"
+        out.append(svgmap.Shape(f["geometry"], fill, tip))
+    return out
+
+
+def _svg_legend(programme: str, year: int, colour_by: str, layer: str) -> str:
+    swatches: list[tuple[str | None, str]] = []
+    scale = None
+    if layer != "cities":
+        scale = (t("Mean index of the region's cities"), "0", "100")
+        swatches.append((None, t("no data: no assessed city")))
+    if layer != "regions" and colour_by == "class":
+        classes = run(dashboard.overview, programme, year)["classes"].dropna(subset=["position"])
+        n = len(run(dashboard.class_list, programme))
+        swatches += [
+            (_hex(class_colour(p, n)), label(c))
+            for p, c in zip(classes["position"], classes["class_name"])
+        ]
+        swatches.append((_hex(NO_CLASS_COLOUR), t("no class")))
+    elif layer != "regions":
+        scale = scale or (t("Index"), "0", "100")
+        swatches.append((_hex(NO_CLASS_COLOUR), t("no total")))
+    return svgmap.legend_html(swatches, scale)
+
+
+def overview_svg(programme: str, year: int, colour_by: str, layer: str) -> str:
+    """The overview's light map: an SVG made here (no chart code for the browser to load)
+    and its legend, as HTML. ``layer`` and ``colour_by`` as for ``overview_map``."""
+    lg = lang()
+    regions = _svg_regions(programme, year, lg) if layer != "cities" else []
+    cities = _svg_cities(programme, year, colour_by) if layer != "regions" else []
+    svg = svgmap.render(
+        [f["geometry"] for f in _extent(programme, year, lg)["features"]],
+        [f["geometry"] for f in run(dashboard.country_outlines, lang=lg)["features"]],
+        regions,
+        cities,
+        label=t("Map of the cities and regions"),
+    )
+    legend = _svg_legend(programme, year, colour_by, layer)
+    return f'<div class="ocm-svg-map">{svg}{legend}</div>'
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _svg_cached(sig: tuple, programme: str, year: int, colour_by: str, layer: str, lg: str):
+    return overview_svg(programme, year, colour_by, layer)
+
+
+def draw_svg_map(programme: str, year: int, colour_by: str, layer: str) -> None:
+    """Draw ``overview_svg``, cached per database version, programme, year, colour, layer
+    and language like the chart specs. Markdown keeps SVG (``st.html`` drops it); the
+    links' ``target="_self"`` keeps a city's profile in the same tab."""
+    html = cached_call(_svg_cached, signature(), programme, year, colour_by, layer, lang())
+    st.markdown(html, unsafe_allow_html=True)
 
 
 def gis_downloads(programme: str, year: int, prog: dict) -> None:

@@ -106,16 +106,27 @@ if layer != "cities" and not ov["with_total"]:
             y=year,
         )
     )
-event = common.chart(
-    geomap.overview_map,
-    programme,
-    year,
-    colour_by,
-    layer,
-    export=False,
-    select="pick" if layer != "regions" else None,  # a click on a city opens its profile
-    key="map",
+# The first view draws the map as an SVG made on the server (no chart code to load on a
+# phone); the Vega-Lite map, with its zoomable selection, is one switch away.
+interactive = st.toggle(
+    t("Interactive map"),
+    key="w_map_interactive",
+    help=t("The interactive map loads the chart code: slower on a phone's first visit."),
 )
+event = None
+if interactive:
+    event = common.chart(
+        geomap.overview_map,
+        programme,
+        year,
+        colour_by,
+        layer,
+        export=False,
+        select="pick" if layer != "regions" else None,  # a click on a city opens its profile
+        key="map",
+    )
+else:
+    geomap.draw_svg_map(programme, year, colour_by, layer)
 notes = []
 if layer != "regions":
     notes.append(
@@ -129,10 +140,11 @@ if layer != "cities":
     )
 notes.append(t("Click a city to open its profile."))
 st.caption(" ".join(notes))
-if layer != "regions" and colour_by == "class" and not classes.empty:
+if interactive and layer != "regions" and colour_by == "class" and not classes.empty:
     common.chart(charts.class_legend, programme, year, export=False, stretch=False)
 
-picked = (event.selection.get("pick") if event and event.selection else None) or []
+selection = event.selection if event is not None and layer != "regions" else None  # no pick
+picked = (selection.get("pick") if selection else None) or []
 if picked and picked[0].get("city"):
     common.open_city(picked[0]["city"], programme, year)
 
@@ -184,4 +196,4 @@ else:
     common.downloads(table, f"overview-{programme}-{year}", "overview")
     geomap.gis_downloads(programme, year, prog)
 
-backdrop.draw()
+backdrop.draw(charts_on_request=True)

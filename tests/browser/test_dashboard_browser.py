@@ -71,8 +71,9 @@ def test_every_page_opens_by_link(server, tall, name):
 def test_map_is_drawn(server, page):
     page.goto(f"{server['url']}/{PAGES['overview']}")
     settle(page)
-    canvas = page.locator("[data-testid=stVegaLiteChart]").first  # the map, Vega-Lite
-    wait_map_drawn(canvas)
+    canvas = page.locator("[data-testid=stMain] svg[role=img]").first  # the map, our SVG
+    canvas.wait_for()
+    canvas.scroll_into_view_if_needed()
     img = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
     colours = img.getcolors(maxcolors=1 << 20) or []
     assert len(colours) > 50, "the map canvas is blank"

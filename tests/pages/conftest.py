@@ -41,3 +41,56 @@ def texts(at) -> str:
     ):
         parts += [str(e.value) for e in group]
     return "\n".join(parts)
+
+
+def svg_map(at):
+    """The overview's SVG map (drawn by Markdown) as an XML element tree."""
+    import xml.etree.ElementTree as ET
+
+    html = next(m.value for m in at.markdown if 'class="ocm-svg-map"' in m.value)
+    svg = html[html.index("<svg") : html.index("</svg>") + len("</svg>")]
+    return ET.fromstring(svg)
+
+
+SVG = {"s": "http://www.w3.org/2000/svg"}
+
+
+def svg_titles(root, path: str) -> list[str]:
+    """The tooltips of the map's regions (``path`` "s:g/s:path") or cities ("s:g/s:a/s:circle")."""
+    return [e.findtext("s:title", default="", namespaces=SVG) for e in root.findall(path, SVG)]
+
+
+def html_tables(at):
+    """The plain tables (``common.table(static=True)``: HTML drawn by Markdown) as DataFrames
+    of the texts shown."""
+    from html.parser import HTMLParser
+
+    import pandas as pd
+
+    class Parser(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self.cell = ""
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th"):
+                self.rows[-1].append(self.cell)
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell += data
+
+    out = []
+    for m in at.markdown:
+        if 'class="ocm-table"' in m.value:
+            p = Parser()
+            p.feed(m.value)
+            out.append(pd.DataFrame(p.rows[1:], columns=p.rows[0]))
+    return out

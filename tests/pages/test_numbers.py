@@ -8,6 +8,8 @@ import re
 
 import pyarrow as pa
 
+from tests.pages.conftest import html_tables
+
 
 def display_values(df_element) -> dict[str, list[str]]:
     """The texts a table shows per column (the Styler's display values)."""
@@ -38,17 +40,19 @@ def test_table_numbers_in_the_interface_language(app):
 
 
 def test_static_tables_in_the_interface_language(app):
-    """The overview's risers and fallers are plain tables (no grid code on the landing page):
-    the same labels, numbers via Babel, no raw None/nan."""
+    """The overview's risers and fallers are plain HTML tables (neither the grid's nor the
+    Arrow table's code on the landing page): the same labels, numbers via Babel, no raw
+    None/nan."""
     at = app("overview", programme="demo-index", year="2025", lang="uk")
-    risers = at.table[0].value
+    assert not at.table  # no Arrow table element: its code is not loaded
+    risers = html_tables(at)[0]
     assert list(risers.columns) == ["Місто", "Індекс", "Зміна, бали", "З"]
     assert all(re.fullmatch(r"\d+,\d", v) for v in risers["Індекс"])
     assert all(re.fullmatch(r"[+-]\d+,\d", v) for v in risers["Зміна, бали"])
     assert all(re.fullmatch(r"\d{4}", v) for v in risers["З"])
     assert not any(v in ("None", "nan") for v in risers.to_numpy().ravel())
     at = app("overview", programme="demo-index", year="2025")  # English keeps a point
-    assert all(re.fullmatch(r"\d+\.\d", v) for v in at.table[0].value["Index"])
+    assert all(re.fullmatch(r"\d+\.\d", v) for v in html_tables(at)[0]["Index"])
 
 
 def test_empty_cells_are_a_dash_not_none(app):
@@ -75,3 +79,24 @@ def test_share_bars_are_labelled_in_whole_percent():
     assert cfg["share"]["type_config"]["max_value"] == 100
     assert cfg["total"] == config["total"] and shown["total"].tolist() == [67.7, 50.0, 1.0]
     assert df["share"].iloc[0] == 1 / 12  # the caller's frame is not changed
+
+
+def test_html_table_escapes_aligns_and_keeps_the_name_in_view():
+    import pandas as pd
+
+    from pages.common import html_table
+
+    shown = pd.DataFrame({"City": ["Kam'ianets <b>"], "Index": ["—"]})
+    html = html_table(shown, {"Index"})
+    assert "Kam&#x27;ianets &lt;b&gt;" in html and "<b>" not in html
+    assert '<td style="text-align:right;">—</td>' in html  # missing stays a dash, not 0
+    assert '<th style="position:sticky;left:0;' in html  # the name column stays in view
+    assert "\n" not in html  # one HTML block for Markdown
+    assert html_tables_of(html) == [["City", "Index"], ["Kam'ianets <b>", "—"]]
+
+
+def html_tables_of(html: str) -> list[list[str]]:
+    from types import SimpleNamespace
+
+    frame = html_tables(SimpleNamespace(markdown=[SimpleNamespace(value=html)]))[0]
+    return [list(frame.columns), *frame.to_numpy().tolist()]

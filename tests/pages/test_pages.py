@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.pages.conftest import texts
+from tests.pages.conftest import SVG, html_tables, svg_map, svg_titles, texts
 
 PAGES = [
     "overview",
@@ -159,7 +159,14 @@ def test_classes_only_overview_colours_by_class(app):
     assert "classes only" not in metrics.values()
     assert any(k.startswith("Share ") for k in metrics)
     assert "gave classes only in 2022" in texts(at)
-    _, frames = map_chart(at)
+    root = svg_map(at)
+    fills = {
+        a.findtext("s:circle/s:title", namespaces=SVG): a.find("s:circle", SVG).get("fill")
+        for a in root.findall("s:g/s:a", SVG)
+    }
+    with_class = [f for t, f in fills.items() if "Class: no class" not in t]
+    assert with_class and "#aaaaaa" not in with_class  # every city with a class coloured
+    _, frames = map_chart(interactive(at))
     cities = next(f for f in frames.values() if "class_colour" in f.columns)
     colours = set(cities.loc[cities["label_class"] != "no class", "class_colour"])
     assert colours and "#aaaaaa" not in colours  # every city with a class coloured
@@ -359,6 +366,13 @@ def test_charts_can_be_saved_as_svg(app):
     assert svg.startswith(b"<svg")
 
 
+def interactive(at):
+    """Turn the overview's "Interactive map" switch on (the Vega-Lite map)."""
+    at.toggle(key="w_map_interactive").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def map_chart(at):
     """The overview map's Vega-Lite spec and its datasets (Streamlit sends them apart)."""
     import json
@@ -371,8 +385,18 @@ def map_chart(at):
 
 
 def test_map_tooltip_is_text_not_html(app):
-    spec, frames = map_chart(at := app("overview", programme="demo-index", year="2025"))
+    at = app("overview", programme="demo-index", year="2025")
     assert not at.get("deck_gl_json_chart")  # no deck.gl bundle on the landing page
+    lviv = next(t for t in svg_titles(svg_map(at), "s:g/s:a/s:circle") if "Lviv" in t)
+    assert [line.split(": ")[0] for line in lviv.split("\n")] == [
+        "City",
+        "Country",
+        "Index",
+        "Class",
+        "Rank",
+    ]
+    assert "<" not in lviv and "rank " in lviv
+    spec, frames = map_chart(interactive(at))
     cities = spec["layer"][-1]
     titles = [t["title"] for t in cities["encoding"]["tooltip"]]
     assert titles == ["City", "Country", "Index", "Class", "Rank"]
@@ -428,9 +452,14 @@ def test_backdrop_on_overview_trends_and_city(app):
     ):
         at = app(page, **query)
         assert "Country backdrop" in texts(at)
-        snap = next(d.value for d in [*at.dataframe, *at.table] if "CPI rank" in d.value.columns)
+        tables = [d.value for d in at.dataframe] + html_tables(at)
+        snap = next(d for d in tables if "CPI rank" in d.columns)
         assert len(snap) == 6 and "105 of 180" in set(snap["CPI rank"])
         assert "Corruption Perceptions Index 2024" in texts(at)
+        if page == "overview":  # the landing page draws the chart when asked for it
+            assert not at.get("vega_lite_chart")
+            at.toggle(key="w_backdrop_chart").set_value(True).run()
+        assert at.get("vega_lite_chart")
     at = app("city", city="ua-vinnytsia", programme="tc-transparency", year="2021", lang="uk")
     t = texts(at)
     assert "Контекст країни" in t and "член OGP Local з 2020" in t and "CPI 2024: 35" in t
