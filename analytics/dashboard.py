@@ -191,7 +191,7 @@ def ranking(
                coalesce(r.name_{lang}, r.name_en) AS region, c.population, {band} AS band,
                i.total, i.class_name, i.change_rank, i.change_points, i.across_break,
                hist.history, hist.history_methodologies, i.coverage, i.source,
-               i.rank_source, i.ranked_cities, i.class_position
+               i.rank_source, i.ranked_cities, i.class_position, i.published_rank
         FROM indices i JOIN cities c ON c.code = i.city
         LEFT JOIN regions r ON r.code = c.region
         LEFT JOIN hist ON hist.city = i.city

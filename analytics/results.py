@@ -508,10 +508,19 @@ def rank_text(rank: object, source: object, of: object, lang: str = "en") -> tup
 
 
 def rank_header(
-    sources: Iterable[object], ofs: Iterable[object], lang: str = "en"
+    sources: Iterable[object],
+    ofs: Iterable[object],
+    lang: str = "en",
+    published: Iterable[object] = (),
+    ranks: Iterable[object] = (),
 ) -> tuple[str, str]:
     """The header of a column of ranks of one methodology-year and a sentence on what they
-    are: ``("Rank of 100 (published)", …)`` or ``("Rank among 17 here (computed)", …)``."""
+    are: ``("Rank of 100 (published)", …)`` or ``("Rank among 17 here (computed)", …)``.
+
+    ``published`` and ``ranks``: the programme's published rank of each row (None where it
+    published none) and the row's rank; where the programme published ranks for some cities
+    only, the ranks are computed for all of them and the sentence says how many were
+    published and how many of those differ (never "published no ranks")."""
     from .i18n import translate
 
     def tr(text: str, **kw: object) -> str:
@@ -529,6 +538,18 @@ def rank_header(
         )
         return head, note
     if "computed" in kinds:
+        pairs = [(_number(p), _number(r)) for p, r in zip(published, ranks)]
+        known = [(p, r) for p, r in pairs if p is not None]
+        if known:
+            return tr("Rank among {n} here (computed)", n=n), tr(
+                "The programme published ranks for {k} of these {n} cities only: so that one "
+                "column holds one population, the ranks here are computed for all {n} from "
+                "their totals; for {d} of those {k} the published rank differs (column "
+                "“Published rank”).",
+                k=len(known),
+                n=n,
+                d=sum(p != r for p, r in known),
+            )
         return tr("Rank among {n} here (computed)", n=n), tr(
             "The programme published no ranks for this year: ranks are computed here among "
             "the {n} cities with a total.",

@@ -100,7 +100,13 @@ def ranking_table(y: int) -> None:
         st.info(t("No city matches these filters."), icon=":material/filter_alt_off:")
         return
 
-    rank_head, rank_note = results.rank_header(table["rank_source"], table["ranked_cities"], lang)
+    rank_head, rank_note = results.rank_header(
+        table["rank_source"], table["ranked_cities"], lang, table["published_rank"], table["rank"]
+    )
+    # Published ranks of a few cities only: their own labelled column, never mixed into "rank".
+    partly_published = bool(
+        table["published_rank"].notna().any() and not (table["rank_source"] == "published").any()
+    )
     st.caption(rank_note)
     if table["across_break"].any():
         st.caption(t("Changes are not shown across a methodology break."))
@@ -139,10 +145,16 @@ def ranking_table(y: int) -> None:
             "change_points",
             "coverage",
             "source",
+            *(["published_rank"] if partly_published else []),
         ],
         column_config={
             "rank": st.column_config.NumberColumn(
-                rank_head, format="%d", width="small", help=rank_note
+                rank_head, format="%d", width="medium", help=rank_note
+            ),
+            "published_rank": st.column_config.NumberColumn(
+                t("Published rank"),
+                format="%d",
+                help=t("The programme's own rank, where it published one"),
             ),
             "name": st.column_config.TextColumn(t("City")),
             "country_name": st.column_config.TextColumn(t("Country"), width="small"),

@@ -273,6 +273,22 @@ def test_rank_header_names_the_population():
     assert results.rank_header(["computed"] * 3, [17] * 3)[0] == "Rank among 17 here (computed)"
 
 
+def test_rank_note_counts_the_few_published_ranks_instead_of_denying_them():
+    """TC 2017: TI published ranks for 24 of the 100 cities (Mykolaiv 4th, Kyiv 5th; from the
+    totals here Kyiv is 4th, Mykolaiv 5th). The note once said "published no ranks"."""
+    published = [1, 4, 5, None, None]
+    ranks = [1, 5, 4, 6, 7]
+    head, note = results.rank_header(["computed"] * 5, [100] * 5, "en", published, ranks)
+    assert head == "Rank among 100 here (computed)"
+    assert note == (
+        "The programme published ranks for 3 of these 100 cities only: so that one column "
+        "holds one population, the ranks here are computed for all 100 from their totals; for "
+        "2 of those 3 the published rank differs (column “Published rank”)."
+    )
+    _, none_published = results.rank_header(["computed"] * 2, [17] * 2, "en", [None] * 2, [1, 2])
+    assert none_published.startswith("The programme published no ranks for this year")
+
+
 def test_scorecard_never_puts_a_published_rank_over_the_cities_here(tmp_path, monkeypatch):
     """Scorecard of x: published 12th of 100 — never "12 / 4" (the four cities with a total)."""
     from analytics import scorecard
