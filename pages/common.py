@@ -956,6 +956,12 @@ def programme_note(prog: dict) -> None:
 LAYOUT_CSS = """<style>
 [data-testid="stVegaLiteChart"], [data-testid="stDeckGlJsonChart"] {
     max-width: 100%; overflow-x: auto; overflow-y: hidden;}
+/* A metric's value and label wrap rather than ending in "…": a class ("partially
+   transparent", "частково прозоре") was cut to "частково п…" on the city profile, and the
+   projects' "EU contribution, € (each project once)" to "(кожен проєкт од…". */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div,
+[data-testid="stMetricLabel"] p {
+    white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere;}
 /* On a phone a finger, not a pointer: buttons and navigation links at least 44 px high. */
 @media (max-width: 640px) {
   [data-testid="stMain"] button, [data-testid="stSidebar"] button,
@@ -1239,6 +1245,14 @@ def group_label(by: str, value) -> str:
     if by == "all":
         return t("all cities")
     return t(value) if isinstance(value, str) else EMPTY
+
+
+def published_date(date, text) -> str:
+    """A date as the source gives it: the full date, or only the year or month published
+    ("2015", "2020-05", "after 2023") — never a day the source does not give (2015-01-01)."""
+    if isinstance(text, str) and text:
+        return text.replace("after", t("after"))
+    return "—" if date is None or pd.isna(date) else f"{date:%Y-%m-%d}"
 
 
 #: How a score's comment that is an analyst's working note begins in the data (TI's 2018
