@@ -959,9 +959,10 @@ LAYOUT_CSS = """<style>
 /* A metric's value and label wrap rather than ending in "…": a class ("partially
    transparent", "частково прозоре") was cut to "частково п…" on the city profile, and the
    projects' "EU contribution, € (each project once)" to "(кожен проєкт од…". */
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div,
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
 [data-testid="stMetricLabel"] p {
-    white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: anywhere;}
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+    overflow-wrap: anywhere;}
 /* On a phone a finger, not a pointer: buttons and navigation links at least 44 px high. */
 @media (max-width: 640px) {
   [data-testid="stMain"] button, [data-testid="stSidebar"] button,
