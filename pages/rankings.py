@@ -160,7 +160,10 @@ def ranking_table(y: int) -> None:
             "country_name": st.column_config.TextColumn(t("Country"), width="small"),
             "region": t("Region"),
             "total": st.column_config.ProgressColumn(
-                t("Index"), min_value=0, max_value=100, format="%.1f"
+                t("Index"),
+                min_value=0,
+                max_value=common.run(dashboard.scale_max, programme, y),
+                format="%.1f",
             ),
             "class_name": t("Class"),
             "change_rank": st.column_config.NumberColumn(
