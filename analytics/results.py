@@ -490,7 +490,7 @@ def rank_text(rank: object, source: object, of: object, lang: str = "en") -> tup
     ``("3", "of 17 cities with a total here (computed)")``, or ``("—", why)``; never a
     published rank over the number of cities computed here.
     """
-    from .i18n import translate
+    from .i18n import plural, translate
 
     def tr(text: str, **kw: object) -> str:
         return translate(text, lang).format(**kw)
@@ -504,7 +504,14 @@ def rank_text(rank: object, source: object, of: object, lang: str = "en") -> tup
         return str(r), tr("of {n} in the programme's published ranking", n=n)
     if n is None:
         return str(r), tr("computed among the cities with a total here")
-    return str(r), tr("of {n} cities with a total here (computed)", n=n)
+    # counted: "з 31 міста" / "из 31 города", not "из 31 городов"
+    counted = plural(
+        "of {n} city with a total here (computed)",
+        "of {n} cities with a total here (computed)",
+        int(n),
+        lang,
+    )
+    return str(r), counted.format(n=n)
 
 
 def rank_header(

@@ -358,3 +358,14 @@ def test_a_partial_field_keeps_the_published_ranks(tmp_path):
         "SELECT city, rank, rank_source, ranked_cities FROM indices ORDER BY city"
     ).fetchall()
     assert got == [("x", 1, "published", 100), ("z", None, None, None)]
+
+
+def test_rank_of_n_in_the_form_the_language_counts_with():
+    """Moldova's 31 district councils in Russian: "из 31 городов" (31 takes the singular)."""
+    assert results.rank_text(17, "computed", 31, "ru")[1] == (
+        "из 31 города, имеющих здесь итог (вычислено)"
+    )
+    assert results.rank_text(3, "computed", 22, "ru")[1].startswith("из 22 городов")
+    assert results.rank_text(6, "computed", 100, "uk")[1].startswith("з 100 міст,")
+    assert results.rank_text(6, "computed", 21, "uk")[1].startswith("з 21 міста,")
+    assert results.rank_text(6, "computed", 100)[1] == "of 100 cities with a total here (computed)"
