@@ -171,7 +171,7 @@ def ranking_table(y: int) -> None:
             ),
             "change_points": st.column_config.NumberColumn(t("Δ points"), format="%+.1f"),
             "sparkline": st.column_config.ImageColumn(
-                t("{a}–{b}", a=years[0], b=years[-1]),
+                t("{a}–{b}", a=years[0], b=years[-1]) if years[0] != years[-1] else str(years[0]),
                 width="medium",
                 help=t(
                     "The city's index in each year of the programme: a gap where there is no "
