@@ -102,6 +102,7 @@ def projects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("""
         SELECT p.code, p.title_en, p.title_uk, p.title_ru, p.status, p.start_date, p.end_date,
                p.eu_contribution_eur, p.implementing_partners, p.countries, p.synthetic,
+               p.start_published, p.end_published,
                (SELECT count(*) FROM project_cities pc WHERE pc.project = p.code) AS cities,
                (SELECT count(*) FROM project_targets t WHERE t.project = p.code) AS targets
         FROM project_overview p ORDER BY p.synthetic, p.start_date NULLS LAST, p.code""").df()

@@ -191,7 +191,7 @@ def ranking(
                coalesce(r.name_{lang}, r.name_en) AS region, c.population, {band} AS band,
                i.total, i.class_name, i.change_rank, i.change_points, i.across_break,
                hist.history, hist.history_methodologies, i.coverage, i.source,
-               i.rank_source, i.ranked_cities, i.class_position
+               i.rank_source, i.ranked_cities, i.class_position, i.published_rank
         FROM indices i JOIN cities c ON c.code = i.city
         LEFT JOIN regions r ON r.code = c.region
         LEFT JOIN hist ON hist.city = i.city
@@ -226,6 +226,7 @@ def ranking(
     ]
     df["history"] = df["history"].map(series.plain)
     df["history_methodologies"] = df["history_methodologies"].map(series.plain)
+    top = scale_max(con, programme)
     df["sparkline"] = [
         series.data_uri(
             series.sparkline_svg(
@@ -234,11 +235,25 @@ def ranking(
                 m,
                 span=(years[0], years[-1]),
                 programme_years=years,
+                maximum=top,
             )
         )
         for h, m in zip(df["history"], df["history_methodologies"])
     ]
     return df
+
+
+def scale_max(con: duckdb.DuckDBPyConnection, programme: str, year: int | None = None) -> float:
+    """The top of the programme's index scale (its methodology's maximum points, in ``year``
+    or the largest of its methodologies): TI's 2018 investment ranking counts to 20, so bars and
+    sparklines drawn to 100 showed its leader, 15 of 20, as 15 % full."""
+    row = con.execute(
+        """SELECT max(max_points) FROM methodologies WHERE programme = ?
+           AND (?::INTEGER IS NULL OR ?::INTEGER BETWEEN year_from AND year_to)""",
+        [programme, year, year],
+    ).fetchone()
+    top = row[0] if row else None
+    return float(top) if top else 100.0
 
 
 def filter_options(

@@ -11,6 +11,7 @@ same texts.
 
 from __future__ import annotations
 
+import decimal
 import gettext
 import re
 import string
@@ -90,12 +91,26 @@ def format_percent(value: float, lang: str) -> str:
 
 
 def _format_now(value: float, lang: str, pattern: str | None, kind: str) -> str:
+    """Babel's text of ``value``, rounded half up as people round by hand (76.35 → 76.4,
+    63.85 → 63.9): Babel's own default rounds half to even (63.85 → 63.8), and the same
+    total then read 63.8 in one table and 63.9 in a bar label or a scorecard."""
     loc = babel_locale(lang)
     if pattern is not None:
         parsed = _number_pattern(pattern)
     else:
         parsed = (loc.decimal_formats if kind == "decimal" else loc.percent_formats)[None]
-    return parsed.apply(value, loc)
+    with decimal.localcontext() as ctx:
+        ctx.rounding = decimal.ROUND_HALF_UP
+        return parsed.apply(value, loc)
+
+
+def round_half_up(value: float, decimals: int) -> float:
+    """``value`` rounded half up at ``decimals`` places of its decimal text (76.35 → 76.4),
+    as Babel's texts here are; for figures a browser labels itself (a bar's printf label),
+    so both show the same digits."""
+    quantum = decimal.Decimal(1).scaleb(-decimals)
+    exact = decimal.Decimal(repr(float(value)))
+    return float(exact.quantize(quantum, rounding=decimal.ROUND_HALF_UP))
 
 
 _formatted = lru_cache(maxsize=20_000, typed=True)(_format_now)

@@ -59,8 +59,10 @@ def detail(con: duckdb.DuckDBPyConnection, methodology: str, code: str) -> dict 
     out["versions"] = con.execute(
         """
         SELECT m.code AS methodology, m.year_from, m.year_to, i.max_points, i.area,
+               a.name_en AS area_en, a.name_uk AS area_uk, a.name_ru AS area_ru,
                m.code = ? AS this_one
         FROM indicators i JOIN methodologies m ON m.code = i.methodology
+        LEFT JOIN areas a ON a.methodology = i.methodology AND a.code = i.area
         WHERE i.code = ? AND m.programme = ? ORDER BY m.year_from""",
         [methodology, code, out["programme"]],
     ).df()

@@ -490,7 +490,7 @@ def rank_text(rank: object, source: object, of: object, lang: str = "en") -> tup
     ``("3", "of 17 cities with a total here (computed)")``, or ``("—", why)``; never a
     published rank over the number of cities computed here.
     """
-    from .i18n import translate
+    from .i18n import plural, translate
 
     def tr(text: str, **kw: object) -> str:
         return translate(text, lang).format(**kw)
@@ -504,14 +504,30 @@ def rank_text(rank: object, source: object, of: object, lang: str = "en") -> tup
         return str(r), tr("of {n} in the programme's published ranking", n=n)
     if n is None:
         return str(r), tr("computed among the cities with a total here")
-    return str(r), tr("of {n} cities with a total here (computed)", n=n)
+    # counted: "з 31 міста" / "из 31 города", not "из 31 городов"
+    counted = plural(
+        "of {n} city with a total here (computed)",
+        "of {n} cities with a total here (computed)",
+        int(n),
+        lang,
+    )
+    return str(r), counted.format(n=n)
 
 
 def rank_header(
-    sources: Iterable[object], ofs: Iterable[object], lang: str = "en"
+    sources: Iterable[object],
+    ofs: Iterable[object],
+    lang: str = "en",
+    published: Iterable[object] = (),
+    ranks: Iterable[object] = (),
 ) -> tuple[str, str]:
     """The header of a column of ranks of one methodology-year and a sentence on what they
-    are: ``("Rank of 100 (published)", …)`` or ``("Rank among 17 here (computed)", …)``."""
+    are: ``("Rank of 100 (published)", …)`` or ``("Rank among 17 here (computed)", …)``.
+
+    ``published`` and ``ranks``: the programme's published rank of each row (None where it
+    published none) and the row's rank; where the programme published ranks for some cities
+    only, the ranks are computed for all of them and the sentence says how many were
+    published and how many of those differ (never "published no ranks")."""
     from .i18n import translate
 
     def tr(text: str, **kw: object) -> str:
@@ -529,6 +545,18 @@ def rank_header(
         )
         return head, note
     if "computed" in kinds:
+        pairs = [(_number(p), _number(r)) for p, r in zip(published, ranks)]
+        known = [(p, r) for p, r in pairs if p is not None]
+        if known:
+            return tr("Rank among {n} here (computed)", n=n), tr(
+                "The programme published ranks for {k} of these {n} cities only: so that one "
+                "column holds one population, the ranks here are computed for all {n} from "
+                "their totals; for {d} of those {k} the published rank differs (column "
+                "“Published rank”).",
+                k=len(known),
+                n=n,
+                d=sum(p != r for p, r in known),
+            )
         return tr("Rank among {n} here (computed)", n=n), tr(
             "The programme published no ranks for this year: ranks are computed here among "
             "the {n} cities with a total.",

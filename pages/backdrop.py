@@ -91,7 +91,7 @@ def _countries(charts_on_request: bool = False) -> None:
         )
     )
     if not charts_on_request or st.toggle(t("CPI over the years, chart"), key="w_backdrop_chart"):
-        common.chart(cpi_small_multiples, common.lang())
+        common.chart(cpi_small_multiples, common.lang(), source=source_lines("cpi"))
 
 
 def _ogp_text(status: str, joined) -> str:
@@ -149,7 +149,14 @@ def _city(country: str, city: str, programme: str) -> None:
     if joined:
         facts.append(t("this city: OGP Local member since {y}", y=joined))
     st.caption(" · ".join(facts))
-    common.chart(city_beside_country_chart, city, programme, lang, stretch=False)
+    common.chart(
+        city_beside_country_chart,
+        city,
+        programme,
+        lang,
+        stretch=False,
+        source=common.programme_source_line(programme) + source_lines("cpi", "wgi"),
+    )
     st.caption(
         t(
             "Above: the city's index in this programme. Below: its country's national "
@@ -159,29 +166,47 @@ def _city(country: str, city: str, programme: str) -> None:
     )
 
 
+#: The context figures each kind of chart draws, by the start of their source's name.
+SOURCE_KINDS = {"cpi": "Transparency International", "wgi": "Kaufmann & Kraay"}
+
+
+def _source_text(s) -> str:
+    years = (
+        f"{int(s.first_year)}–{int(s.last_year)}"
+        if not pd.isna(s.first_year) and s.first_year != s.last_year
+        else "—"
+    )
+    ours = {
+        "Open Government Partnership and national OGP pages": t(
+            "Open Government Partnership and national OGP pages"
+        ),
+        "facts, cited with their page": t("facts, cited with their page"),
+    }
+    return t(
+        "Source: {s} ({years}); licence: {l}.",
+        s=ours.get(s.source, s.source),
+        years=years,
+        l=ours.get(s.licence, s.licence),
+    )
+
+
+def source_lines(*kinds: str) -> list[str]:
+    """The source lines a backdrop chart carries: each of its sources (``kinds``: "cpi",
+    "wgi") with its years, licence and page — never the page's programme, whose figures the
+    chart does not show."""
+    prefixes = tuple(SOURCE_KINDS[k] for k in kinds)
+    lines = []
+    for s in run(context.sources).itertuples():
+        if s.source.startswith(prefixes):
+            lines.append(_source_text(s))
+            if isinstance(s.source_url, str) and s.source_url:
+                lines.append(s.source_url)
+    return lines
+
+
 def _sources() -> None:
     src = run(context.sources)
-    lines = []
-    for s in src.itertuples():
-        years = (
-            f"{int(s.first_year)}–{int(s.last_year)}"
-            if not pd.isna(s.first_year) and s.first_year != s.last_year
-            else "—"
-        )
-        ours = {
-            "Open Government Partnership and national OGP pages": t(
-                "Open Government Partnership and national OGP pages"
-            ),
-            "facts, cited with their page": t("facts, cited with their page"),
-        }
-        lines.append(
-            t(
-                "Source: {s} ({years}); licence: {l}.",
-                s=ours.get(s.source, s.source),
-                years=years,
-                l=ours.get(s.licence, s.licence),
-            )
-        )
+    lines = [_source_text(s) for s in src.itertuples()]
     lines.append(
         t(
             "CPI values are shown exactly as Transparency International published them; "

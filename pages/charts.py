@@ -365,7 +365,8 @@ def project_timeline(lang_code: str) -> alt.Chart:
             color=alt.Color(
                 "funding:N",
                 title=None,
-                legend=alt.Legend(orient="top"),
+                # labelLimit 0: the whole label ("not EU-funded (for comparison)" was cut)
+                legend=alt.Legend(orient="top", labelLimit=0),
                 scale=alt.Scale(
                     domain=list(funding.values()), range=["#4575b4", "#e08214", "#bbbbbb"]
                 ),

@@ -506,9 +506,14 @@ def chart(
     stretch: bool = True,
     select: str | None = None,
     key: str | None = None,
+    source: list[str] | None = None,
 ):
     """Draw a chart from a builder in ``pages.charts``; its spec is cached per database
     version and language (building an Altair chart is costly).
+
+    ``source``: the chart's own source lines, for a figure whose data is not the page's
+    programme (the country backdrop's CPI and WGI); by default the lines of the programme the
+    page shows.
 
     The chart's toolbar saves it as PNG; ``export`` prints the figure's source line into it
     (``with_source_line``) and adds SVG and PDF downloads, drawn offline by vl-convert when
@@ -525,7 +530,8 @@ def chart(
             "config": {**spec.get("config", {}), "locale": {"number": VEGA_LOCALES[lang()]}},
         }
     if export:
-        spec = with_source_line(spec, source_line(_about(fn.__name__, None, None)))
+        about = _about(fn.__name__, None, None) if source is None else exports.About(fn.__name__)
+        spec = with_source_line(spec, source_line(about) if source is None else source)
     arrow = cached_call(_arrow_datasets, *spec_key)
     shown = {**spec, "datasets": arrow} if arrow else spec
     selecting = {"on_select": "rerun", "selection_mode": select, "key": key} if select else {}
@@ -535,7 +541,7 @@ def chart(
         st.download_button(
             t("SVG"),
             lambda: _svg(spec),
-            exports.file_name(name, _about(name, None, None), "svg"),
+            exports.file_name(name, about, "svg"),
             "image/svg+xml",
             key=f"svg_{name}",
             icon=":material/image:",
@@ -563,11 +569,27 @@ def source_line(about: exports.About) -> list[str]:
     if about.programme is None:
         return [t("Source: Open Cities Monitor (see data/SOURCES.md)")]
     first = t(
-        "Source: {org} · {methodology} · Open Cities Monitor",
+        "Source: {org} · {programme} · Open Cities Monitor",
         org=about.organisation or about.programme,
-        methodology=about.methodology or about.programme,
+        programme=_programme_title(about),
     )
     return [first, about.source_url] if about.source_url else [first]
+
+
+def programme_source_line(programme: str) -> list[str]:
+    """The source lines of a figure of ``programme`` (the chart's first lines when it also
+    shows figures of other sources)."""
+    return source_line(_about("chart", programme, None))
+
+
+def _programme_title(about: exports.About) -> str:
+    """The programme's name in the chosen language (a chart shows names, never codes such as
+    "tc-transparency-2017"); its English name outside a page run."""
+    if get_script_run_ctx() is not None:
+        names = cached_call(_programme_menu, signature(), lang())["names"]
+        if about.programme in names:
+            return names[about.programme]
+    return about.programme_name or about.programme or ""
 
 
 def with_source_line(spec: dict, lines: list[str]) -> dict:
@@ -935,6 +957,13 @@ def programme_note(prog: dict) -> None:
 LAYOUT_CSS = """<style>
 [data-testid="stVegaLiteChart"], [data-testid="stDeckGlJsonChart"] {
     max-width: 100%; overflow-x: auto; overflow-y: hidden;}
+/* A metric's value and label wrap rather than ending in "…": a class ("partially
+   transparent", "частково прозоре") was cut to "частково п…" on the city profile, and the
+   projects' "EU contribution, € (each project once)" to "(кожен проєкт од…". */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+[data-testid="stMetricLabel"] p {
+    white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+    overflow-wrap: anywhere;}
 /* On a phone a finger, not a pointer: buttons and navigation links at least 44 px high. */
 @media (max-width: 640px) {
   [data-testid="stMain"] button, [data-testid="stSidebar"] button,
@@ -1055,6 +1084,7 @@ def table(df: pd.DataFrame, column_config: dict | None = None, *, static: bool =
     if static:
         return _static_table(df, config, kwargs.get("column_order"))
     df, config = _whole_percent_bars(df, config)
+    df = _bars_rounded_half_up(df, config)
     formats: dict[str, Callable] = {}
     for col, cfg in list(config.items()):
         type_config = cfg.get("type_config") if isinstance(cfg, dict) else None
@@ -1135,6 +1165,26 @@ def _whole_percent_bars(df: pd.DataFrame, config: dict) -> tuple[pd.DataFrame, d
         out[col] = (pd.to_numeric(out[col], errors="coerce") * 100).round()
         config[col] = {**cfg, "type_config": {**tc, "format": "%d%%", "max_value": 100}}
     return out, config
+
+
+def _bars_rounded_half_up(df: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """Progress bars with a printf label ("%.1f"): the browser writes the binary value (76.35
+    as "76.3", beside "76,4" in every Babel text); their values are rounded half up to the
+    label's places first, so a bar shows the digits every other text shows."""
+    out = df
+    for col, cfg in config.items():
+        tc = cfg.get("type_config") if isinstance(cfg, dict) else None
+        found = (
+            _PRINTF.match(tc.get("format") or "") if tc and tc.get("type") == "progress" else None
+        )
+        if found is None or col not in df.columns:
+            continue
+        if out is df:
+            out = df.copy()
+        dec = int(found["dec"])
+        values = pd.to_numeric(out[col], errors="coerce")
+        out[col] = [v if pd.isna(v) else i18n.round_half_up(v, dec) for v in values]
+    return out
 
 
 def _styler_formats(df: pd.DataFrame, formats: dict[str, Callable]) -> dict[str, Callable]:
@@ -1227,6 +1277,26 @@ def group_label(by: str, value) -> str:
     if by == "all":
         return t("all cities")
     return t(value) if isinstance(value, str) else EMPTY
+
+
+def published_date(date, text) -> str:
+    """A date as the source gives it: the full date, or only the year or month published
+    ("2015", "2020-05", "after 2023") — never a day the source does not give (2015-01-01)."""
+    if isinstance(text, str) and text:
+        return text.replace("after", t("after"))
+    return "—" if date is None or pd.isna(date) else f"{date:%Y-%m-%d}"
+
+
+#: How a score's comment that is an analyst's working note begins in the data (TI's 2018
+#: work file): a mark for the interface, which names the column instead of repeating it.
+WORKING_PREFIX = "Analysts' working note: "
+
+
+def working_notes(comments: pd.Series) -> tuple[pd.Series, bool]:
+    """The comments without the working-note mark (English in every language) and whether
+    any was marked, for the column's header ("Analysts' working note")."""
+    marked = comments.str.startswith(WORKING_PREFIX, na=False)
+    return comments.str.removeprefix(WORKING_PREFIX), bool(marked.any())
 
 
 def label(value) -> str:

@@ -91,6 +91,19 @@ else:
         status=projects["status"].map(
             lambda s: t("dates not published") if s == "unknown" else t(s)
         ),
+        # as the projects page: partners by their names in the language, dates as precise
+        # as the source gives them (it showed "2015-01-01" for a start published as "2015")
+        implementing_partners=projects["implementing_partners"].map(
+            lambda xs: [t(x) for x in (xs if xs is not None else [])]
+        ),
+        start_date=[
+            common.published_date(d, x)
+            for d, x in zip(projects["start_date"], projects["start_published"])
+        ],
+        end_date=[
+            common.published_date(d, x)
+            for d, x in zip(projects["end_date"], projects["end_published"])
+        ],
     )
     common.table(
         shown,
@@ -109,8 +122,8 @@ else:
         column_config={
             "title": st.column_config.TextColumn(t("Project"), width="large"),
             "status": t("Status"),
-            "start_date": st.column_config.DateColumn(t("Start")),
-            "end_date": st.column_config.DateColumn(t("End")),
+            "start_date": st.column_config.TextColumn(t("Start")),
+            "end_date": st.column_config.TextColumn(t("End")),
             "eu_contribution_eur": st.column_config.NumberColumn(
                 t("EU contribution, €"), format="localized"
             ),

@@ -45,7 +45,7 @@ facts = [
     info[f"area_{lang}"] or info["area_en"],
     t("up to {n} points", n=common.fmt_num(info["max_points"], 2)),
     kind.get(info["kind"] or ""),
-    t("methodology {m}, {a}–{b}", m=methodology, a=info["year_from"], b=info["year_to"]),
+    t("methodology {a}–{b}", a=info["year_from"], b=info["year_to"]),
 ]
 st.caption(" · ".join(f for f in facts if f))
 
@@ -100,7 +100,9 @@ else:
 
     STATES = ["met", "partly", "unmet", "not_applicable", "not_assessed", "missing"]
     COLOURS = ["#4575b4", "#fee090", "#d73027", "#bdbdbd", "#bdbdbd", "#bdbdbd"]
+    comments, working = common.working_notes(table["comment"])
     shown = table.assign(
+        comment=comments,
         state_label=table["state"].map(lambda s: t(common.STATE_LABELS.get(s, s))),
         score_label=table["score"].map(lambda v: common.fmt_num(v, 2) if v == v else "—"),
     )
@@ -182,7 +184,7 @@ else:
             "score": st.column_config.NumberColumn(t("Points"), format="%.2f"),
             "max_points": st.column_config.NumberColumn(t("Maximum"), format="%.2f"),
             "evidence_url": st.column_config.LinkColumn(t("Evidence")),
-            "comment": t("Comment"),
+            "comment": t("Analysts' working note") if working else t("Comment"),
         },
     )
     common.downloads(
@@ -234,9 +236,12 @@ def version_link(row) -> str:
 
 
 common.table(
-    versions.assign(results=[version_link(r) for r in versions.itertuples()]).drop(
-        columns=["this_one"]
-    ),
+    versions.assign(
+        results=[version_link(r) for r in versions.itertuples()],
+        # the methodology by its years and the area by its name, never their codes
+        methodology=[f"{a}–{b}" for a, b in zip(versions["year_from"], versions["year_to"])],
+        area=versions[f"area_{lang}"].fillna(versions["area_en"]).fillna(versions["area"]),
+    )[["methodology", "year_from", "year_to", "max_points", "area", "results"]],
     hide_index=True,
     column_config={
         "results": st.column_config.LinkColumn(

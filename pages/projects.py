@@ -24,11 +24,7 @@ def country_names(codes) -> list[str]:
     return [names.get(c, c) for c in codes]
 
 
-def published_date(date, text) -> str:
-    """A date as the source gives it: the full date, or only the year or month published."""
-    if isinstance(text, str) and text:
-        return text.replace("after", t("after"))
-    return "—" if date is None or pd.isna(date) else f"{date:%Y-%m-%d}"
+published_date = common.published_date
 
 
 def money_text(value) -> str:

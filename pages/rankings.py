@@ -100,7 +100,13 @@ def ranking_table(y: int) -> None:
         st.info(t("No city matches these filters."), icon=":material/filter_alt_off:")
         return
 
-    rank_head, rank_note = results.rank_header(table["rank_source"], table["ranked_cities"], lang)
+    rank_head, rank_note = results.rank_header(
+        table["rank_source"], table["ranked_cities"], lang, table["published_rank"], table["rank"]
+    )
+    # Published ranks of a few cities only: their own labelled column, never mixed into "rank".
+    partly_published = bool(
+        table["published_rank"].notna().any() and not (table["rank_source"] == "published").any()
+    )
     st.caption(rank_note)
     if table["across_break"].any():
         st.caption(t("Changes are not shown across a methodology break."))
@@ -139,16 +145,25 @@ def ranking_table(y: int) -> None:
             "change_points",
             "coverage",
             "source",
+            *(["published_rank"] if partly_published else []),
         ],
         column_config={
             "rank": st.column_config.NumberColumn(
-                rank_head, format="%d", width="small", help=rank_note
+                rank_head, format="%d", width="medium", help=rank_note
+            ),
+            "published_rank": st.column_config.NumberColumn(
+                t("Published rank"),
+                format="%d",
+                help=t("The programme's own rank, where it published one"),
             ),
             "name": st.column_config.TextColumn(t("City")),
             "country_name": st.column_config.TextColumn(t("Country"), width="small"),
             "region": t("Region"),
             "total": st.column_config.ProgressColumn(
-                t("Index"), min_value=0, max_value=100, format="%.1f"
+                t("Index"),
+                min_value=0,
+                max_value=common.run(dashboard.scale_max, programme, y),
+                format="%.1f",
             ),
             "class_name": t("Class"),
             "change_rank": st.column_config.NumberColumn(
@@ -156,7 +171,7 @@ def ranking_table(y: int) -> None:
             ),
             "change_points": st.column_config.NumberColumn(t("Δ points"), format="%+.1f"),
             "sparkline": st.column_config.ImageColumn(
-                t("{a}–{b}", a=years[0], b=years[-1]),
+                t("{a}–{b}", a=years[0], b=years[-1]) if years[0] != years[-1] else str(years[0]),
                 width="medium",
                 help=t(
                     "The city's index in each year of the programme: a gap where there is no "

@@ -47,42 +47,45 @@ def player(
 
     @st.fragment(run_every=interval if playing else None)
     def frame() -> None:
-        if st.session_state.pop(f"{key}_clicked", False):
-            st.rerun()
-        if st.session_state.get(pkey) and st.session_state.get(akey):
-            i = years.index(st.session_state[ykey])
-            st.session_state[ykey] = years[min(i + 1, len(years) - 1)]
-            if i + 1 >= len(years) - 1:  # the last year: stop, and stop the timer
-                st.session_state[pkey] = False
+        # An error here: our calm, translated message inside the figure (a fragment's error
+        # otherwise shows Streamlit's own box, in English, with links to search engines).
+        with common.friendly_errors():
+            if st.session_state.pop(f"{key}_clicked", False):
                 st.rerun()
-        st.session_state[akey] = True
-        c1, c2 = st.columns([2, 9], vertical_alignment="bottom")
-        now_playing = bool(st.session_state.get(pkey))
-        c1.button(
-            t("Pause") if now_playing else t("Play"),
-            key=f"{key}_button",
-            icon=":material/pause:" if now_playing else ":material/play_arrow:",
-            on_click=_toggle,
-            args=(key, years),
-            type="primary",
-            disabled=len(years) < 2,
-            help=t("Step through the years"),
-        )
-        if len(years) > 1:
-            year = c2.select_slider(t("Year"), years, key=ykey)
-        else:
-            year = years[0]
-            c2.markdown(f"**{year}**")
-        if year in breaks:
-            st.warning(
-                t(
-                    "{y}: a new methodology. Results from here on are not directly "
-                    "comparable with earlier years.",
-                    y=year,
-                ),
-                icon=":material/warning:",
+            if st.session_state.get(pkey) and st.session_state.get(akey):
+                i = years.index(st.session_state[ykey])
+                st.session_state[ykey] = years[min(i + 1, len(years) - 1)]
+                if i + 1 >= len(years) - 1:  # the last year: stop, and stop the timer
+                    st.session_state[pkey] = False
+                    st.rerun()
+            st.session_state[akey] = True
+            c1, c2 = st.columns([2, 9], vertical_alignment="bottom")
+            now_playing = bool(st.session_state.get(pkey))
+            c1.button(
+                t("Pause") if now_playing else t("Play"),
+                key=f"{key}_button",
+                icon=":material/pause:" if now_playing else ":material/play_arrow:",
+                on_click=_toggle,
+                args=(key, years),
+                type="primary",
+                disabled=len(years) < 2,
+                help=t("Step through the years"),
             )
-        draw(year)
+            if len(years) > 1:
+                year = c2.select_slider(t("Year"), years, key=ykey)
+            else:
+                year = years[0]
+                c2.markdown(f"**{year}**")
+            if year in breaks:
+                st.warning(
+                    t(
+                        "{y}: a new methodology. Results from here on are not directly "
+                        "comparable with earlier years.",
+                        y=year,
+                    ),
+                    icon=":material/warning:",
+                )
+            draw(year)
 
     frame()
 

@@ -45,9 +45,12 @@ def read(lang: str) -> Catalog:
 
 
 def write(catalog: Catalog, path: Path) -> None:
+    """Sorted, without source locations: the catalogs in the repository carry none, and line
+    numbers would change the file with every edit of the code (merge conflicts between
+    branches that each add a text)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as fh:
-        write_po(fh, catalog, width=100, sort_output=True, omit_header=False)
+        write_po(fh, catalog, width=100, sort_output=True, omit_header=False, no_location=True)
 
 
 def extract() -> Catalog:
@@ -69,6 +72,11 @@ def merged(cat: Catalog, pot: Catalog) -> Catalog:
     them in December 2026)."""
     cat.update(pot, no_fuzzy_matching=True)
     for message in list(cat.obsolete.values()):
+        translated = message.string and (
+            not isinstance(message.string, tuple) or all(message.string)
+        )
+        if not translated:  # an untranslated leftover: nothing to keep
+            continue
         cat.add(
             message.id,
             message.string,
@@ -82,6 +90,10 @@ def merged(cat: Catalog, pot: Catalog) -> Catalog:
 
 
 def update(pot: Catalog) -> None:
+    """Merge the extracted texts into each language's catalog. A translated text that the
+    extraction does not find stays: many are looked up by value (``t(label)`` of a status,
+    a country or a donor from the data), which no extraction can see — dropping them as
+    obsolete once removed about 215 translations in one go."""
     for lang in LANGS:
         write(merged(read(lang), pot), po_path(lang))
 

@@ -273,6 +273,22 @@ def test_rank_header_names_the_population():
     assert results.rank_header(["computed"] * 3, [17] * 3)[0] == "Rank among 17 here (computed)"
 
 
+def test_rank_note_counts_the_few_published_ranks_instead_of_denying_them():
+    """TC 2017: TI published ranks for 24 of the 100 cities (Mykolaiv 4th, Kyiv 5th; from the
+    totals here Kyiv is 4th, Mykolaiv 5th). The note once said "published no ranks"."""
+    published = [1, 4, 5, None, None]
+    ranks = [1, 5, 4, 6, 7]
+    head, note = results.rank_header(["computed"] * 5, [100] * 5, "en", published, ranks)
+    assert head == "Rank among 100 here (computed)"
+    assert note == (
+        "The programme published ranks for 3 of these 100 cities only: so that one column "
+        "holds one population, the ranks here are computed for all 100 from their totals; for "
+        "2 of those 3 the published rank differs (column “Published rank”)."
+    )
+    _, none_published = results.rank_header(["computed"] * 2, [17] * 2, "en", [None] * 2, [1, 2])
+    assert none_published.startswith("The programme published no ranks for this year")
+
+
 def test_scorecard_never_puts_a_published_rank_over_the_cities_here(tmp_path, monkeypatch):
     """Scorecard of x: published 12th of 100 — never "12 / 4" (the four cities with a total)."""
     from analytics import scorecard
@@ -342,3 +358,14 @@ def test_a_partial_field_keeps_the_published_ranks(tmp_path):
         "SELECT city, rank, rank_source, ranked_cities FROM indices ORDER BY city"
     ).fetchall()
     assert got == [("x", 1, "published", 100), ("z", None, None, None)]
+
+
+def test_rank_of_n_in_the_form_the_language_counts_with():
+    """Moldova's 31 district councils in Russian: "из 31 городов" (31 takes the singular)."""
+    assert results.rank_text(17, "computed", 31, "ru")[1] == (
+        "из 31 города, имеющих здесь итог (вычислено)"
+    )
+    assert results.rank_text(3, "computed", 22, "ru")[1].startswith("из 22 городов")
+    assert results.rank_text(6, "computed", 100, "uk")[1].startswith("з 100 міст,")
+    assert results.rank_text(6, "computed", 21, "uk")[1].startswith("з 21 міста,")
+    assert results.rank_text(6, "computed", 100)[1] == "of 100 cities with a total here (computed)"

@@ -139,3 +139,18 @@ def test_downloaded_synthetic_xlsx_says_what_it_is(server, page):
     header, *rows = list(wb["data"].iter_rows(values_only=True))
     assert header[0] == "synthetic" and all(r[0] is True for r in rows)
     assert {r[header.index("about_value_source")] for r in rows} == {"synthetic"}
+
+
+def test_a_class_shown_as_a_metric_is_never_cut_short(server, page):
+    """Lviv 2018 on a laptop screen in Ukrainian: the class metric read "частково п…"."""
+    page.goto(f"{server['url']}/city?city=ua-lviv&programme=tc-transparency&year=2018&lang=uk")
+    settle(page)
+    value = page.locator("[data-testid=stMetric]", has_text="Клас").locator(
+        "[data-testid=stMetricValue]"
+    )
+    value.first.wait_for(timeout=30_000)
+    assert value.first.inner_text() == "частково прозоре"
+    cut = value.first.evaluate(
+        "el => [el, ...el.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1)"
+    )
+    assert not cut, "the class metric is cut off"

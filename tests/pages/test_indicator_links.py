@@ -5,6 +5,7 @@ and opens the page on that indicator."""
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -102,8 +103,11 @@ def test_methodology_versions_link_where_the_indicator_continues(app):
     at = app("indicator", programme="demo-index", year="2025", indicator="info-02", lang="uk")
     versions = table_with(at, "results")
     rows = dict(zip(versions["methodology"], versions["results"], strict=True))
-    assert rows["demo-index-2021"] == ""  # the one shown
-    path, params = link_params(rows["demo-index-2017"])
+    # methodologies by their years and areas by their names: no codes ("demo-index-2021",
+    # "info") in the interface
+    assert rows["2021–2025"] == ""  # the one shown
+    assert set(versions["area"]) == {"Інформація про роботу органів місцевого самоврядування"}
+    path, params = link_params(rows["2017–2020"])
     assert path == "./indicator"
     # the latest year of the older methodology (2017-2020), in the same language
     assert params == {
@@ -112,3 +116,15 @@ def test_methodology_versions_link_where_the_indicator_continues(app):
         "year": "2020",
         "indicator": "info-02",
     }
+
+
+def test_working_notes_are_named_by_their_column_not_by_an_english_mark(app):
+    """TI's 2018 work file: the comments are the analysts' working notes, marked in the data
+    "Analysts' working note: …" — the mark showed in English in every language."""
+    at = app("indicator", programme="tc-transparency", year="2018", indicator="A16001", lang="uk")
+    grid = next(d for d in at.dataframe if "comment" in d.value.columns and len(d.value) == 100)
+    comments = grid.value["comment"].dropna()
+    assert len(comments) > 50 and not comments.str.contains("Analysts").any()
+    assert json.loads(grid.proto.columns)["comment"]["label"] == "Робоча нотатка аналітиків"
+    caption = " ".join(str(c.value) for c in at.caption)
+    assert "методологія 2017–2018" in caption and "tc-transparency-2017" not in caption

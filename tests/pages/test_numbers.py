@@ -100,3 +100,23 @@ def html_tables_of(html: str) -> list[list[str]]:
 
     frame = html_tables(SimpleNamespace(markdown=[SimpleNamespace(value=html)]))[0]
     return [list(frame.columns), *frame.to_numpy().tolist()]
+def test_index_bars_show_the_digits_of_every_other_text():
+    """Mariupol 2018: 76.35. The rankings bar (printf in the browser, binary) read "76.3" while
+    the overview's and the workbench's Babel texts read "76,4" (and Zhytomyr 63.85: "63.9" in
+    the bar, "63,8" in the texts). Bars get values rounded half up, as the texts are."""
+    import pandas as pd
+    import streamlit as st
+
+    from pages import common
+
+    df = pd.DataFrame({"total": [76.35, 63.85, None, 57.0], "n": [76.35, 63.85, 1.0, 2.0]})
+    config = {
+        "total": st.column_config.ProgressColumn("t", min_value=0, max_value=100, format="%.1f"),
+        "n": st.column_config.NumberColumn("n", format="%.1f"),
+    }
+    shown = common._bars_rounded_half_up(df, config)
+    assert [f"{v:.1f}" for v in shown["total"].dropna()] == ["76.4", "63.9", "57.0"]
+    assert pd.isna(shown["total"].iloc[2])
+    assert [common.fmt_num(v) for v in df["n"][:2]] == ["76.4", "63.9"]  # the texts agree
+    assert shown["n"].tolist() == df["n"].tolist()  # only bars; the caller's frame unchanged
+    assert df["total"].iloc[0] == 76.35
