@@ -40,12 +40,13 @@ R_MAX = 15.0  # the largest city's radius, in viewBox units
 R_MIN = 2.6
 
 
-def index_colour(value: float | None) -> str | None:
-    """The viridis colour of an index 0–100 (the scale Vega-Lite draws for ``viridis``);
-    None for a missing value (drawn "no data", never like 0)."""
+def index_colour(value: float | None, top: float = 100.0) -> str | None:
+    """The viridis colour of an index from 0 to ``top``, the programme's maximum (the scale
+    Vega-Lite draws for ``viridis``); None for a missing value (drawn "no data", never
+    like 0)."""
     if value is None or value != value:  # None or NaN
         return None
-    x = min(max(float(value) / 100, 0.0), 1.0) * (len(VIRIDIS) - 1)
+    x = min(max(float(value) / (top or 100.0), 0.0), 1.0) * (len(VIRIDIS) - 1)
     i = min(int(x), len(VIRIDIS) - 2)
     a, b = VIRIDIS[i], VIRIDIS[i + 1]
     mix = [

@@ -76,6 +76,12 @@ def break_marks(programme: str, years: list[int]) -> list[alt.Chart]:
     return [rule, text]
 
 
+def index_top(programme: str, year: int | None = None) -> float:
+    """The top of a programme's index axis: its methodology's maximum (TI's 2018 investment
+    ranking counts to 20; an axis to 100 squashed it into the bottom fifth)."""
+    return run(dashboard.scale_max, programme, year)
+
+
 def history_lines(
     data: pd.DataFrame,
     years: list[int],
@@ -85,13 +91,15 @@ def history_lines(
     group: str | None = None,
     color: alt.Color | alt.ColorValue | None = None,
     tooltip: list | None = None,
+    top: float = 100.0,
 ) -> list[alt.Chart]:
     """Lines over the years from the one series builder (``analytics.series``): straight
-    segments that stop at a missing year and at a methodology break, a dot on every value."""
+    segments that stop at a missing year and at a methodology break, a dot on every value;
+    the axis runs from 0 to ``top``, the programme's own maximum (``index_top``)."""
     seg = series.with_segments(data, value=value, group=group, programme_years=years)
     enc: dict = {
         "x": year_axis(years),
-        "y": alt.Y(f"{value}:Q", title=title or t("Index"), scale=alt.Scale(domain=[0, 100])),
+        "y": alt.Y(f"{value}:Q", title=title or t("Index"), scale=alt.Scale(domain=[0, top])),
     }
     if tooltip:
         enc["tooltip"] = tooltip
@@ -133,6 +141,7 @@ def city_history(programme: str, city: str) -> alt.Chart:
     layers += history_lines(
         hist,
         years,
+        top=index_top(programme),
         tooltip=[
             alt.Tooltip("year:Q", format="d", title=t("Year")),
             alt.Tooltip("total:Q", format=".1f", title=t("Index")),
@@ -181,6 +190,7 @@ def compare_history(programme: str, cities: tuple[str, ...], lang: str) -> alt.C
         idx,
         years,
         group="city",
+        top=index_top(programme),
         color=alt.Color("name:N", title=t("City"), scale=alt.Scale(scheme="tableau10")),
         tooltip=[
             alt.Tooltip("name:N", title=t("City")),
@@ -274,6 +284,7 @@ def trends_line(
         value="mean",
         title=t("Mean index"),
         group=by,
+        top=index_top(programme),
         color=alt.Color("grp_label:N", title=label),
         tooltip=[
             alt.Tooltip("grp_label:N", title=label),
@@ -294,7 +305,7 @@ def trends_box(programme: str) -> alt.Chart:
         .mark_boxplot(extent="min-max", color="#4575b4", size=24)
         .encode(
             x=year_axis(years),
-            y=alt.Y("total:Q", title=t("Index"), scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y("total:Q", title=t("Index"), scale=alt.Scale(domain=[0, index_top(programme)])),
         )
     )
     return alt.layer(box, *break_marks(programme, years)).properties(height=260)

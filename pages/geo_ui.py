@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from analytics import compare, geo
+from analytics import compare, dashboard, geo
 from pages import common, geomap
 from pages.common import t
 
@@ -140,7 +140,11 @@ def context_scatter_chart(programme: str, year: int, variable: str, lang: str) -
         .mark_circle(size=60, opacity=0.75, color="#2a788e")
         .encode(
             x=x,
-            y=alt.Y("total:Q", title=t("Index"), scale=alt.Scale(domain=[0, 100])),
+            y=alt.Y(
+                "total:Q",
+                title=t("Index"),
+                scale=alt.Scale(domain=[0, common.run(dashboard.scale_max, programme, year)]),
+            ),
             tooltip=[
                 alt.Tooltip("name:N", title=t("City")),
                 alt.Tooltip("total:Q", title=t("Index"), format=".1f"),

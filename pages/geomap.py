@@ -77,23 +77,35 @@ def _countries(fill: bool) -> alt.Chart:
     )
 
 
-def index_colour(value: float | None) -> str:
-    """The viridis colour of an index 0–100; the "no data" fill for a missing value."""
-    return svgmap.index_colour(value) or NO_DATA_FILL
+def index_colour(value: float | None, top: float = 100.0) -> str:
+    """The viridis colour of an index from 0 to ``top``; the "no data" fill for a missing
+    value."""
+    return svgmap.index_colour(value, top) or NO_DATA_FILL
+
+
+def _whole(top: float) -> str:
+    """The scale's end as the legend writes it: "100", "20" (a fraction as points)."""
+    return str(int(top)) if float(top).is_integer() else fmt_points(top)
+
+
+def index_top(programme: str, year: int) -> float:
+    """The top of the programme's index scale that year (20 for TI's investment ranking)."""
+    return run(dashboard.scale_max, programme, year)
 
 
 def region_values(programme: str, year: int, lg: str) -> list[dict]:
     """The regions' features with their fill and the text their tooltip shows."""
     features = run(geo.region_features, programme, year, lang=lg)
     no_data = t("no data: no assessed city")
+    top = index_top(programme, year)
     for f in features:
         props = f["properties"]
-        props["fill"] = index_colour(props["mean"])
+        props["fill"] = index_colour(props["mean"], top)
         props["shown"] = no_data if props["mean"] is None else fmt_points(props["mean"])
     return features
 
 
-def _regions() -> list[alt.Chart]:
+def _regions(top: float) -> list[alt.Chart]:
     """One layer for every region (``region_values``, filled in by ``_fill``), filled by its
     mean index (pale where no data: never a colour of the scale), and an invisible layer that
     draws the scale's legend."""
@@ -110,7 +122,7 @@ def _regions() -> list[alt.Chart]:
             ],
         )
     )
-    scale = pd.DataFrame({"v": [0.0, 100.0], "lon": [30.5, 30.5], "lat": [50.4, 50.4]})
+    scale = pd.DataFrame({"v": [0.0, top], "lon": [30.5, 30.5], "lat": [50.4, 50.4]})
     legend = (
         alt.Chart(scale)
         .mark_point(opacity=0)
@@ -120,7 +132,7 @@ def _regions() -> list[alt.Chart]:
             color=alt.Color(
                 "v:Q",
                 title=t("Mean index of the region's cities"),
-                scale=alt.Scale(range=list(VIRIDIS), domain=[0, 100]),
+                scale=alt.Scale(range=list(VIRIDIS), domain=[0, top]),
                 legend=alt.Legend(orient="bottom", gradientLength=220, titleLimit=320),
             ),
             tooltip=alt.value(None),
@@ -153,7 +165,7 @@ def _cities(programme: str, year: int, colour_by: str) -> alt.Chart:
             alt.Color(
                 "total:Q",
                 title=t("Index"),
-                scale=alt.Scale(range=list(VIRIDIS), domain=[0, 100]),
+                scale=alt.Scale(range=list(VIRIDIS), domain=[0, index_top(programme, year)]),
                 legend=alt.Legend(orient="bottom", gradientLength=220),
             ),
             alt.value(_hex(NO_CLASS_COLOUR)),
@@ -207,7 +219,9 @@ def overview_map(programme: str, year: int, colour_by: str, layer: str) -> dict:
     lg = lang()
     regions = layer in ("regions", "both")
     layers: list[alt.Chart] = (
-        [*_regions(), _countries(fill=False)] if regions else [_countries(fill=True)]
+        [*_regions(index_top(programme, year)), _countries(fill=False)]
+        if regions
+        else [_countries(fill=True)]
     )
     if layer in ("cities", "both"):
         layers.append(_cities(programme, year, colour_by))
@@ -232,12 +246,13 @@ def overview_map(programme: str, year: int, colour_by: str, layer: str) -> dict:
 def _svg_cities(programme: str, year: int, colour_by: str) -> list[svgmap.City]:
     pts = city_points(programme, year)
     grey = _hex(NO_CLASS_COLOUR)
+    top = index_top(programme, year)
     rows = zip(*(pts[c] for c in ("city", "name", "country_name", "lon", "lat", "pop")))
     extra = zip(pts["total"], pts["assessed"], pts["class_colour"], pts["label_total"])
     out = []
     for (city, name, country, lon, lat, pop), (total, assessed, cls, shown) in zip(rows, extra):
         i = len(out)
-        fill = cls if colour_by == "class" else svgmap.index_colour(total) or grey
+        fill = cls if colour_by == "class" else svgmap.index_colour(total, top) or grey
         tip = svgmap.tooltip(
             [
                 (t("City"), name),
@@ -254,6 +269,7 @@ def _svg_cities(programme: str, year: int, colour_by: str) -> list[svgmap.City]:
 
 def _svg_regions(programme: str, year: int, lg: str) -> list[svgmap.Shape]:
     out = []
+    top = index_top(programme, year)
     for f in region_values(programme, year, lg):
         p = f["properties"]
         tip = svgmap.tooltip(
@@ -264,7 +280,7 @@ def _svg_regions(programme: str, year: int, lg: str) -> list[svgmap.Shape]:
                 (t("Cities with an index"), str(p["n"])),
             ]
         )
-        fill = svgmap.index_colour(p["mean"])  # None: drawn "no data"
+        fill = svgmap.index_colour(p["mean"], top)  # None: drawn "no data"
         out.append(svgmap.Shape(f["geometry"], fill, tip))
     return out
 
@@ -272,8 +288,9 @@ def _svg_regions(programme: str, year: int, lg: str) -> list[svgmap.Shape]:
 def _svg_legend(programme: str, year: int, colour_by: str, layer: str) -> str:
     swatches: list[tuple[str | None, str]] = []
     scale = None
+    top = index_top(programme, year)
     if layer != "cities":
-        scale = (t("Mean index of the region's cities"), "0", "100")
+        scale = (t("Mean index of the region's cities"), "0", _whole(top))
         swatches.append((None, t("no data: no assessed city")))
     if layer != "regions" and colour_by == "class":
         classes = run(dashboard.overview, programme, year)["classes"].dropna(subset=["position"])
@@ -284,7 +301,7 @@ def _svg_legend(programme: str, year: int, colour_by: str, layer: str) -> str:
         ]
         swatches.append((_hex(NO_CLASS_COLOUR), t("no class")))
     elif layer != "regions":
-        scale = scale or (t("Index"), "0", "100")
+        scale = scale or (t("Index"), "0", _whole(top))
         swatches.append((_hex(NO_CLASS_COLOUR), t("no total")))
     return svgmap.legend_html(swatches, scale)
 

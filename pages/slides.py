@@ -146,7 +146,7 @@ def slide_map(
         colour = alt.Color(
             "total:Q",
             title=t("Index"),
-            scale=alt.Scale(scheme="redyellowblue", domain=[0, 100]),
+            scale=alt.Scale(scheme="redyellowblue", domain=[0, charts.index_top(programme, year)]),
             legend=alt.Legend(orient="bottom"),
         )
     dot_size = label_px * 14
@@ -260,7 +260,14 @@ def slide_trend(programme: str, lang: str):
     """The average index of the same cities over the years, breaks marked, in slide type."""
     data = run(trends.panel_means, programme, "all", panel="balanced", years=())
     shown = run(trends.programme_years, programme)
-    layers = charts.history_lines(data, shown, value="mean", title=t("Mean index"), group="all")
+    layers = charts.history_lines(
+        data,
+        shown,
+        value="mean",
+        title=t("Mean index"),
+        group="all",
+        top=charts.index_top(programme),
+    )
     return alt.layer(*layers, *charts.break_marks(programme, shown)).properties(
         width=SLIDE_WIDTH - 160, height=640
     )
@@ -291,6 +298,7 @@ def slide_effect(project: str, programme: str, lang: str):
         value="mean",
         title=t("Mean index"),
         group="grp",
+        top=charts.index_top(programme),
         color=alt.Color(
             "label:N",
             title=None,

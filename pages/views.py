@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import dashboard, trends
-from pages import common
+from pages import charts, common
 from pages.common import t
 
 VIEWS = {"chart": "Chart", "map": "Map", "table": "Table"}
@@ -164,7 +164,11 @@ def ranking_bars(programme: str, year: int, lang: str, filters: tuple) -> alt.Ch
         .mark_bar()
         .encode(
             y=alt.Y("name:N", sort="-x", title=None),
-            x=alt.X("total:Q", title=t("Index"), scale=alt.Scale(domain=[0, 100])),
+            x=alt.X(
+                "total:Q",
+                title=t("Index"),
+                scale=alt.Scale(domain=[0, charts.index_top(programme, year)]),
+            ),
             color=colour,
             tooltip=[
                 alt.Tooltip("name:N", title=t("City")),

@@ -1,0 +1,61 @@
+"""Index axes run to the programme's own maximum: TI's 2018 investment ranking counts to 20,
+and on an axis to 100 its leader (Ivano-Frankivsk, 15 of 20) sat in the bottom fifth."""
+
+from __future__ import annotations
+
+import json
+
+
+def index_domains(at) -> list[list[float]]:
+    """The scale domains of every index axis (``total`` or ``mean``) in the page's charts."""
+    found: list[list[float]] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for channel in ("x", "y"):
+                enc = node.get(channel)
+                if isinstance(enc, dict) and enc.get("field") in ("total", "mean"):
+                    domain = (enc.get("scale") or {}).get("domain")
+                    if domain:
+                        found.append(domain)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for chart in at.get("vega_lite_chart"):
+        walk(json.loads(chart.proto.spec))
+    return found
+
+
+def test_investment_city_history_runs_to_twenty(app):
+    at = app("city", programme="tc-investment", year="2018", city="ua-ivano-frankivsk")
+    domains = index_domains(at)
+    assert domains and all(d == [0, 20.0] for d in domains), domains
+
+
+def test_transparency_axes_run_to_a_hundred(app):
+    at = app("trends", programme="tc-transparency", year="2018")
+    domains = index_domains(at)
+    assert domains and all(d == [0, 100.0] for d in domains), domains
+
+
+def test_investment_trends_run_to_twenty(app):
+    at = app("trends", programme="tc-investment", year="2018")
+    domains = index_domains(at)
+    assert domains and all(d == [0, 20.0] for d in domains), domains
+
+
+def test_investment_map_colours_to_twenty(app):
+    """The overview's SVG map colours the investment ranking from 0 to 20: its legend ends at
+    20, and a region's mean of 15 is the colour three quarters up the scale, not a quarter."""
+    from analytics import svgmap
+    from tests.pages.conftest import svg_map
+
+    at = app("overview", programme="tc-investment", year="2018", lang="en")
+    legend = next(m.value for m in at.markdown if "ocm-legend" in m.value or "gradient" in m.value)
+    assert ">20<" in legend and ">100<" not in legend
+    assert svgmap.index_colour(15, 20) == svgmap.index_colour(75)
+    assert svgmap.index_colour(75) != svgmap.index_colour(15)
+    assert svg_map(at) is not None
