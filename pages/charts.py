@@ -230,7 +230,8 @@ def compare_heat(methodology: str, year: int, cities: tuple[str, ...], lang: str
             ],
         )
     )
-    text = heat.mark_text(fontSize=12).encode(
+    # a cell without a score stays empty: no "null" written into it
+    text = heat.transform_filter("isValid(datum.pct)").mark_text(fontSize=12).encode(
         text=alt.Text("pct:Q", format=".0f"),
         color=alt.condition("datum.pct > 60", alt.value("black"), alt.value("white")),
     )

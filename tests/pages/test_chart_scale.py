@@ -59,3 +59,18 @@ def test_investment_map_colours_to_twenty(app):
     assert svgmap.index_colour(15, 20) == svgmap.index_colour(75)
     assert svgmap.index_colour(75) != svgmap.index_colour(15)
     assert svg_map(at) is not None
+
+
+def test_compare_heat_leaves_an_unscored_area_empty(monkeypatch, built_db):
+    """Moldova's district councils 2020: four criteria have no score; their cells stay empty
+    (no rect) and no "null" or "NaN" is written into them."""
+    import vl_convert
+
+    from pages import charts
+
+    monkeypatch.setenv("OCM_DB", str(built_db))
+    cities = ("md-criuleni-district", "md-cahul-district")
+    spec = charts.compare_heat("md-idis-districts-2020", 2020, cities, "en").to_dict()
+    svg = vl_convert.vegalite_to_svg(spec)
+    assert "Criuleni" in svg
+    assert ">null<" not in svg and ">NaN<" not in svg
