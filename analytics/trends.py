@@ -118,12 +118,39 @@ def aggregate(con: duckdb.DuckDBPyConnection, programme: str, by: str = "country
         [programme],
     ).df()
     if not shares.empty:
-        wide = shares.pivot_table(
-            index=["year", "grp"], columns="class_name", values="share", fill_value=0.0
-        )
+        wide = shares.pivot_table(index=["year", "grp"], columns="class_name", values="share")
+        # 0 only where the class exists that year: TI's 2017 letter bands are no class of the
+        # 2018 methodology, so their share in 2018 is missing, not 0 %
+        valid = _classes_by_year(con, programme)
+        years = wide.index.get_level_values("year")
+        for c in wide.columns:
+            exists = years.map(lambda y, c=c: c in valid.get(y, set()))
+            wide.loc[exists & wide[c].isna(), c] = 0.0
         wide.columns = [f"share {c}" for c in wide.columns]
         df = df.merge(wide.reset_index(), on=["year", "grp"], how="left")
     return df.rename(columns={"grp": by})
+
+
+def _classes_by_year(con: duckdb.DuckDBPyConnection, programme: str) -> dict[int, set[str]]:
+    """The classes each year of a programme shows: its methodology's (Moldova's 16 grades,
+    even those no city got that year), unless the classes it published are others (TI's
+    2017 letter bands, no class of the methodology's thresholds): then those."""
+    rows = con.execute(
+        """SELECT DISTINCT i.year, t.class_name, 'scale' FROM indices i
+           JOIN class_thresholds t ON t.methodology = i.methodology WHERE i.programme = ?
+           UNION SELECT DISTINCT year, class_name, 'shown' FROM indices
+           WHERE programme = ? AND class_name IS NOT NULL""",
+        [programme, programme],
+    ).fetchall()
+    scale: dict[int, set[str]] = {}
+    shown: dict[int, set[str]] = {}
+    for year, name, kind in rows:
+        (scale if kind == "scale" else shown).setdefault(int(year), set()).add(name)
+    out = {}
+    for year in scale.keys() | shown.keys():
+        own, seen = scale.get(year, set()), shown.get(year, set())
+        out[year] = own | seen if seen <= own else seen
+    return out
 
 
 PANELS = ("balanced", "all")

@@ -231,9 +231,13 @@ def compare_heat(methodology: str, year: int, cities: tuple[str, ...], lang: str
         )
     )
     # a cell without a score stays empty: no "null" written into it
-    text = heat.transform_filter("isValid(datum.pct)").mark_text(fontSize=12).encode(
-        text=alt.Text("pct:Q", format=".0f"),
-        color=alt.condition("datum.pct > 60", alt.value("black"), alt.value("white")),
+    text = (
+        heat.transform_filter("isValid(datum.pct)")
+        .mark_text(fontSize=12)
+        .encode(
+            text=alt.Text("pct:Q", format=".0f"),
+            color=alt.condition("datum.pct > 60", alt.value("black"), alt.value("white")),
+        )
     )
     return (heat + text).properties(height=30 * len(order) + 40)
 
@@ -316,10 +320,15 @@ def trends_classes(programme: str) -> alt.Chart:
     agg = run(trends.aggregate, programme, "all")
     shares = [c for c in agg.columns if c.startswith("share ")]
     long = agg.melt(id_vars=["year"], value_vars=shares, var_name="class", value_name="share")
-    long["class"] = long["class"].str.removeprefix("share ").map(t)
-    domain = run(dashboard.class_list, programme) or CLASS_DOMAIN
-    colours = ["#{:02x}{:02x}{:02x}".format(*class_colour(i, len(domain))) for i in
-               range(1, len(domain) + 1)]  # fmt: skip
+    long = long[long["share"].notna()]  # a class the year does not have: no bar, never 0
+    names = long["class"].str.removeprefix("share ")
+    long = long.assign(**{"class": names.map(t)})
+    own = run(dashboard.class_list, programme) or CLASS_DOMAIN
+    # classes published outside the methodology's own (TI's 2017 letter bands), after them
+    extra = sorted(set(names) - set(own))
+    colours = ["#{:02x}{:02x}{:02x}".format(*class_colour(i, len(group))) for group in
+               (own, extra) for i in range(1, len(group) + 1)]  # fmt: skip
+    domain = [*own, *extra]
     years = run(trends.programme_years, programme)
     bars = (
         alt.Chart(long)

@@ -74,3 +74,30 @@ def test_compare_heat_leaves_an_unscored_area_empty(monkeypatch, built_db):
     svg = vl_convert.vegalite_to_svg(spec)
     assert "Criuleni" in svg
     assert ">null<" not in svg and ">NaN<" not in svg
+
+
+def test_class_shares_are_missing_where_a_year_has_no_such_class(monkeypatch, built_db):
+    """TI's 2017 letter bands are no class of the 2018 methodology: their 2018 share is
+    missing, not 0 %, in the figures (and downloads); the 2017 bands are drawn with colours
+    of their own (their bars were left out of the chart: 2017 stood empty)."""
+    from analytics import storage, trends
+    from pages import charts
+
+    con = storage.connect_read_only(built_db)
+    agg = trends.aggregate(con, "tc-transparency", "all").set_index("year")
+    assert agg.loc[2017, "share band I"] == 0.66 and pd_isna(agg.loc[2018, "share band I"])
+    assert pd_isna(agg.loc[2017, "share transparent"])  # 2017 showed bands only
+    assert agg.loc[2019, "share transparent"] == 0.0  # a class of the year, no city in it
+    md = trends.aggregate(con, "md-idis-localities", "all").set_index("year")
+    assert md.loc[2017, "share A"] == 0.0  # Moldova's grade scale has A every edition
+    monkeypatch.setenv("OCM_DB", str(built_db))
+    spec = charts.trends_classes("tc-transparency").to_dict()
+    layer = spec["layer"][0]
+    drawn = {r["class"] for d in spec["datasets"].values() for r in d if "class" in r}
+    assert "band I" in layer["encoding"]["color"]["scale"]["domain"] and "band I" in drawn
+
+
+def pd_isna(v) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(v))
