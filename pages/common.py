@@ -403,8 +403,8 @@ def connection() -> duckdb.DuckDBPyConnection:
 # computed once.
 RESULTS_MAX = 4096
 CHARTS_MAX = 1024
-_results = memo.Memo(RESULTS_MAX, int(float(os.environ.get("OCM_CACHE_MB", "48")) * 2**20))
-_charts = memo.Memo(CHARTS_MAX, int(float(os.environ.get("OCM_CHART_CACHE_MB", "24")) * 2**20))
+_results = memo.Memo(RESULTS_MAX, int(float(os.environ.get("OCM_CACHE_MB", "32")) * 2**20))
+_charts = memo.Memo(CHARTS_MAX, int(float(os.environ.get("OCM_CHART_CACHE_MB", "32")) * 2**20))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -73,7 +73,12 @@ else:
         st.caption(t("No area scores in {y}.", y=year))
 
     # -------------------------------------------------------------------------- indicators
-    matrix = common.run(compare.indicator_matrix, methodology, year, cities, lang=lang)
+    # each city's column on its own (kept per city), joined: a new combination of cities
+    # costs a join, not a query
+    matrix = compare.joined_matrix(
+        [common.run(compare.indicator_matrix, methodology, year, [c], lang=lang) for c in cities],
+        cities,
+    )
     if not matrix.empty and matrix[cities].notna().any().any():
         st.subheader(t("Who meets what"))
         only_diff = st.toggle(
@@ -117,9 +122,9 @@ else:
 
 # ------------------------------------------------------------------------------ T vs A
 # Real published totals: never drawn under the synthetic banner.
-tva = common.run(dashboard.transparency_vs_accountability, cities, lang=lang)
 all_tva = common.run(dashboard.transparency_vs_accountability, (), lang=lang)
 if not all_tva.empty and not prog["synthetic"]:
+    tva = common.run(dashboard.transparency_vs_accountability, cities, lang=lang)
     st.subheader(t("Transparency against accountability"))
     st.caption(
         t(

@@ -22,14 +22,33 @@ def test_the_least_recently_used_entry_goes_first():
     _fill(memo, "a", "b", "c")
     assert memo.get("a", lambda: "never") == "A"  # a hit: "a" is now the most recent
     _fill(memo, "d")  # one too many: "b" (least recently used) goes, not "a" (first stored)
-    assert memo.keys() == ["c", "a", "d"]
+    assert memo.keys() == ["c", "d", "a"]  # in the order they would go
     assert memo.stats() == {
         "entries": 3,
+        "protected": 1,
         "bytes": memo.bytes,
         "hits": 1,
         "misses": 4,
         "evictions": 1,
     }
+    _fill(memo, "e")
+    assert memo.keys() == ["d", "e", "a"]
+
+
+def test_values_asked_for_once_do_not_push_out_those_asked_for_again():
+    memo = Memo(max_entries=10, max_bytes=10**9)
+    _fill(memo, *"abcde")
+    _fill(memo, *"abcde")  # asked for again: protected
+    for i in range(100):  # a stream of combinations, each asked for once
+        memo.get(f"once-{i}", lambda i=i: i)
+    assert all(k in memo for k in "abcde")
+    assert len(memo) == 10 and memo.stats()["evictions"] == 95
+    # the protected segment holds at most 4/5: the least recently used of it goes back to
+    # probation and, if not asked for again, out
+    _fill(memo, *"fghij", *"fghij")
+    assert memo.keys() == [*"ab", *"cdefghij"]
+    memo.get("once-more", lambda: 0)
+    assert "a" not in memo and memo.keys() == ["b", "once-more", *"cdefghij"]
 
 
 def test_bounded_by_bytes_as_estimated():
@@ -39,8 +58,11 @@ def test_bounded_by_bytes_as_estimated():
     assert memo.bytes == 20 and len(memo) == 2
     memo.get("c", lambda: "z" * 10)  # 30 > 25: the oldest goes
     assert memo.keys() == ["b", "c"] and memo.bytes == 20
+    memo.get("b", lambda: "never")  # protected: 10 bytes, within 4/5 of 25
+    memo.get("e", lambda: "v" * 10)
+    assert memo.keys() == ["e", "b"] and memo.bytes == 20
     big = memo.get("d", lambda: "w" * 26)  # larger than the whole budget: returned, not kept
-    assert big == "w" * 26 and "d" not in memo and memo.keys() == ["b", "c"]
+    assert big == "w" * 26 and "d" not in memo and memo.keys() == ["e", "b"]
 
 
 def test_many_threads_asking_for_a_missing_value_compute_it_once():
