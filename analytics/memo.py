@@ -97,7 +97,7 @@ class Memo:
     def __contains__(self, key: Hashable) -> bool:
         return key in self._data or key in self._kept
 
-    def keys(self) -> list[Hashable]:
+    def order(self) -> list[Hashable]:
         """The keys in the order they would go: the probation segment least recently used
         first, then the protected one."""
         with self._lock:

@@ -394,6 +394,29 @@ def connection() -> duckdb.DuckDBPyConnection:
     return storage.cursor(_open(str(use.path), signature()))
 
 
+def _keep_memory_returnable() -> None:
+    """Allocators that give freed memory back, so a process serving many sessions at once
+    stops growing once its caches are full: glibc makes a heap ("arena") per thread that
+    allocates, up to eight per core, and every script run is a thread; Arrow's own pool
+    (mimalloc) keeps what Streamlit's table conversions freed. At most two arenas, and Arrow
+    on the system allocator (measured under a burst of 100 viewers: 30–40 MB less per process
+    in two minutes). An operator's own ``MALLOC_ARENA_MAX`` or ``ARROW_DEFAULT_MEMORY_POOL``
+    is left as it is."""
+    if "MALLOC_ARENA_MAX" not in os.environ:
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+        with contextlib.suppress(ImportError, AttributeError):
+            import pyarrow
+
+            pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+
+
+_keep_memory_returnable()
+
+
 # Results are shared between sessions without copies: pages treat them as read-only.
 # ``_results`` holds what ``run`` computes, ``_charts`` the chart specs ``chart`` draws: both
 # least recently used first out, bounded by entries and by an estimate of the memory they hold

@@ -22,7 +22,7 @@ def test_the_least_recently_used_entry_goes_first():
     _fill(memo, "a", "b", "c")
     assert memo.get("a", lambda: "never") == "A"  # a hit: "a" is now the most recent
     _fill(memo, "d")  # one too many: "b" (least recently used) goes, not "a" (first stored)
-    assert memo.keys() == ["c", "d", "a"]  # in the order they would go
+    assert memo.order() == ["c", "d", "a"]  # in the order they would go
     assert memo.stats() == {
         "entries": 3,
         "protected": 1,
@@ -32,7 +32,7 @@ def test_the_least_recently_used_entry_goes_first():
         "evictions": 1,
     }
     _fill(memo, "e")
-    assert memo.keys() == ["d", "e", "a"]
+    assert memo.order() == ["d", "e", "a"]
 
 
 def test_values_asked_for_once_do_not_push_out_those_asked_for_again():
@@ -46,9 +46,9 @@ def test_values_asked_for_once_do_not_push_out_those_asked_for_again():
     # the protected segment holds at most 4/5: the least recently used of it goes back to
     # probation and, if not asked for again, out
     _fill(memo, *"fghij", *"fghij")
-    assert memo.keys() == [*"ab", *"cdefghij"]
+    assert memo.order() == [*"ab", *"cdefghij"]
     memo.get("once-more", lambda: 0)
-    assert "a" not in memo and memo.keys() == ["b", "once-more", *"cdefghij"]
+    assert "a" not in memo and memo.order() == ["b", "once-more", *"cdefghij"]
 
 
 def test_bounded_by_bytes_as_estimated():
@@ -57,12 +57,12 @@ def test_bounded_by_bytes_as_estimated():
     memo.get("b", lambda: "y" * 10)
     assert memo.bytes == 20 and len(memo) == 2
     memo.get("c", lambda: "z" * 10)  # 30 > 25: the oldest goes
-    assert memo.keys() == ["b", "c"] and memo.bytes == 20
+    assert memo.order() == ["b", "c"] and memo.bytes == 20
     memo.get("b", lambda: "never")  # protected: 10 bytes, within 4/5 of 25
     memo.get("e", lambda: "v" * 10)
-    assert memo.keys() == ["e", "b"] and memo.bytes == 20
+    assert memo.order() == ["e", "b"] and memo.bytes == 20
     big = memo.get("d", lambda: "w" * 26)  # larger than the whole budget: returned, not kept
-    assert big == "w" * 26 and "d" not in memo and memo.keys() == ["e", "b"]
+    assert big == "w" * 26 and "d" not in memo and memo.order() == ["e", "b"]
 
 
 def test_many_threads_asking_for_a_missing_value_compute_it_once():

@@ -35,6 +35,21 @@ def test_run_keeps_one_shared_result_per_call(monkeypatch, built_db):
     b = common.run(dashboard.city_names, ["ua-lviv"], lang="en")  # a list is keyed as a tuple
     assert a is b and a == {"ua-lviv": "Lviv"}
     assert common.run(dashboard.city_names, ("ua-lviv",), lang="uk") != a
-    names = [k[1] for k in common._results.keys()]
+    names = [k[1] for k in common._results.order()]
     assert names.count("city_names") == 2  # one per language, not one per call
     assert common._results.max_bytes > 0 and common._results.max_entries == common.RESULTS_MAX
+
+
+def test_arrow_gives_freed_memory_back_unless_the_operator_chose(monkeypatch):
+    import pyarrow
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    pyarrow.set_memory_pool(pyarrow.mimalloc_memory_pool())
+    common._keep_memory_returnable()
+    assert pyarrow.default_memory_pool().backend_name == "system"
+    pyarrow.set_memory_pool(pyarrow.mimalloc_memory_pool())
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "mimalloc")
+    common._keep_memory_returnable()
+    assert pyarrow.default_memory_pool().backend_name == "mimalloc"
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
