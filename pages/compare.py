@@ -36,7 +36,10 @@ if len(cities) < 2:
     st.stop()
 names = {c: label[c] for c in cities}
 
-idx = common.run(dashboard.history, programme, cities, lang=lang)
+# the history and its chart do not depend on the order the cities were chosen in (rows by
+# city and year): kept once per set of cities, not once per order
+chosen = tuple(sorted(cities))
+idx = common.run(dashboard.history, programme, chosen, lang=lang)
 in_year = idx[idx["year"] == year]
 methodology = in_year["methodology"].iloc[0] if not in_year.empty else None
 
@@ -55,7 +58,7 @@ elif idx["total"].isna().all():
     common.table(classes, width="stretch", placeholder="—")
     common.downloads(idx, f"compare-history-{programme}", "history")
 else:
-    common.chart(charts.compare_history, programme, cities, lang)
+    common.chart(charts.compare_history, programme, chosen, lang)
     common.downloads(idx, f"compare-history-{programme}", "history")
     workbench_ui.why_moved_each(programme, cities, year)
 

@@ -53,3 +53,27 @@ def test_arrow_gives_freed_memory_back_unless_the_operator_chose(monkeypatch):
     common._keep_memory_returnable()
     assert pyarrow.default_memory_pool().backend_name == "mimalloc"
     pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+
+
+def test_the_compare_history_is_the_same_whatever_the_order_of_the_cities(monkeypatch, built_db):
+    """pages/compare.py keeps the history and its chart per set of cities (sorted): that is
+    only right while neither depends on the order."""
+    import json
+
+    from streamlit.elements.vega_charts import _stabilize_vega_json_spec
+
+    from analytics import dashboard
+
+    monkeypatch.setenv("OCM_DB", str(built_db))
+    orders = [("ua-lviv", "ua-kyiv", "ua-odesa"), ("ua-odesa", "ua-lviv", "ua-kyiv")]
+    frames = [common.run(dashboard.history, "demo-index", o, lang="uk") for o in orders]
+    assert frames[0] is not frames[1] and frames[0].equals(frames[1])
+    specs = [
+        _stabilize_vega_json_spec(
+            json.dumps(
+                common._build_spec("pages.charts", "compare_history", ("demo-index", o, "uk"))
+            )
+        )
+        for o in orders
+    ]
+    assert specs[0] == specs[1]
