@@ -119,6 +119,28 @@ def indicator_matrix(
     return wide.drop(columns="position").reset_index(drop=True)
 
 
+def joined_matrix(parts: list[pd.DataFrame], cities: list[str]) -> pd.DataFrame:
+    """``indicator_matrix`` of ``cities`` from the matrices of each city on its own (``parts``,
+    in the order of ``cities``): the same frame, row for row, so that a new combination of
+    cities already seen costs a join rather than a query and a pivot. Every part has the
+    methodology's indicators in the same order; an empty part (a methodology without
+    indicators) is what the whole matrix would be."""
+    _check_cities(cities)
+    if len(parts) != len(cities):
+        raise ValueError(f"{len(parts)} matrices for {len(cities)} cities")
+    if parts[0].empty:
+        return parts[0]
+    first = parts[0]
+    base = first.drop(columns=[cities[0]])
+    cols = [part[c] for c, part in zip(cities, parts)]
+    # one column of states in the whole query: text as soon as any city has a state, and a
+    # city without any is then missing in that type (as the pivot of the whole set gives it)
+    typed = next((col.dtype for col in cols if col.notna().any()), None)
+    if typed is not None:
+        cols = [col if col.dtype == typed else col.astype(typed) for col in cols]
+    return pd.concat([base, *cols], axis=1)
+
+
 def _status_now(con, methodology: str, year: int, city: str) -> dict | None:
     row = con.execute(
         """SELECT total, computed_total, computed_from, class_name

@@ -23,7 +23,7 @@ import streamlit as st
 import streamlit.commands.navigation as _st_navigation
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
-from analytics import dashboard, exports, health, i18n, roles, share, storage
+from analytics import dashboard, exports, health, i18n, memo, roles, share, storage
 from analytics.build import ensure_database as _ensure
 from analytics.paths import db_path
 
@@ -264,9 +264,7 @@ def signature(fresh: bool = False) -> tuple:
         st.stop()
     last = _seen.get(path)
     if last is not None and last != sig:
-        _cached.clear()
-        _spec.clear()
-        _fast.clear()
+        _clear_caches()
     _seen[path] = sig
     if memo is not None:
         memo["signature"] = sig
@@ -397,42 +395,113 @@ def connection() -> duckdb.DuckDBPyConnection:
     return storage.cursor(_open(str(use.path), signature()))
 
 
-# Results are shared between sessions without copies (st.cache_resource rather than
-# st.cache_data, which would unpickle a copy on every call): pages treat them as read-only.
-@st.cache_resource(max_entries=1024, show_spinner=False)
+def _keep_memory_returnable() -> None:
+    """Allocators that give freed memory back, so a process serving many sessions at once
+    stops growing once its caches are full: glibc makes a heap ("arena") per thread that
+    allocates, up to eight per core, and every script run is a thread; Arrow's own pool
+    (mimalloc) keeps what Streamlit's table conversions freed. At most two arenas, and Arrow
+    on the system allocator (measured under bursts of 100 viewers for 120 s: +130 MB per
+    process against +157 on average without). An operator's own ``MALLOC_ARENA_MAX`` or
+    ``ARROW_DEFAULT_MEMORY_POOL`` is left as it is."""
+    if "MALLOC_ARENA_MAX" not in os.environ:
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+        with contextlib.suppress(ImportError, AttributeError):
+            import pyarrow
+
+            pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+
+
+_keep_memory_returnable()
+
+
+# Results are shared between sessions without copies: pages treat them as read-only.
+# ``_results`` holds what ``run`` computes, ``_charts`` the chart specs ``chart`` draws: both
+# least recently used first out, bounded by entries and by an estimate of the memory they hold
+# (``OCM_CACHE_MB`` for the results, ``OCM_CHART_CACHE_MB`` for the charts, per process), so a
+# room of viewers asking for rare combinations neither pushes out what everybody asks for nor
+# makes the process grow past the budget. A value missing for several sessions at once is
+# computed once.
+RESULTS_MAX = 4096
+CHARTS_MAX = 1024
+_results = memo.Memo(RESULTS_MAX, int(float(os.environ.get("OCM_CACHE_MB", "32")) * 2**20))
+_charts = memo.Memo(CHARTS_MAX, int(float(os.environ.get("OCM_CHART_CACHE_MB", "32")) * 2**20))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
 def _cached(module: str, name: str, sig: tuple, args: tuple, kwargs: tuple):
+    """For the rare call ``run`` cannot key (an argument Python cannot hash)."""
+    return _compute(module, name, args, kwargs)
+
+
+def _compute(module: str, name: str, args: tuple, kwargs: tuple):
     fn = getattr(importlib.import_module(module), name)
-    return fn(connection(), *args, **dict(kwargs))
+    with _pooled_cursor() as con:
+        return fn(con, *args, **dict(kwargs))
+
+
+# Cursors of the read-only connection, lent to one computation at a time: making one (a new
+# DuckDB connection object on the same database, set to the file's catalog) cost a twentieth
+# of the CPU of a burst, once per cache miss.
+_cursor_pool: dict[tuple, list] = {}
+_cursor_lock = threading.Lock()
+CURSOR_POOL_MAX = 8
+
+
+@contextlib.contextmanager
+def _pooled_cursor() -> Iterator[duckdb.DuckDBPyConnection]:
+    path, sig = str(served().path), signature()
+    key = (path, sig)
+    with _cursor_lock:
+        pool = _cursor_pool.get(key)
+        if pool is None:  # a new database file: the old file's cursors go
+            _cursor_pool.clear()
+            pool = _cursor_pool[key] = []
+        cur = pool.pop() if pool else None
+    if cur is None:
+        cur = storage.cursor(_open(path, sig))
+    try:
+        yield cur
+    except BaseException:
+        cur = None  # a cursor a query failed on is not lent again
+        raise
+    finally:
+        if cur is not None:
+            with _cursor_lock:
+                if _cursor_pool.get(key) is pool and len(pool) < CURSOR_POOL_MAX:
+                    pool.append(cur)
 
 
 def _hashable(value):
     return tuple(value) if isinstance(value, list) else value
 
 
-# A plain dict in front of the st.cache_resource functions of the pages, keyed by the same
-# arguments (and, like ``functools.lru_cache(typed=True)``, their types): Streamlit hashes every
-# argument of a cached call anew (a tuple of 100 city codes costs a millisecond), which made a
-# tenth of a warm rerun. What it holds is what the Streamlit cache returned (the same shared,
-# read-only object); it is emptied with the caches when the database file changes, and when it
-# grows past ``FAST_MAX`` entries. An argument Python cannot hash goes to Streamlit's cache.
-_fast: dict = {}
-FAST_MAX = 2048  # about as many as the Streamlit caches behind it hold
+def _typed(key: tuple) -> tuple:
+    """``key`` with the types of its items, as ``functools.lru_cache(typed=True)`` keys: 1,
+    1.0 and True are equal but not the same argument."""
+    return (key, tuple(type(x) for x in key))
+
+
+# A memo in front of the remaining st.cache_resource functions of the pages, keyed by the same
+# arguments and their types: Streamlit hashes every argument of a cached call anew (a tuple
+# of 100 city codes costs a millisecond). What it holds is what the Streamlit cache returned
+# (the same shared, read-only object); least recently used first out; emptied with the caches
+# when the database file changes. An argument Python cannot hash goes to Streamlit's cache.
+FAST_MAX = 2048
+_fast = memo.Memo(FAST_MAX, 2**62, sizeof=lambda value: 0)
 
 
 def cached_call(cached: Callable, *key):
     """``cached(*key)`` for an ``st.cache_resource`` function, through ``_fast``."""
-    k = (cached, key, tuple(type(x) for x in key))
+    k = (cached, *_typed(key))
     try:
-        return _fast[k]
-    except KeyError:
-        pass
+        hash(k)
     except TypeError:  # unhashable in Python (Streamlit hashes it its own way)
         return cached(*key)
-    value = cached(*key)
-    if len(_fast) >= FAST_MAX:
-        _fast.clear()
-    _fast[k] = value
-    return value
+    return _fast.get(k, lambda: cached(*key))
 
 
 def run(fn: Callable, *args, **kwargs):
@@ -441,27 +510,67 @@ def run(fn: Callable, *args, **kwargs):
     The result is shared: never change it in place (``.assign`` / ``.copy()`` first).
     """
     args = tuple(_hashable(a) for a in args)
-    kwargs = {k: _hashable(v) for k, v in kwargs.items()}
-    return cached_call(
-        _cached, fn.__module__, fn.__name__, signature(), args, tuple(sorted(kwargs.items()))
-    )
+    kw = tuple(sorted((k, _hashable(v)) for k, v in kwargs.items()))
+    module, name, sig = fn.__module__, fn.__name__, signature()
+    key = (module, name, sig, *_typed(args), *_typed(kw))
+    try:
+        hash(key)
+    except TypeError:
+        return _cached(module, name, sig, args, kw)
+    return _results.get(key, lambda: _compute(module, name, args, kw))
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _spec(module: str, name: str, sig: tuple, args: tuple, lang: str) -> dict:
+def cache_stats() -> dict[str, dict[str, int]]:
+    """Entries, estimated bytes, hits, misses and evictions of the process's caches."""
+    return {"results": _results.stats(), "charts": _charts.stats(), "fast": _fast.stats()}
+
+
+def _write_cache_stats(folder: str, every: float = 10.0) -> None:
+    """Every ``every`` seconds, the caches' figures into ``folder/cache-stats-<pid>.json``
+    (for the load test: ``OCM_CACHE_STATS=folder``)."""
+    import json
+
+    out = Path(folder) / f"cache-stats-{os.getpid()}.json"
+    while True:
+        time.sleep(every)
+        with contextlib.suppress(OSError):
+            out.write_text(json.dumps(cache_stats()))
+
+
+if os.environ.get("OCM_CACHE_STATS"):
+    threading.Thread(
+        target=_write_cache_stats, args=(os.environ["OCM_CACHE_STATS"],), daemon=True
+    ).start()
+
+
+def _clear_caches() -> None:
+    _results.clear()
+    _charts.clear()
+    _fast.clear()
+    _cached.clear()
+
+
+def _build_spec(module: str, name: str, args: tuple) -> dict:
     fn = getattr(importlib.import_module(module), name)
     chart = fn(*args)  # an Altair chart, or a Vega-Lite spec already written out as a dict
     return chart if isinstance(chart, dict) else chart.to_dict(validate=False)
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
-def _arrow_datasets(module: str, name: str, sig: tuple, args: tuple, lang: str) -> dict | None:
-    """The tables of a cached chart spec (``_spec``) as the Arrow bytes Streamlit sends, made
-    once: ``st.vega_lite_chart`` converts a spec's datasets on every call (a fifth of the city
-    page's rerun) and passes bytes on as they are. Geographic datasets stay as they are, as
-    Streamlit leaves them; None where there is nothing to convert (or Streamlit's helpers are
-    not where they were)."""
-    datasets = cached_call(_spec, module, name, sig, args, lang).get("datasets")
+def _chart_entry(module: str, name: str, args: tuple) -> tuple[dict, dict | None]:
+    """A chart's spec and its tables as the Arrow bytes Streamlit sends, made once:
+    ``st.vega_lite_chart`` converts a spec's datasets on every call (a fifth of the city
+    page's rerun) and passes bytes on as they are. Where there are Arrow tables the spec
+    keeps its ``datasets`` key (in its place) with None in it, so the chart is not held twice.
+    Geographic datasets stay as they are, as Streamlit leaves them; no Arrow tables where
+    there is nothing to convert (or Streamlit's helpers are not where they were)."""
+    spec = _build_spec(module, name, args)
+    arrow = _arrow_datasets(spec.get("datasets"))
+    if arrow is None:
+        return spec, None
+    return {**spec, "datasets": None}, arrow
+
+
+def _arrow_datasets(datasets: dict | None) -> dict | None:
     if not datasets:
         return None
     try:
@@ -475,6 +584,15 @@ def _arrow_datasets(module: str, name: str, sig: tuple, args: tuple, lang: str) 
         else dataframe_util.convert_anything_to_arrow_bytes(v)
         for k, v in datasets.items()
     }
+
+
+def _chart_spec(module: str, name: str, args: tuple) -> tuple[dict, dict | None]:
+    key = (module, name, signature(), *_typed(args), lang())
+    try:
+        hash(key)
+    except TypeError:
+        return _chart_entry(module, name, args)
+    return _charts.get(key, lambda: _chart_entry(module, name, args))
 
 
 def figure_source_line(args: tuple) -> str:
@@ -522,43 +640,60 @@ def chart(
     the selection event is returned.
     """
     args = tuple(_hashable(a) for a in args)
-    spec_key = (fn.__module__, fn.__name__, signature(), args, lang())
-    spec = cached_call(_spec, *spec_key)
-    if VEGA_LOCALES[lang()]:
-        spec = {
-            **spec,
-            "config": {**spec.get("config", {}), "locale": {"number": VEGA_LOCALES[lang()]}},
-        }
-    if export:
-        about = _about(fn.__name__, None, None) if source is None else exports.About(fn.__name__)
-        spec = with_source_line(spec, source_line(about) if source is None else source)
-    arrow = cached_call(_arrow_datasets, *spec_key)
+    module, name = fn.__module__, fn.__name__
+    stem = "-".join([name, *(str(a) for a in args if isinstance(a, (str, int)))])
+    spec, arrow = _chart_spec(module, name, args)
+    lines = None
+    if export:  # the programme's figure names the programme's source; other data its own
+        about = _about(stem, None, None) if source is None else exports.About(stem)
+        lines = source_line(about) if source is None else source
+    spec = _dressed(spec, lines)
     shown = {**spec, "datasets": arrow} if arrow else spec
     selecting = {"on_select": "rerun", "selection_mode": select, "key": key} if select else {}
     event = st.vega_lite_chart(shown, width="stretch" if stretch else "content", **selecting)
     if export:
-        name = "-".join([fn.__name__, *(str(a) for a in args if isinstance(a, (str, int)))])
         st.download_button(
             t("SVG"),
-            lambda: _svg(spec),
-            exports.file_name(name, about, "svg"),
+            lambda: _svg(_exported(spec, arrow, module, name, args)),
+            exports.file_name(stem, about, "svg"),
             "image/svg+xml",
-            key=f"svg_{name}",
+            key=f"svg_{stem}",
             icon=":material/image:",
             on_click="ignore",
             type="tertiary",
         )
         st.download_button(
             t("PDF"),
-            lambda: _pdf(spec),
-            f"{name}.pdf",
+            lambda: _pdf(_exported(spec, arrow, module, name, args)),
+            f"{stem}.pdf",
             "application/pdf",
-            key=f"pdf_{name}",
+            key=f"pdf_{stem}",
             icon=":material/picture_as_pdf:",
             on_click="ignore",
             type="tertiary",
         )
     return event
+
+
+def _dressed(spec: dict, lines: list[str] | None) -> dict:
+    """``spec`` with the number locale of the chosen language, and the figure's source
+    ``lines`` printed into it (None: a chart not exported)."""
+    if VEGA_LOCALES[lang()]:
+        spec = {
+            **spec,
+            "config": {**spec.get("config", {}), "locale": {"number": VEGA_LOCALES[lang()]}},
+        }
+    if lines is not None:
+        spec = with_source_line(spec, lines)
+    return spec
+
+
+def _exported(spec: dict, arrow: dict | None, module: str, name: str, args: tuple) -> dict:
+    """The drawn ``spec`` with its tables as values, for SVG and PDF (made when clicked: the
+    kept spec holds its tables as Arrow bytes only)."""
+    if not arrow:
+        return spec
+    return {**spec, "datasets": _build_spec(module, name, args).get("datasets")}
 
 
 def source_line(about: exports.About) -> list[str]:
@@ -984,7 +1119,10 @@ def _about(what: str, programme: str | None, year: int | None) -> exports.About:
     ctx = st.session_state.get("_about_context") or {}
     programme = programme or ctx.get("programme")
     year = year if year is not None else ctx.get("year")
-    return run(exports.describe, what, programme, year)
+    # described once per programme and year: only ``what`` differs between the tables of a
+    # page (a name per city, per combination of cities), and a query per name was a
+    # fourteenth of the CPU of a burst
+    return replace(run(exports.describe, "", programme, year), what=what)
 
 
 def about_rows(about: exports.About) -> list[tuple[str, str]]:

@@ -36,7 +36,10 @@ if len(cities) < 2:
     st.stop()
 names = {c: label[c] for c in cities}
 
-idx = common.run(dashboard.history, programme, cities, lang=lang)
+# the history and its chart do not depend on the order the cities were chosen in (rows by
+# city and year): kept once per set of cities, not once per order
+chosen = tuple(sorted(cities))
+idx = common.run(dashboard.history, programme, chosen, lang=lang)
 in_year = idx[idx["year"] == year]
 methodology = in_year["methodology"].iloc[0] if not in_year.empty else None
 
@@ -55,7 +58,7 @@ elif idx["total"].isna().all():
     common.table(classes, width="stretch", placeholder="—")
     common.downloads(idx, f"compare-history-{programme}", "history")
 else:
-    common.chart(charts.compare_history, programme, cities, lang)
+    common.chart(charts.compare_history, programme, chosen, lang)
     common.downloads(idx, f"compare-history-{programme}", "history")
     workbench_ui.why_moved_each(programme, cities, year)
 
@@ -73,7 +76,12 @@ else:
         st.caption(t("No area scores in {y}.", y=year))
 
     # -------------------------------------------------------------------------- indicators
-    matrix = common.run(compare.indicator_matrix, methodology, year, cities, lang=lang)
+    # each city's column on its own (kept per city), joined: a new combination of cities
+    # costs a join, not a query
+    matrix = compare.joined_matrix(
+        [common.run(compare.indicator_matrix, methodology, year, [c], lang=lang) for c in cities],
+        cities,
+    )
     if not matrix.empty and matrix[cities].notna().any().any():
         st.subheader(t("Who meets what"))
         only_diff = st.toggle(
@@ -117,9 +125,9 @@ else:
 
 # ------------------------------------------------------------------------------ T vs A
 # Real published totals: never drawn under the synthetic banner.
-tva = common.run(dashboard.transparency_vs_accountability, cities, lang=lang)
 all_tva = common.run(dashboard.transparency_vs_accountability, (), lang=lang)
 if not all_tva.empty and not prog["synthetic"]:
+    tva = common.run(dashboard.transparency_vs_accountability, cities, lang=lang)
     st.subheader(t("Transparency against accountability"))
     st.caption(
         t(

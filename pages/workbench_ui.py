@@ -763,7 +763,8 @@ def method_notes() -> None:
 def why_moved_each(programme: str, cities: list[str], year: int) -> None:
     """The compare page: why each city's rank moved, one tab per city."""
     st.subheader(t("Why the rank moved"))
-    names = common.run(dashboard.city_names, tuple(cities), lang=common.lang())
+    lang = common.lang()  # names kept per city (as ``why_moved`` asks for them), not per set
+    names = {c: common.run(dashboard.city_names, (c,), lang=lang).get(c, c) for c in cities}
     for tab, city in zip(st.tabs([names.get(c, c) for c in cities]), cities):
         with tab:
             why_moved(programme, city, year, key="cmp")

@@ -364,7 +364,12 @@ def run(args: argparse.Namespace) -> dict:
         cpu_before = {pid: cpu_s(pid) for pid in pids}
         load_before = os.getloadavg()
         started = time.perf_counter()
-        stats = _in_own_loop(drive(urls, args.sessions, args.think, args.duration, args.ramp))
+        sampler = _Sampler(pids, every=min(30.0, max(args.duration / 4, 1.0)))
+        sampler.start()
+        try:
+            stats = _in_own_loop(drive(urls, args.sessions, args.think, args.duration, args.ramp))
+        finally:
+            sampler.stop()
         elapsed = time.perf_counter() - started
         cpu_after = {pid: cpu_s(pid) for pid in pids}
         load_after = os.getloadavg()
@@ -401,12 +406,23 @@ def run(args: argparse.Namespace) -> dict:
         # latencies hide)
         "server_cpu_s": {str(pid): _spent(cpu_before[pid], cpu_after[pid]) for pid in pids},
         "server_cpu_ms_per_run": _per_run(cpu_before, cpu_after, len(every) + len(first)),
-        "load_average": {"before": load_before, "after": load_after},
+        "load_average": {
+            "before": load_before,
+            "after": load_after,
+            "during": {
+                "n": len(sampler.load),
+                "min": min(sampler.load, default=None),
+                "mean": round(statistics.fmean(sampler.load), 2) if sampler.load else None,
+                "max": max(sampler.load, default=None),
+            },
+        },
         "memory_mb": {
             str(pid): {
                 "before": round(before[pid] or 0, 1),
                 "after": round(after[pid] or 0, 1),
                 "growth": round((after[pid] or 0) - (before[pid] or 0), 1),
+                # (seconds since the start, MB): whether it levels off or keeps growing
+                "timeline": sampler.rss[pid],
             }
             for pid in pids
         },
@@ -414,6 +430,35 @@ def run(args: argparse.Namespace) -> dict:
     if own:
         shutil.rmtree(log_dir, ignore_errors=True)
     return report
+
+
+class _Sampler:
+    """Every ``every`` seconds during the run: each server's memory (RSS) and the machine's
+    1-minute load average."""
+
+    def __init__(self, pids: list[int], every: float) -> None:
+        self.pids, self.every = pids, every
+        self.rss: dict[int, list[tuple[float, float]]] = {pid: [] for pid in pids}
+        self.load: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._t0 = time.perf_counter()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            at = round(time.perf_counter() - self._t0, 1)
+            self.load.append(os.getloadavg()[0])
+            for pid in self.pids:
+                mb = rss_mb(pid)
+                if mb is not None:
+                    self.rss[pid].append((at, round(mb, 1)))
 
 
 def _spent(before: float | None, after: float | None) -> float | None:

@@ -32,3 +32,6 @@ def test_two_viewers_get_every_page_without_errors(built_db, tmp_path):
     assert report["latency"]["p50_s"] > 0
     mem = next(iter(report["memory_mb"].values()))
     assert mem["before"] > 100  # the server process was measured, with the app loaded
+    # sampled during the run (every quarter of it here): memory over time and the load
+    assert len(mem["timeline"]) >= 2 and all(mb > 100 for _, mb in mem["timeline"])
+    assert report["load_average"]["during"]["n"] >= 2
