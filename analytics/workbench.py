@@ -861,6 +861,19 @@ def methodology_of(con: duckdb.DuckDBPyConnection, programme: str, year: int) ->
     return rows[0][0] if rows else None
 
 
+def total_is_sum_of_areas(con: duckdb.DuckDBPyConnection, programme: str, year: int) -> bool:
+    """Whether the programme-year's total adds up its area scores (TI Ukraine's rankings), so
+    that a change can be split by area; Moldova's criteria I–IX and Georgia's LSG index
+    publish totals that are not their sum."""
+    rows = con.execute(
+        """SELECT bool_and(m.total_from_areas) FROM methodologies m
+           WHERE m.code = (SELECT any_value(methodology) FROM indices
+                           WHERE programme = ? AND year = ?)""",
+        [programme, year],
+    ).fetchall()
+    return bool(rows and rows[0][0])
+
+
 def area_names(
     con: duckdb.DuckDBPyConnection, methodology: str, lang: str = "en"
 ) -> dict[str, str]:

@@ -615,6 +615,14 @@ def _why_moved(programme: str, city: str, year: int, key: str) -> None:
     st.write(_sentence(e, name))
     if e["status"] not in ("same", "linked"):
         return
+    if not common.run(workbench.total_is_sum_of_areas, programme, year):
+        st.caption(
+            t(
+                "This programme publishes totals that are not the sum of their area scores: "
+                "the change cannot be split by area."
+            )
+        )
+        return
     if e["areas"].empty:
         st.caption(t("No area scores in one of the two years: the change cannot be split by area."))
         return

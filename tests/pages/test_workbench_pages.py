@@ -64,3 +64,12 @@ def test_city_profile_shows_the_rank_under_your_weights(app):
     assert "Your weights — not the official index: rank" in texts(at)
     # the official figures above it are untouched
     assert {m.label: m.value for m in at.metric}["Rank"] == "139"
+
+
+def test_a_total_that_is_not_the_sum_of_its_areas_is_not_split_by_area(app):
+    """Moldova's criteria I–IX are each 0–100 % and the published total is not their sum: the
+    "why the index moved" waterfall once added them up as points (its axis ran to 175)."""
+    at = app("city", programme="md-idis-localities", year="2024", city="md-balti", lang="en")
+    assert "not the sum of their area scores" in texts(at)
+    real = app("city", programme="tc-transparency", year="2018", city="ua-mariupol")
+    assert "not the sum of their area scores" not in texts(real)  # TI's totals add up
