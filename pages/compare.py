@@ -125,8 +125,9 @@ else:
 
 # ------------------------------------------------------------------------------ T vs A
 # Real published totals: never drawn under the synthetic banner.
+# Only beside TI Ukraine's own rankings (not under Moldova's or Georgia's programme).
 all_tva = common.run(dashboard.transparency_vs_accountability, (), lang=lang)
-if not all_tva.empty and not prog["synthetic"]:
+if not all_tva.empty and programme in ("tc-transparency", "tc-accountability"):
     tva = common.run(dashboard.transparency_vs_accountability, cities, lang=lang)
     st.subheader(t("Transparency against accountability"))
     st.caption(
@@ -135,7 +136,9 @@ if not all_tva.empty and not prog["synthetic"]:
             "(2020–2021); the chosen cities are highlighted."
         )
     )
-    common.chart(charts.tva_scatter, cities, lang)
+    common.chart(
+        charts.tva_scatter, cities, lang, source=common.programme_source_line("tc-transparency")
+    )
     if tva.empty:
         st.caption(t("None of the chosen cities has both figures."))
     common.downloads(

@@ -101,3 +101,18 @@ def pd_isna(v) -> bool:
     import pandas as pd
 
     return bool(pd.isna(v))
+
+
+def test_ti_ukraine_scatter_only_beside_ti_ukraine_rankings(app):
+    """Moldova's compare page drew TI Ukraine's transparency × accountability scatter under
+    IDIS's source line; it belongs beside TI Ukraine's own rankings, with their source."""
+    from tests.pages.conftest import texts
+
+    md = app("compare", programme="md-idis-localities", year="2024",
+             cities=["md-balti", "md-cahul"])  # fmt: skip
+    assert "Transparency against accountability" not in texts(md)
+    tc = app("compare", programme="tc-transparency", year="2021",
+             cities=["ua-lviv", "ua-kyiv"])  # fmt: skip
+    assert "Transparency against accountability" in [s.value for s in tc.subheader]
+    scatter = [c.proto.spec for c in tc.get("vega_lite_chart") if "Accountability" in c.proto.spec]
+    assert scatter and "Transparency International Ukraine" in scatter[0]
