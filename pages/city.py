@@ -219,10 +219,7 @@ else:
     st.caption(t("No area scores for this city and year."))
 
 # ------------------------------------------------------------------------------ indicators
-WORKING_PREFIX = "Analysts' working note: "
-
-
-def working_notes(df: pd.DataFrame) -> pd.Series:
+def sheet_notes(df: pd.DataFrame) -> pd.Series:
     """One line per indicator from the notes that have no column of their own."""
 
     def line(r) -> str | None:
@@ -244,10 +241,10 @@ def working_notes(df: pd.DataFrame) -> pd.Series:
 
 
 indicators = common.run(dashboard.indicator_table, methodology, shown_year, city, lang=lang)
-working_comments = indicators["comment"].str.startswith(WORKING_PREFIX, na=False).any()
 # a cached result is shared: a changed copy, never a change in place (the next run would
 # find the prefix gone and lose the "working note" heading)
-indicators = indicators.assign(comment=indicators["comment"].str.removeprefix(WORKING_PREFIX))
+comments, working_comments = common.working_notes(indicators["comment"])
+indicators = indicators.assign(comment=comments)
 for note in common.run(dashboard.city_notes, methodology, shown_year, city).itertuples():
     if note.kind == "no_reply":
         st.info(
@@ -288,7 +285,7 @@ if not indicators.empty and (indicators["state"] != "missing").any():
     text_cols = ["evidence_url", "comment", "recommendation"]
     shown_ind = indicators.assign(
         state_label=state,
-        working_note=working_notes(indicators).fillna(""),
+        working_note=sheet_notes(indicators).fillna(""),
         indicator_page=common.indicator_links(indicators, programme, shown_year),
         # an empty cell, never "None": no link, comment or note for that indicator
         **{c: indicators[c].fillna("") for c in text_cols},
