@@ -316,6 +316,10 @@ def trends_box(programme: str) -> alt.Chart:
     return alt.layer(box, *break_marks(programme, years)).properties(height=260)
 
 
+#: purples, darkest first, for classes published outside a methodology's own (2017's bands)
+OTHER_CLASSES = ("#3f007d", "#54278f", "#6a51a3", "#807dba", "#9e9ac8", "#bcbddc")
+
+
 def trends_classes(programme: str) -> alt.Chart:
     agg = run(trends.aggregate, programme, "all")
     shares = [c for c in agg.columns if c.startswith("share ")]
@@ -326,8 +330,11 @@ def trends_classes(programme: str) -> alt.Chart:
     own = run(dashboard.class_list, programme) or CLASS_DOMAIN
     # classes published outside the methodology's own (TI's 2017 letter bands), after them
     extra = sorted(set(names) - set(own))
-    colours = ["#{:02x}{:02x}{:02x}".format(*class_colour(i, len(group))) for group in
-               (own, extra) for i in range(1, len(group) + 1)]  # fmt: skip
+    colours = ["#{:02x}{:02x}{:02x}".format(*class_colour(i, len(own))) for i in
+               range(1, len(own) + 1)]  # fmt: skip
+    # in purples of their own: never the colour of one of the methodology's classes
+    colours += [OTHER_CLASSES[round(i * (len(OTHER_CLASSES) - 1) / max(len(extra) - 1, 1))]
+                for i in range(len(extra))]  # fmt: skip
     domain = [*own, *extra]
     years = run(trends.programme_years, programme)
     bars = (

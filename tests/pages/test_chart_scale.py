@@ -94,7 +94,10 @@ def test_class_shares_are_missing_where_a_year_has_no_such_class(monkeypatch, bu
     spec = charts.trends_classes("tc-transparency").to_dict()
     layer = spec["layer"][0]
     drawn = {r["class"] for d in spec["datasets"].values() for r in d if "class" in r}
-    assert "band I" in layer["encoding"]["color"]["scale"]["domain"] and "band I" in drawn
+    scale = layer["encoding"]["color"]["scale"]
+    assert "band I" in scale["domain"] and "band I" in drawn
+    colour = dict(zip(scale["domain"], scale["range"]))
+    assert colour["band I"] not in {colour[c] for c in ("transparent", "non-transparent")}
 
 
 def pd_isna(v) -> bool:
