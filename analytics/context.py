@@ -202,16 +202,34 @@ def city_beside_country(con: duckdb.DuckDBPyConnection, city: str, programme: st
     """A city's index per year in ``programme`` beside its country's CPI score and WGI
     percentile ranks, in long form (series, year, value, segment).
 
-    ``segment`` numbers runs of consecutive years (and, for the city, one methodology), so a
-    chart never draws a line across a missing year or a methodology break.
+    ``segment`` numbers runs of consecutive years, so a chart never draws a line across a
+    missing year; the city's index is split as its history chart splits it (the one series
+    builder, ``analytics.series``: at a methodology break and at a year the programme
+    assessed without the city, not between two editions of a programme that assesses every
+    other year).
     """
+    from . import series, trends
+
     frames = []
     city_rows = con.execute(
         "SELECT year, methodology, total FROM indices WHERE city = ? AND programme = ? "
         "AND total IS NOT NULL ORDER BY year",
         [city, programme],
     ).df()
-    frames.append(_segments(city_rows.assign(series="city"), "total", by="methodology"))
+    if not city_rows.empty:
+        seg = series.with_segments(
+            city_rows, programme_years=trends.programme_years(con, programme)
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "series": "city",
+                    "year": seg["year"].astype(int),
+                    "value": seg["total"].astype(float),
+                    "segment": "city|" + seg["segment"].astype(str),
+                }
+            )
+        )
     country = con.execute("SELECT country FROM cities WHERE code = ?", [city]).fetchall()
     if country:
         c = cpi(con, country[0][0])
@@ -239,7 +257,7 @@ def _segments(df: pd.DataFrame, column: str, by: str | None = None) -> pd.DataFr
             "series": df["series"],
             "year": years,
             "value": df[column].astype(float),
-            "segment": new.cumsum().astype(int),
+            "segment": df["series"].astype(str) + "|" + new.cumsum().astype(str),
         }
     )
 

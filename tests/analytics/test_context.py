@@ -121,3 +121,14 @@ def test_city_beside_country_never_joins_across_gaps(ro):
     assert cc["segment"].nunique() == 4
     cpi = df[df["series"] == "cpi_score"]
     assert cpi["segment"].nunique() == 1 and len(cpi) == 13
+
+
+def test_city_beside_country_splits_the_city_as_its_history_does(ro):
+    """Moldova's editions are every other year: Bălți's index is one line through 2018, 2020,
+    2022 as on its history chart (it was cut at every year between two editions); Lviv's is
+    cut at the 2019 and 2024 methodology breaks."""
+    balti = context.city_beside_country(ro, "md-balti", "md-idis-localities")
+    assert balti[balti["series"] == "city"]["segment"].nunique() == 1
+    lviv = context.city_beside_country(ro, "ua-lviv", "tc-transparency")
+    runs = lviv[lviv["series"] == "city"].groupby("segment")["year"].agg(list).tolist()
+    assert runs == [[2017, 2018], [2019, 2020, 2021], [2024]]
