@@ -42,6 +42,7 @@ queue = workflow.queue(
     common.connection(),
     me,
     labels={"agree": t("agrees"), "disagree": t("disagrees"), "reply": t("council reply")},
+    lang=lang,
 )
 names = common.run(dashboard.city_names, tuple(sorted(set(queue["city"]))), lang=lang)
 cities = ["all", *sorted(set(queue["city"]), key=lambda c: names.get(c, c))]

@@ -577,11 +577,12 @@ def queue(
     person: Person,
     city: str | None = None,
     labels: Mapping[str, str] = FEEDBACK_LABELS,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """The coordinator's review queue: every proposal not yet decided, by city and indicator,
     with the score in force and its source, the proof, the monitors' feedback on the same
     indicator (``labels`` names the stances and the council's replies in it) and the city's
-    score of the previous year."""
+    score of the previous year; the indicators' texts in ``lang``."""
     authorise(person, "review", city)
     pending = entries(store, city, kinds=("proposal",))
     pending = pending[pending["decision"].isna()]
@@ -592,7 +593,7 @@ def queue(
         a = Assessment(row.programme, row.methodology, int(row.year))
         key = (row.city, a.programme, a.methodology, a.year)
         if key not in sheets:
-            sheets[key] = indicator_sheet(con, a, row.city).set_index("indicator")
+            sheets[key] = indicator_sheet(con, a, row.city, lang).set_index("indicator")
         sheet = sheets[key]
         ind = sheet.loc[row.indicator] if row.indicator in sheet.index else None
         said = feedback[

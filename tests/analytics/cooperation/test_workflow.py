@@ -122,6 +122,10 @@ def test_propose_review_accept_moves_index_and_trail(coop, con, db):
         row["proof_host"] == "lvivrada.example"
         and row["feedback"] == "agree: Checked (watch.example)"
     )
+    # the coordinator reads the indicator in the interface's language (it was English in uk)
+    english = row["text"]
+    ukrainian = workflow.queue(coop, con, COORD, lang="uk").iloc[0]["text"]
+    assert english.startswith("Financial and material") and ukrainian.startswith("Фінансова")
     con.close()
     result = workflow.review(coop, db, COORD, {int(row["entry"]): ("accepted", "Proof checked")})
     assert result.accepted == 1 and result.batch is not None and result.superseded == 90
