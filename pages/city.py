@@ -218,6 +218,7 @@ if areas["share"].notna().any():
 else:
     st.caption(t("No area scores for this city and year."))
 
+
 # ------------------------------------------------------------------------------ indicators
 def sheet_notes(df: pd.DataFrame) -> pd.Series:
     """One line per indicator from the notes that have no column of their own."""

@@ -100,6 +100,8 @@ def html_tables_of(html: str) -> list[list[str]]:
 
     frame = html_tables(SimpleNamespace(markdown=[SimpleNamespace(value=html)]))[0]
     return [list(frame.columns), *frame.to_numpy().tolist()]
+
+
 def test_index_bars_show_the_digits_of_every_other_text():
     """Mariupol 2018: 76.35. The rankings bar (printf in the browser, binary) read "76.3" while
     the overview's and the workbench's Babel texts read "76,4" (and Zhytomyr 63.85: "63.9" in
