@@ -963,11 +963,16 @@ def _programme_menu(sig: tuple, language: str) -> dict:
     ):
         years[code] = [int(y) for y in ys]
         richest[code] = int(rich) if rich is not None and not pd.isna(rich) else None
+    names = dict(zip(progs["code"], progs[f"name_{language}"].fillna(progs["name_en"])))
+    flags = dict(zip(progs["code"], progs["synthetic"]))
     return {
         "codes": codes,
         "default": "tc-transparency" if "tc-transparency" in codes else codes[0],
-        "names": dict(zip(progs["code"], progs[f"name_{language}"].fillna(progs["name_en"]))),
-        "flags": dict(zip(progs["code"], progs["synthetic"])),
+        "names": names,
+        "flags": flags,
+        # the picker's labels, made here once: a format function that builds them is
+        # called for every programme on every run
+        "labels": {c: programme_label(names[c], bool(flags[c])) for c in codes},
         "notes": dict(zip(progs["code"], progs[f"note_{language}"].fillna(progs["note_en"]))),
         "years": years,
         "richest": richest,
@@ -984,7 +989,7 @@ def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
         t("Programme"),
         codes,
         key=key,
-        format_func=lambda c: programme_label(names[c], bool(flags[c])),
+        format_func=menu["labels"].get,
     )
     years = list(menu["years"][programme])
     # open on the programme's richest year (most cities with a total), not merely the latest

@@ -105,7 +105,7 @@ colour_by = (
     else m2.segmented_control(
         t("Colour cities by"),
         ["class", "index"],
-        format_func=lambda c: t(c),
+        format_func={"class": t("class"), "index": t("index")}.get,  # looked up, not made
         default="class",
         key="w_colour",
     )
