@@ -508,9 +508,10 @@ def per_version(name: str, build: Callable[[], Any], *key):
     """``build()``, kept per database version and language under ``name`` and ``key`` (what
     ``build`` depends on besides those two, hashable): a page's texts and tables made once,
     not on every rerun. ``name`` keys it, not ``build``, which a page script makes anew on
-    every run. The value is shared: never change it in place."""
+    every run. Kept with the results (their byte budget counts it). The value is shared:
+    never change it in place."""
     k = ("per_version", name, signature(), lang(), *_typed(key))
-    return _fast.get(k, build)
+    return _results.get(k, build)
 
 
 def run(fn: Callable, *args, **kwargs):

@@ -83,7 +83,7 @@ def test_per_version_keeps_values_apart_by_name_key_language_and_database(monkey
     def build(text):
         return lambda: calls.append(text) or text
 
-    common._fast.clear()
+    common._results.clear()
     assert common.per_version("a", build("a en 1"), 1) == "a en 1"
     assert common.per_version("a", build("not built"), 1) == "a en 1"  # kept
     assert common.per_version("a", build("a en True"), True) == "a en True"  # not the same key
