@@ -59,10 +59,28 @@ def draw(
 
 
 def _countries(charts_on_request: bool = False) -> None:
-    snap = run(context.snapshot, lang=common.lang())
-    if snap.empty:
+    # the table's HTML depends on the database version and language only: made once
+    html = common.per_version("backdrop.countries", _countries_html)
+    if html is None:
         st.info(t("No country context in the database."), icon=":material/info:")
         return
+    st.markdown(html, unsafe_allow_html=True)  # plain: the landing page loads no grid code
+    st.caption(
+        t(
+            "WGI: estimate from −2.5 to +2.5, and in brackets the percentile rank among all "
+            "countries (0–100). CPI: 0 (highly corrupt) to 100 (very clean), rank of the "
+            "countries scored that year."
+        )
+    )
+    if not charts_on_request or st.toggle(t("CPI over the years, chart"), key="w_backdrop_chart"):
+        common.chart(cpi_small_multiples, common.lang(), source=source_lines("cpi"))
+
+
+def _countries_html() -> str | None:
+    """The countries' table as ``common.table(..., static=True)`` draws it; None: no data."""
+    snap = run(context.snapshot, lang=common.lang())
+    if snap.empty:
+        return None
     table = pd.DataFrame(
         {
             t("Country"): snap["name"],
@@ -82,16 +100,7 @@ def _countries(charts_on_request: bool = False) -> None:
             ],
         }
     )
-    common.table(table, static=True)  # plain: the landing page loads no grid code
-    st.caption(
-        t(
-            "WGI: estimate from −2.5 to +2.5, and in brackets the percentile rank among all "
-            "countries (0–100). CPI: 0 (highly corrupt) to 100 (very clean), rank of the "
-            "countries scored that year."
-        )
-    )
-    if not charts_on_request or st.toggle(t("CPI over the years, chart"), key="w_backdrop_chart"):
-        common.chart(cpi_small_multiples, common.lang(), source=source_lines("cpi"))
+    return common.static_table_html(table, {}, None)
 
 
 def _ogp_text(status: str, joined) -> str:
@@ -205,17 +214,20 @@ def source_lines(*kinds: str) -> list[str]:
 
 
 def _sources() -> None:
-    src = run(context.sources)
-    lines = [_source_text(s) for s in src.itertuples()]
+    st.caption(common.per_version("backdrop.sources", _sources_text))
+    rows = run(context.table)
+    common.downloads(rows, "country-context", "backdrop")
+
+
+def _sources_text() -> str:
+    lines = [_source_text(s) for s in run(context.sources).itertuples()]
     lines.append(
         t(
             "CPI values are shown exactly as Transparency International published them; "
             "OGP facts name their page in the download."
         )
     )
-    st.caption("  \n".join(lines))
-    rows = run(context.table)
-    common.downloads(rows, "country-context", "backdrop")
+    return "  \n".join(lines)
 
 
 # ------------------------------------------------------------------------------ charts

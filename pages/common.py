@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import duckdb
 import pandas as pd
@@ -504,6 +504,16 @@ def cached_call(cached: Callable, *key):
     return _fast.get(k, lambda: cached(*key))
 
 
+def per_version(name: str, build: Callable[[], Any], *key):
+    """``build()``, kept per database version and language under ``name`` and ``key`` (what
+    ``build`` depends on besides those two, hashable): a page's texts and tables made once,
+    not on every rerun. ``name`` keys it, not ``build``, which a page script makes anew on
+    every run. Kept with the results (their byte budget counts it). The value is shared:
+    never change it in place."""
+    k = ("per_version", name, signature(), lang(), *_typed(key))
+    return _results.get(k, build)
+
+
 def run(fn: Callable, *args, **kwargs):
     """``fn(con, *args, **kwargs)`` from an analytics module, cached per database version.
 
@@ -954,11 +964,16 @@ def _programme_menu(sig: tuple, language: str) -> dict:
     ):
         years[code] = [int(y) for y in ys]
         richest[code] = int(rich) if rich is not None and not pd.isna(rich) else None
+    names = dict(zip(progs["code"], progs[f"name_{language}"].fillna(progs["name_en"])))
+    flags = dict(zip(progs["code"], progs["synthetic"]))
     return {
         "codes": codes,
         "default": "tc-transparency" if "tc-transparency" in codes else codes[0],
-        "names": dict(zip(progs["code"], progs[f"name_{language}"].fillna(progs["name_en"]))),
-        "flags": dict(zip(progs["code"], progs["synthetic"])),
+        "names": names,
+        "flags": flags,
+        # the picker's labels, made here once: a format function that builds them is
+        # called for every programme on every run
+        "labels": {c: programme_label(names[c], bool(flags[c])) for c in codes},
         "notes": dict(zip(progs["code"], progs[f"note_{language}"].fillna(progs["note_en"]))),
         "years": years,
         "richest": richest,
@@ -975,7 +990,7 @@ def programme_and_year(year_slider: bool = False) -> tuple[str, int, dict]:
         t("Programme"),
         codes,
         key=key,
-        format_func=lambda c: programme_label(names[c], bool(flags[c])),
+        format_func=menu["labels"].get,
     )
     years = list(menu["years"][programme])
     # open on the programme's richest year (most cities with a total), not merely the latest
@@ -1243,6 +1258,12 @@ def _static_table(df: pd.DataFrame, config: dict, column_order: list | None):
     """A few rows as a plain table (``static=True``): the same labels, numbers in the chosen
     language and "—" for empty cells, drawn without the interactive grid — the landing page
     then need not load the grid's code for two five-row tables."""
+    return st.markdown(static_table_html(df, config, column_order), unsafe_allow_html=True)
+
+
+def static_table_html(df: pd.DataFrame, config: dict | None, column_order: list | None) -> str:
+    """The HTML ``table(..., static=True)`` draws (to keep with ``per_version``)."""
+    config = dict(config or {})
     shown = pd.DataFrame(index=range(len(df)))
     numbers: set[str] = set()
     for col in column_order or list(df.columns):
@@ -1258,7 +1279,7 @@ def _static_table(df: pd.DataFrame, config: dict, column_order: list | None):
         shown[label] = [EMPTY if _is_missing(v) else fmt(v) for v in df[col].tolist()]
         if number or pd.api.types.is_numeric_dtype(df[col]):
             numbers.add(label)
-    return st.markdown(html_table(shown, numbers), unsafe_allow_html=True)
+    return html_table(shown, numbers)
 
 
 def html_table(shown: pd.DataFrame, right: set[str] | frozenset[str] = frozenset()) -> str:

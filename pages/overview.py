@@ -46,12 +46,25 @@ if ov["with_total"]:
         ),
     )
 first = 2 if ov["with_total"] else 1
-for i, (_, row) in enumerate(classes.head(4 - first).iterrows()):
-    c[first + i].metric(
-        t("Share {cls}", cls=common.label(row["class_name"])),
-        common.fmt_pct(row["share"]),
-        help=common.tn("{n} city", "{n} cities", int(row["cities"])),
-    )
+
+
+def _class_metrics() -> list[tuple[str, str, str]]:
+    return [
+        (
+            t("Share {cls}", cls=common.label(row["class_name"])),
+            common.fmt_pct(row["share"]),
+            common.tn("{n} city", "{n} cities", int(row["cities"])),
+        )
+        for _, row in classes.head(4 - first).iterrows()
+    ]
+
+
+# the texts of the class metrics, the movers' tables and the table of the cities depend on
+# the programme, year, language and database version only: made once, not on every rerun
+for i, (label_, value_, help_) in enumerate(
+    common.per_version("overview.class_metrics", _class_metrics, programme, year)
+):
+    c[first + i].metric(label_, value_, help=help_)
 if classes_only:
     st.caption(
         t(
@@ -92,7 +105,7 @@ colour_by = (
     else m2.segmented_control(
         t("Colour cities by"),
         ["class", "index"],
-        format_func=lambda c: t(c),
+        format_func={"class": t("class"), "index": t("index")}.get,  # looked up, not made
         default="class",
         key="w_colour",
     )
@@ -148,48 +161,62 @@ picked = (selection.get("pick") if selection else None) or []
 if picked and picked[0].get("city"):
     common.open_city(picked[0]["city"], programme, year)
 
+
 # ------------------------------------------------------------------------------ movers
-left, right = st.columns(2)
-for col, label, df in (
-    (left, t("Biggest risers"), ov["risers"]),
-    (right, t("Biggest fallers"), ov["fallers"]),
+def _movers() -> list[tuple[str, str | None]]:
+    """The risers' and fallers' labels and tables (None: no comparable previous year)."""
+    out: list[tuple[str, str | None]] = []
+    for label_, df in ((t("Biggest risers"), ov["risers"]), (t("Biggest fallers"), ov["fallers"])):
+        if df.empty:
+            out.append((label_, None))
+            continue
+        shown = df.assign(name=df[f"name_{lang}"].fillna(df["name_en"]))
+        html = common.static_table_html(
+            shown,
+            {
+                "name": t("City"),
+                "total": st.column_config.NumberColumn(t("Index"), format="%.1f"),
+                "change_points": st.column_config.NumberColumn(t("Change, points"), format="%+.1f"),
+                "prev_year": st.column_config.NumberColumn(t("Since"), format="%d"),
+            },
+            ["name", "total", "change_points", "prev_year"],
+        )
+        out.append((label_, html))
+    return out
+
+
+for col, (label_, html) in zip(
+    st.columns(2), common.per_version("overview.movers", _movers, programme, year)
 ):
     with col:
-        st.subheader(label)
-        if df.empty:
+        st.subheader(label_)
+        if html is None:
             st.caption(t("No comparable previous year."))
         else:
-            shown = df.assign(name=df[f"name_{lang}"].fillna(df["name_en"]))
-            common.table(
-                shown,
-                static=True,
-                column_order=["name", "total", "change_points", "prev_year"],
-                column_config={
-                    "name": t("City"),
-                    "total": st.column_config.NumberColumn(t("Index"), format="%.1f"),
-                    "change_points": st.column_config.NumberColumn(
-                        t("Change, points"), format="%+.1f"
-                    ),
-                    "prev_year": st.column_config.NumberColumn(t("Since"), format="%d"),
-                },
-            )
+            st.markdown(html, unsafe_allow_html=True)
 
 st.subheader(t("Cities on the map"))
-points = common.run(dashboard.map_points, programme, year, lang=lang)
-assessed = points["total"].notna() | points["class_name"].notna()
-table = points.loc[
-    assessed,
-    [
-        "name",
-        "country_name",
-        "total",
-        "rank",
-        "rank_source",
-        "ranked_cities",
-        "class_name",
-        "source",
-    ],
-]
+
+
+def _assessed() -> pd.DataFrame:
+    points = common.run(dashboard.map_points, programme, year, lang=lang)
+    assessed = points["total"].notna() | points["class_name"].notna()
+    return points.loc[
+        assessed,
+        [
+            "name",
+            "country_name",
+            "total",
+            "rank",
+            "rank_source",
+            "ranked_cities",
+            "class_name",
+            "source",
+        ],
+    ]
+
+
+table = common.per_version("overview.assessed", _assessed, programme, year)
 if table.empty:
     st.info(t("No city has a result in {p} {y}.", p=prog["name"], y=year))
 else:

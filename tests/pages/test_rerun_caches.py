@@ -72,3 +72,33 @@ def test_a_new_database_file_empties_the_kept_results(tmp_path, monkeypatch, bui
         fh.write(b"\0" * 4096)
     assert common.signature() != first
     assert not len(common._fast) and not len(common._results)
+
+
+def test_per_version_keeps_values_apart_by_name_key_language_and_database(monkeypatch):
+    calls = []
+    shown = {"lang": "en", "sig": ("db", 1)}
+    monkeypatch.setattr(common, "lang", lambda: shown["lang"])
+    monkeypatch.setattr(common, "signature", lambda fresh=False: shown["sig"])
+
+    def build(text):
+        return lambda: calls.append(text) or text
+
+    common._results.clear()
+    assert common.per_version("a", build("a en 1"), 1) == "a en 1"
+    assert common.per_version("a", build("not built"), 1) == "a en 1"  # kept
+    assert common.per_version("a", build("a en True"), True) == "a en True"  # not the same key
+    assert common.per_version("b", build("b en 1"), 1) == "b en 1"  # another name
+    shown["lang"] = "uk"
+    assert common.per_version("a", build("a uk 1"), 1) == "a uk 1"  # another language
+    shown["sig"] = ("db", 2)
+    assert common.per_version("a", build("a uk 1, new file"), 1) == "a uk 1, new file"
+    assert calls == ["a en 1", "a en True", "b en 1", "a uk 1", "a uk 1, new file"]
+
+
+def test_overview_kept_tables_follow_the_language(app):
+    """The movers' tables and the country backdrop, kept per language, after an English run."""
+    english = texts(app("overview", programme="demo-index", year="2025"))
+    assert "Biggest risers" in english and "Country backdrop" in english
+    ukrainian = texts(app("overview", programme="demo-index", year="2025", lang="uk"))
+    assert "Biggest risers" not in ukrainian and "Country backdrop" not in ukrainian
+    assert "Україна" in ukrainian  # the backdrop's table names the countries in Ukrainian
