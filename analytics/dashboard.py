@@ -31,7 +31,7 @@ def programmes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                          count(*) FILTER (WHERE j.computed_from = 'indicators') DESC,
                          j.year DESC LIMIT 1) AS richest_year
         FROM programmes p JOIN indices i ON i.programme = p.code
-        GROUP BY ALL ORDER BY p.synthetic, totals DESC""").df()
+        GROUP BY ALL ORDER BY p.synthetic, totals DESC, p.code""").df()  # one order, always
 
 
 def programme_info(con: duckdb.DuckDBPyConnection, programme: str) -> dict:

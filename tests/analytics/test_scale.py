@@ -22,3 +22,14 @@ def test_bars_and_sparklines_follow_the_programme_scale(built_db):
     # y = 5 + (1 - 15 / 20) * (28 - 2 * 5) = 9.5 (to 100 it was 5 + 0.85 * 18 = 20.3)
     assert 'cy="9.5"' in svg
     con.close()
+
+
+def test_programmes_are_listed_in_one_order(ro):
+    """Real programmes first, most totals first, then by code: Georgia's partial index and
+    TI's accountability ranking both have 17 totals and swapped places between processes."""
+    progs = dashboard.programmes(ro)
+    codes = list(progs["code"])
+    assert codes.index("ge-lsg-index") < codes.index("tc-accountability")
+    assert codes[-1] == "demo-index"
+    key = list(zip(progs["synthetic"], -progs["totals"], progs["code"]))
+    assert key == sorted(key)
