@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from analytics import compare, dashboard, geo
+from analytics import compare, geo
 from pages import common, geomap
 from pages.common import t
 
@@ -143,7 +143,7 @@ def context_scatter_chart(programme: str, year: int, variable: str, lang: str) -
             y=alt.Y(
                 "total:Q",
                 title=t("Index"),
-                scale=alt.Scale(domain=[0, common.run(dashboard.scale_max, programme, year)]),
+                scale=alt.Scale(domain=[0, geomap.index_top(programme, year)]),
             ),
             tooltip=[
                 alt.Tooltip("name:N", title=t("City")),

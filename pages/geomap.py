@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import dashboard, geo, results, svgmap
+from pages.charts import index_top
 from pages.common import (
     NO_CLASS_COLOUR,
     cached_call,
@@ -86,11 +87,6 @@ def index_colour(value: float | None, top: float = 100.0) -> str:
 def _whole(top: float) -> str:
     """The scale's end as the legend writes it: "100", "20" (a fraction as points)."""
     return str(int(top)) if float(top).is_integer() else fmt_points(top)
-
-
-def index_top(programme: str, year: int) -> float:
-    """The top of the programme's index scale that year (20 for TI's investment ranking)."""
-    return run(dashboard.scale_max, programme, year)
 
 
 def region_values(programme: str, year: int, lg: str) -> list[dict]:
