@@ -652,19 +652,25 @@ def chart(
     args = tuple(_hashable(a) for a in args)
     module, name = fn.__module__, fn.__name__
     stem = "-".join([name, *(str(a) for a in args if isinstance(a, (str, int)))])
-    spec, arrow = _chart_spec(module, name, args)
     lines = None
     if export:  # the programme's figure names the programme's source; other data its own
         about = _about(stem, None, None) if source is None else exports.About(stem)
         lines = source_line(about) if source is None else source
-    spec = _dressed(spec, lines)
-    shown = {**spec, "datasets": arrow} if arrow else spec
-    selecting = {"on_select": "rerun", "selection_mode": select, "key": key} if select else {}
-    event = st.vega_lite_chart(shown, width="stretch" if stretch else "content", **selecting)
+    lg = lang()
+    event = None
+    element = None if select else _chart_element(module, name, args, lines, stretch, lg)
+    if element is not None:  # drawn as Streamlit draws it, from the kept element
+        _enqueue_chart(element, stretch)
+    else:
+        spec, arrow = _chart_spec(module, name, args)
+        spec = _dressed(spec, lines, lg)
+        shown = {**spec, "datasets": arrow} if arrow else spec
+        how = {"on_select": "rerun", "selection_mode": select, "key": key} if select else {}
+        event = st.vega_lite_chart(shown, width="stretch" if stretch else "content", **how)
     if export:
         st.download_button(
             t("SVG"),
-            lambda: _svg(_exported(spec, arrow, module, name, args)),
+            lambda: _svg(_exported(module, name, args, lines, lg)),
             exports.file_name(stem, about, "svg"),
             "image/svg+xml",
             key=f"svg_{stem}",
@@ -674,7 +680,7 @@ def chart(
         )
         st.download_button(
             t("PDF"),
-            lambda: _pdf(_exported(spec, arrow, module, name, args)),
+            lambda: _pdf(_exported(module, name, args, lines, lg)),
             f"{stem}.pdf",
             "application/pdf",
             key=f"pdf_{stem}",
@@ -685,25 +691,71 @@ def chart(
     return event
 
 
-def _dressed(spec: dict, lines: list[str] | None) -> dict:
-    """``spec`` with the number locale of the chosen language, and the figure's source
-    ``lines`` printed into it (None: a chart not exported)."""
-    if VEGA_LOCALES[lang()]:
+# The chart element as Streamlit sends it, made once per chart, source lines, width and
+# language: ``st.vega_lite_chart`` writes the whole spec out as JSON and parses it back two or
+# three times on every call to keep its generated names stable (``_stabilize_vega_json_spec``);
+# for the region map, whose outlines are in the spec, that was two thirds of the trends page's
+# rerun and a seventh of a server's CPU in a burst. Charts that select go through
+# ``st.vega_lite_chart`` (it registers their widget); so does every chart if Streamlit's
+# helpers are not where they were.
+def _chart_element(
+    module: str, name: str, args: tuple, lines: list[str] | None, stretch: bool, lg: str
+):
+    key = ("element", module, name, signature(), *_typed(args), lg, _hashable(lines), stretch)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return _charts.get(key, lambda: _built_element(module, name, args, lines, stretch, lg))
+
+
+def _built_element(
+    module: str, name: str, args: tuple, lines: list[str] | None, stretch: bool, lg: str
+):
+    try:
+        from streamlit.elements import vega_charts as vc
+        from streamlit.proto.VegaLiteChart_pb2 import VegaLiteChart
+    except ImportError:
+        return None
+    needed = ("_prepare_vega_lite_spec", "_marshall_chart_data", "_stabilize_vega_json_spec")
+    if not all(hasattr(vc, f) for f in needed):
+        return None
+    import json
+
+    spec, arrow = _chart_entry(module, name, args)
+    spec = _dressed(spec, lines, lg)
+    shown = vc._prepare_vega_lite_spec({**spec, "datasets": arrow} if arrow else spec, stretch)
+    proto = VegaLiteChart()
+    vc._marshall_chart_data(proto, shown, None)
+    proto.spec = vc._stabilize_vega_json_spec(json.dumps(shown))
+    proto.theme = "streamlit"
+    return proto
+
+
+def _enqueue_chart(element, stretch: bool) -> None:
+    from streamlit.elements.lib.layout_utils import LayoutConfig
+
+    layout = LayoutConfig(width="stretch" if stretch else "content", height="content")
+    st._main._enqueue("vega_lite_chart", element, layout_config=layout)
+
+
+def _dressed(spec: dict, lines: list[str] | None, lg: str) -> dict:
+    """``spec`` with the number locale of language ``lg``, and the figure's source ``lines``
+    printed into it (None: a chart not exported)."""
+    if VEGA_LOCALES[lg]:
         spec = {
             **spec,
-            "config": {**spec.get("config", {}), "locale": {"number": VEGA_LOCALES[lang()]}},
+            "config": {**spec.get("config", {}), "locale": {"number": VEGA_LOCALES[lg]}},
         }
     if lines is not None:
         spec = with_source_line(spec, lines)
     return spec
 
 
-def _exported(spec: dict, arrow: dict | None, module: str, name: str, args: tuple) -> dict:
-    """The drawn ``spec`` with its tables as values, for SVG and PDF (made when clicked: the
-    kept spec holds its tables as Arrow bytes only)."""
-    if not arrow:
-        return spec
-    return {**spec, "datasets": _build_spec(module, name, args).get("datasets")}
+def _exported(module: str, name: str, args: tuple, lines: list[str] | None, lg: str) -> dict:
+    """The drawn spec with its tables as values, for SVG and PDF (made when clicked: the kept
+    chart holds its tables as Arrow bytes only)."""
+    return _dressed(_build_spec(module, name, args), lines, lg)
 
 
 def source_line(about: exports.About) -> list[str]:

@@ -4,6 +4,8 @@ values again. ``run`` keeps one shared result per call, bounded."""
 
 from __future__ import annotations
 
+import json
+
 from pages import charts, common
 
 
@@ -20,10 +22,57 @@ def test_a_kept_chart_holds_its_tables_once(monkeypatch, built_db):
         k: v for k, v in full.items() if k != "datasets"
     }
     exported = common._exported(
-        spec, arrow, charts.compare_history.__module__, "compare_history", args
+        charts.compare_history.__module__, "compare_history", args, None, "en"
     )
-    assert exported["datasets"] == full["datasets"]
-    assert common._exported(full, None, "x", "y", ()) is full  # nothing converted: as it is
+    assert exported["datasets"] == full["datasets"]  # SVG and PDF get the values again
+    lines = ["Source: somebody"]
+    dressed = common._exported(
+        charts.compare_history.__module__, "compare_history", args, lines, "uk"
+    )
+    assert dressed["config"]["locale"]["number"]["decimal"] == ","
+    assert "Source: somebody" in json.dumps(dressed, ensure_ascii=False)
+
+
+def _both_ways():
+    """The same charts drawn from the element ``chart`` keeps and by ``st.vega_lite_chart``."""
+    import streamlit as st
+
+    from pages import charts, common, geomap
+
+    lg = common.lang()
+    cases = [
+        (charts.compare_history, ("demo-index", ("ua-lviv", "ua-kyiv"), lg), None, True),
+        (geomap.overview_map, ("demo-index", 2024, "index", "regions"), ["Source: x", "y"], True),
+        (charts.compare_history, ("demo-index", ("ua-lviv", "ge-tbilisi"), lg), ["z"], False),
+    ]
+    for fn, args, lines, stretch in cases:
+        common.chart(fn, *args, export=lines is not None, source=lines, stretch=stretch)
+        spec, arrow = common._chart_spec(fn.__module__, fn.__name__, args)
+        shown = common._dressed(spec, lines, lg)
+        st.vega_lite_chart(
+            {**shown, "datasets": arrow} if arrow else shown,
+            width="stretch" if stretch else "content",
+        )
+
+
+def test_a_kept_chart_element_is_what_streamlit_would_send(monkeypatch, built_db):
+    """``chart`` sends the element it keeps (made once: Streamlit writes a spec out as JSON and
+    parses it back on every call); it must be exactly what ``st.vega_lite_chart`` sends, in
+    every language, with and without source lines, stretched or not, geographic data too."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("OCM_DB", str(built_db))
+    for lg in ("en", "uk"):
+        at = AppTest.from_function(_both_ways, default_timeout=60)
+        at.query_params["lang"] = lg
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        drawn = at.get("vega_lite_chart")
+        assert len(drawn) == 6
+        for kept, theirs in zip(drawn[0::2], drawn[1::2], strict=True):
+            assert kept.proto == theirs.proto
+            assert kept.proto.datasets or '"values"' in kept.proto.spec
+        assert ('"decimal": ","' in drawn[0].proto.spec) == (lg == "uk")
 
 
 def test_run_keeps_one_shared_result_per_call(monkeypatch, built_db):
