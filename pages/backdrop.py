@@ -132,13 +132,14 @@ def _wgi_text(estimate, rank) -> str:
     return f"{text} ({common.fmt_num(rank)})" if rank is not None and not pd.isna(rank) else text
 
 
-def _city(country: str, city: str, programme: str) -> None:
+def _city_facts(country: str, city: str, programme: str) -> tuple[str, list[str]] | None:
+    """The line of the country's facts (OGP, action plan, CPI, the city's OGP Local year) and
+    the chart's source lines; None where the database has no context for the country."""
     lang = common.lang()
     snap = run(context.snapshot, lang=lang)
     row = snap[snap["country"] == country]
     if row.empty:
-        st.caption(t("No country context for this country in the database."))
-        return
+        return None
     r = row.iloc[0]
     facts = [r["name"] + ": " + t("OGP") + " " + _ogp_text(r["ogp_status"], r["ogp_joined"])]
     if isinstance(r.get("plan_period"), str):
@@ -157,14 +158,30 @@ def _city(country: str, city: str, programme: str) -> None:
     joined = run(context.ogp_local_year, city)
     if joined:
         facts.append(t("this city: OGP Local member since {y}", y=joined))
-    st.caption(" · ".join(facts))
+    return " · ".join(facts), common.programme_source_line(programme) + source_lines("cpi", "wgi")
+
+
+def _city(country: str, city: str, programme: str) -> None:
+    lang = common.lang()
+    made = common.per_version(
+        "backdrop-city",
+        lambda: _city_facts(country, city, programme),
+        country,
+        city,
+        programme,
+    )
+    if made is None:
+        st.caption(t("No country context for this country in the database."))
+        return
+    facts, sources = made
+    st.caption(facts)
     common.chart(
         city_beside_country_chart,
         city,
         programme,
         lang,
         stretch=False,
-        source=common.programme_source_line(programme) + source_lines("cpi", "wgi"),
+        source=sources,
     )
     st.caption(
         t(

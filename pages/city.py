@@ -241,11 +241,50 @@ def sheet_notes(df: pd.DataFrame) -> pd.Series:
     return df.apply(line, axis=1)
 
 
-indicators = common.run(dashboard.indicator_table, methodology, shown_year, city, lang=lang)
-# a cached result is shared: a changed copy, never a change in place (the next run would
-# find the prefix gone and lose the "working note" heading)
-comments, working_comments = common.working_notes(indicators["comment"])
-indicators = indicators.assign(comment=comments)
+def _indicator_view(methodology: str, programme: str, year: int, city: str) -> dict:
+    """The indicator table as shown (labels, notes, links, no "None"), the states counted and
+    each area's indicators met: made once per city, year and language, not on every rerun."""
+    ind = common.run(dashboard.indicator_table, methodology, year, city, lang=common.lang())
+    # a cached result is shared: a changed copy, never a change in place (the next run would
+    # find the prefix gone and lose the "working note" heading)
+    comments, working = common.working_notes(ind["comment"])
+    ind = ind.assign(comment=comments)
+    view: dict = {"indicators": ind, "working": working}
+    if ind.empty or not (ind["state"] != "missing").any():
+        return view
+    counts = ind["state"].value_counts()
+    view["counts"] = " · ".join(f"{t(common.STATE_LABELS[k])}: {v}" for k, v in counts.items())
+    view["per_area"] = (
+        ind.assign(met=ind["state"] == "met")
+        .groupby("area", sort=False)
+        .agg(name=("area_name", "first"), met=("met", "sum"), n=("code", "count"))
+    )
+    text_cols = ["evidence_url", "comment", "recommendation"]
+    view["shown"] = ind.assign(
+        state_label=ind["state"].map(lambda s: t(common.STATE_LABELS[s])),
+        working_note=sheet_notes(ind).fillna(""),
+        indicator_page=common.indicator_links(ind, programme, year),
+        # an empty cell, never "None": no link, comment or note for that indicator
+        **{c: ind[c].fillna("") for c in text_cols},
+    )
+    return view
+
+
+def _indicator_rows(view: dict, area: str) -> tuple[pd.DataFrame, bool]:
+    """The rows of ``area`` ("all": every area) and whether any has a note to show."""
+    shown = view["shown"] if area == "all" else view["shown"][view["shown"]["area"] == area]
+    return shown, bool((shown[["recommendation", "working_note"]] != "").any().any())
+
+
+view = common.per_version(
+    "city-indicators",
+    lambda: _indicator_view(methodology, programme, shown_year, city),
+    methodology,
+    programme,
+    shown_year,
+    city,
+)
+indicators, working_comments = view["indicators"], view["working"]
 for note in common.run(dashboard.city_notes, methodology, shown_year, city).itertuples():
     if note.kind == "no_reply":
         st.info(
@@ -256,16 +295,10 @@ for note in common.run(dashboard.city_notes, methodology, shown_year, city).iter
             ),
             icon=":material/mark_email_unread:",
         )
-if not indicators.empty and (indicators["state"] != "missing").any():
+if "shown" in view:
     st.subheader(t("Indicators"))
-    state = indicators["state"].map(lambda s: t(common.STATE_LABELS[s]))
-    counts = indicators["state"].value_counts()
-    st.caption(" · ".join(f"{t(common.STATE_LABELS[k])}: {v}" for k, v in counts.items()))
-    per_area = (
-        indicators.assign(met=indicators["state"] == "met")
-        .groupby("area", sort=False)
-        .agg(name=("area_name", "first"), met=("met", "sum"), n=("code", "count"))
-    )
+    st.caption(view["counts"])
+    per_area = view["per_area"]
     area_codes = ["all", *per_area.index]
     area = st.selectbox(
         t("Area"),
@@ -283,17 +316,15 @@ if not indicators.empty and (indicators["state"] != "missing").any():
         ),
     )
     common.remember(area=None if area == "all" else area)
-    text_cols = ["evidence_url", "comment", "recommendation"]
-    shown_ind = indicators.assign(
-        state_label=state,
-        working_note=sheet_notes(indicators).fillna(""),
-        indicator_page=common.indicator_links(indicators, programme, shown_year),
-        # an empty cell, never "None": no link, comment or note for that indicator
-        **{c: indicators[c].fillna("") for c in text_cols},
+    shown_ind, has_notes = common.per_version(
+        "city-indicator-rows",
+        lambda: _indicator_rows(view, area),
+        methodology,
+        programme,
+        shown_year,
+        city,
+        area,
     )
-    if area != "all":
-        shown_ind = shown_ind[shown_ind["area"] == area]
-    has_notes = (shown_ind[["recommendation", "working_note"]] != "").any().any()
     common.table(
         shown_ind,
         hide_index=True,

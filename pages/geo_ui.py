@@ -26,12 +26,7 @@ EDEM_TOOLS = {
 }
 
 
-def _peer_table(df: pd.DataFrame, key: str) -> None:
-    shown = df.assign(
-        index_label=[
-            common.fmt_points(v) if not pd.isna(v) else t("no result") for v in df["total"]
-        ]
-    )
+def _peer_table(shown: pd.DataFrame, key: str) -> None:
     common.table(
         shown,
         hide_index=True,
@@ -46,6 +41,32 @@ def _peer_table(df: pd.DataFrame, key: str) -> None:
     )
 
 
+def _peer_view(city: str, programme: str, year: int, km: int) -> dict:
+    """The two tables of nearby cities as shown (the index as text, "no result" where the
+    city has none) and the download of both: made once per city, year, distance and
+    language."""
+    peers = common.run(compare.distance_peers, city, programme, year, km, 5, lang=common.lang())
+
+    def labelled(df: pd.DataFrame) -> pd.DataFrame:
+        return df.assign(
+            index_label=[
+                common.fmt_points(v) if not pd.isna(v) else t("no result") for v in df["total"]
+            ]
+        )
+
+    both = pd.concat(
+        [
+            peers["within"].assign(group=f"within {km} km"),
+            peers["nearest"].assign(group=f"nearest assessed in {year}"),
+        ]
+    ).drop(columns=["lat", "lon", "within"])
+    return {
+        "within": labelled(peers["within"]),
+        "nearest": labelled(peers["nearest"]),
+        "both": both,
+    }
+
+
 def distance_peers(city: str, programme: str, year: int) -> None:
     """Cities within N km (any result) and the nearest assessed cities, geodesic distance."""
     st.subheader(t("Nearby cities"))
@@ -56,7 +77,9 @@ def distance_peers(city: str, programme: str, year: int) -> None:
         format_func=lambda v: t("{km} km", km=v),
         key=f"w_near_km_{city}",
     )
-    peers = common.run(compare.distance_peers, city, programme, year, km, 5, lang=common.lang())
+    peers = common.per_version(
+        "distance-peers", lambda: _peer_view(city, programme, year, km), city, programme, year, km
+    )
     left, right = st.columns(2)
     with left:
         st.caption(t("Cities within {km} km", km=km))
@@ -71,14 +94,8 @@ def distance_peers(city: str, programme: str, year: int) -> None:
         else:
             _peer_table(peers["nearest"], f"near_assessed_{city}")
     st.caption(t("Distance along the Earth's surface (WGS 84 ellipsoid) between city centres."))
-    both = pd.concat(
-        [
-            peers["within"].assign(group=f"within {km} km"),
-            peers["nearest"].assign(group=f"nearest assessed in {year}"),
-        ]
-    ).drop(columns=["lat", "lon", "within"])
-    if not both.empty:
-        common.downloads(both, f"nearby-{city}-{programme}-{year}", f"nearby_{city}")
+    if not peers["both"].empty:
+        common.downloads(peers["both"], f"nearby-{city}-{programme}-{year}", f"nearby_{city}")
 
 
 def hromada_context(city: str, country: str) -> None:
