@@ -175,8 +175,12 @@ WITH m AS (
            -- decimal rounding, half up: 57.675 (a binary 57.67499…) ranks as 57.68
            round(coalesce(published_total, computed_total)::DECIMAL(18, 6), 2) AS rank_key
     FROM base
-), ranked AS (
-    SELECT *,
+), fields AS (  -- what ranks and classes read: narrow rows, so the windows sort little
+    SELECT methodology, year, city, country, region, rank_key, total,
+           computed_total IS NOT NULL AS has_computed
+    FROM shown
+), ranks AS (
+    SELECT methodology, year, city,
            CASE WHEN rank_key IS NOT NULL THEN rank() OVER (
                PARTITION BY methodology, year, rank_key IS NULL ORDER BY rank_key DESC)
            END AS r_all,
@@ -187,16 +191,18 @@ WITH m AS (
                PARTITION BY methodology, year, region, rank_key IS NULL ORDER BY rank_key DESC)
            END AS r_region,
            count(rank_key) OVER (PARTITION BY methodology, year) AS n_ranked,
-           count(computed_total) OVER (PARTITION BY methodology, year)
+           count(*) FILTER (WHERE has_computed) OVER (PARTITION BY methodology, year)
                = count(*) OVER (PARTITION BY methodology, year) AS all_computed
-    FROM shown
+    FROM fields
+), classes AS (
+    SELECT f.methodology, f.year, f.city, arg_min(t.class_name, t.position) AS computed_class
+    FROM fields f JOIN class_thresholds t ON t.methodology = f.methodology
+                                         AND f.total >= t.min_score - 1e-9
+    GROUP BY ALL
 ), classed AS (
-    SELECT r.*, c.class_name AS computed_class
-    FROM ranked r LEFT JOIN (
-        SELECT r2.methodology, r2.year, r2.city, arg_min(t.class_name, t.position) AS class_name
-        FROM ranked r2 JOIN class_thresholds t ON t.methodology = r2.methodology
-                                              AND r2.total >= t.min_score - 1e-9
-        GROUP BY ALL) c USING (methodology, year, city)
+    SELECT s.*, r.r_all, r.r_country, r.r_region, r.n_ranked, r.all_computed, c.computed_class
+    FROM shown s JOIN ranks r USING (methodology, year, city)
+    LEFT JOIN classes c USING (methodology, year, city)
 ), with_pub AS (  -- use_published: a published ranking exists and the field here is not whole
     SELECT c.*, py.methodology IS NOT NULL
                AND NOT coalesce(c.n_ranked >= ps.n, c.all_computed) AS use_published,
