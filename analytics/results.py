@@ -95,9 +95,13 @@ WHERE s.superseded_by IS NULL AND s.level = 'area' AND {cy:s}
                   AND r.area = s.item);
 """
 
-_INDICES = """
-DELETE FROM indices WHERE {my:indices};
-INSERT INTO indices
+#: Decimal rounding, half up: 57.675 (a binary 57.67499…) ranks as 57.68.
+_RANK_KEY = "round(coalesce(published_total, computed_total)::DECIMAL(18, 6), 2)"
+
+#: The index rows of the scope's city-years, before ranks: totals, coverage, sources and
+#: published figures (``_shown``).
+_SHOWN = """
+CREATE OR REPLACE TEMP TABLE _shown AS
 WITH m AS (
     SELECT m.code AS methodology, m.programme, m.max_points, m.total_from_areas,
            (SELECT count(*) FROM areas a WHERE a.methodology = m.code) AS n_areas,
@@ -137,11 +141,6 @@ WITH m AS (
     SELECT methodology, year, city, min(value) AS total FROM published_figures f
     WHERE kind = 'derived' AND level = 'total' AND preferred AND city IS NOT NULL AND {my:f}
     GROUP BY ALL
-), pub_size AS (  -- how many cities the published ranking of a methodology-year has
-    SELECT methodology, year, max(value)::INTEGER AS n FROM published_figures f
-    WHERE kind = 'ranked' AND preferred AND city IS NULL AND {my:f} GROUP BY ALL
-), pub_years AS (  -- methodology-years for which the programme published ranks
-    SELECT DISTINCT methodology, year FROM pub_rank
 ), pub_class AS (
     SELECT methodology, year, city, min(text_value) AS class_name FROM published_figures f
     WHERE kind = 'class' AND preferred AND city IS NOT NULL AND {my:f} GROUP BY ALL
@@ -166,16 +165,27 @@ WITH m AS (
     LEFT JOIN pub_rank pr USING (methodology, year, city)
     LEFT JOIN pub_class pc USING (methodology, year, city)
     WHERE {cy:ky}
+)
+SELECT *, coalesce(published_total, computed_total, derived_total) AS total,
+       CASE WHEN published_total IS NOT NULL THEN 'published'
+            WHEN computed_total IS NOT NULL THEN 'computed'
+            WHEN derived_total IS NOT NULL THEN 'derived' END AS source,
+       {rank_key} AS rank_key
+FROM base;
+""".replace("{rank_key}", _RANK_KEY)
+
+#: The ranks of every city of the scope's methodology-years (``_ranked``): the field is the
+#: rows just computed and, in a partial refresh, the stored rows of the cities not touched
+#: (``{kept}``: their totals and published figures are as they were; only their ranks move).
+#: Narrow rows, so the windows sort little.
+_RANKED = """
+CREATE OR REPLACE TEMP TABLE _ranked AS
+WITH fields AS (
+    SELECT methodology, year, city, country, region, rank_key,
+           computed_total IS NOT NULL AS has_computed, published_rank
+    FROM _shown
     {kept}
-), shown AS (
-    SELECT *, coalesce(published_total, computed_total, derived_total) AS total,
-           CASE WHEN published_total IS NOT NULL THEN 'published'
-                WHEN computed_total IS NOT NULL THEN 'computed'
-                WHEN derived_total IS NOT NULL THEN 'derived' END AS source,
-           -- decimal rounding, half up: 57.675 (a binary 57.67499…) ranks as 57.68
-           round(coalesce(published_total, computed_total)::DECIMAL(18, 6), 2) AS rank_key
-    FROM base
-), ranked AS (
+), ranks AS (
     SELECT *,
            CASE WHEN rank_key IS NOT NULL THEN rank() OVER (
                PARTITION BY methodology, year, rank_key IS NULL ORDER BY rank_key DESC)
@@ -185,23 +195,23 @@ WITH m AS (
            END AS r_country,
            CASE WHEN rank_key IS NOT NULL THEN rank() OVER (
                PARTITION BY methodology, year, region, rank_key IS NULL ORDER BY rank_key DESC)
-           END AS r_region,
-           count(rank_key) OVER (PARTITION BY methodology, year) AS n_ranked,
-           count(computed_total) OVER (PARTITION BY methodology, year)
-               = count(*) OVER (PARTITION BY methodology, year) AS all_computed
-    FROM shown
-), classed AS (
-    SELECT r.*, c.class_name AS computed_class
-    FROM ranked r LEFT JOIN (
-        SELECT r2.methodology, r2.year, r2.city, arg_min(t.class_name, t.position) AS class_name
-        FROM ranked r2 JOIN class_thresholds t ON t.methodology = r2.methodology
-                                              AND r2.total >= t.min_score - 1e-9
-        GROUP BY ALL) c USING (methodology, year, city)
+           END AS r_region
+    FROM fields
+), counts AS (  -- grouped, not windows over the whole field: those cost more than the ranks
+    SELECT methodology, year, count(rank_key) AS n_ranked,
+           count(*) FILTER (WHERE has_computed) = count(*) AS all_computed
+    FROM fields GROUP BY ALL
+), pub_size AS (  -- how many cities the published ranking of a methodology-year has
+    SELECT methodology, year, max(value)::INTEGER AS n FROM published_figures f
+    WHERE kind = 'ranked' AND preferred AND city IS NULL AND {my:f} GROUP BY ALL
+), pub_years AS (  -- methodology-years for which the programme published ranks
+    SELECT DISTINCT methodology, year FROM published_figures f
+    WHERE kind = 'rank' AND preferred AND city IS NOT NULL AND {my:f}
 ), with_pub AS (  -- use_published: a published ranking exists and the field here is not whole
-    SELECT c.*, py.methodology IS NOT NULL
-               AND NOT coalesce(c.n_ranked >= ps.n, c.all_computed) AS use_published,
+    SELECT r.*, counts.n_ranked, py.methodology IS NOT NULL
+               AND NOT coalesce(counts.n_ranked >= ps.n, counts.all_computed) AS use_published,
            ps.n AS published_of
-    FROM classed c
+    FROM ranks r JOIN counts USING (methodology, year)
     LEFT JOIN pub_years py USING (methodology, year)
     LEFT JOIN pub_size ps USING (methodology, year)
 ), with_rank AS (
@@ -210,17 +220,49 @@ WITH m AS (
            CASE WHEN use_published THEN
                     CASE WHEN published_rank IS NOT NULL THEN 'published' END
                 WHEN r_all IS NOT NULL THEN 'computed' END AS rank_kind,
-           CASE WHEN use_published THEN published_of ELSE n_ranked END AS rank_of,
-           coalesce(published_class, computed_class) AS class_shown
+           CASE WHEN use_published THEN published_of ELSE n_ranked END AS rank_of
     FROM with_pub
+)
+SELECT methodology, year, city, rank_shown AS rank, rank_kind AS rank_source,
+       CASE WHEN rank_kind IS NOT NULL THEN rank_of END AS ranked_cities,
+       r_country AS rank_country, r_region AS rank_region
+FROM with_rank;
+"""
+
+#: In a partial refresh, the cities of the touched methodology-years that were not touched,
+#: as ``fields`` in ``_RANKED`` reads them: from their stored rows of ``indices``, so the
+#: index of a methodology-year of 10,000 cities is not recomputed for 100 imported ones.
+_KEPT_FIELDS = """UNION ALL
+    SELECT methodology, year, city, country, region, {rank_key},
+           computed_total IS NOT NULL, published_rank
+    FROM indices
+    WHERE {my:indices}
+      AND NOT EXISTS (SELECT 1 FROM _scope_cy k WHERE k.methodology = indices.methodology
+                      AND k.year = indices.year AND k.city = indices.city)""".replace(
+    "{rank_key}", _RANK_KEY
+)
+
+#: The rows of the scope's city-years, with their ranks and classes, in place of the old ones.
+_INDICES = """
+DELETE FROM indices WHERE {cy:indices};
+INSERT INTO indices
+WITH classes AS (
+    SELECT s.methodology, s.year, s.city, arg_min(t.class_name, t.position) AS computed_class
+    FROM _shown s JOIN class_thresholds t ON t.methodology = s.methodology
+                                         AND s.total >= t.min_score - 1e-9
+    GROUP BY ALL
+), with_rank AS (
+    SELECT s.*, r.rank, r.rank_source, r.ranked_cities, r.rank_country, r.rank_region,
+           c.computed_class, coalesce(s.published_class, c.computed_class) AS class_shown
+    FROM _shown s JOIN _ranked r USING (methodology, year, city)
+    LEFT JOIN classes c USING (methodology, year, city)
 ), positions AS (  -- a class name's position where its own methodology gives none
     SELECT m.programme, t.class_name, min(t.position) AS position
     FROM class_thresholds t JOIN methodologies m ON m.code = t.methodology GROUP BY ALL
 )
 SELECT l.programme, l.methodology, l.year, l.city, l.country, l.region, l.total, l.source,
        l.coverage, l.computed_total, l.computed_from, l.published_total,
-       l.rank_shown, l.rank_kind, CASE WHEN l.rank_kind IS NOT NULL THEN l.rank_of END,
-       l.r_country, l.r_region,
+       l.rank, l.rank_source, l.ranked_cities, l.rank_country, l.rank_region,
        NULL, NULL, NULL, NULL, NULL, NULL,  -- the change: filled by _CHANGES
        l.class_shown,
        coalesce(t.position,
@@ -234,23 +276,20 @@ FROM with_rank l LEFT JOIN class_thresholds t
      ON t.methodology = l.methodology AND t.class_name = l.class_shown;
 """
 
-
-#: In a partial refresh, the cities of the touched methodology-years that were not touched:
-#: what their rows of ``indices`` hold before ranks are drawn (their totals, coverage and
-#: published figures are as they were: only the ranks of the field and the changes can move),
-#: so the index of a methodology-year of 10,000 cities is not recomputed from its area results
-#: for 100 imported ones. The same columns as ``base`` in ``_INDICES``.
-_KEPT = """
-CREATE OR REPLACE TEMP TABLE _kept AS
-SELECT programme, methodology, year, city, country, region, computed_total, computed_from,
-       coverage, published_total, CASE WHEN source = 'derived' THEN total END AS derived_total,
-       published_rank, CASE WHEN class_source = 'published' THEN class_name END AS published_class
-FROM indices
-WHERE {my:indices}
-  AND NOT EXISTS (SELECT 1 FROM _scope_cy k WHERE k.methodology = indices.methodology
-                  AND k.year = indices.year AND k.city = indices.city);
+#: In a partial refresh, the new ranks of the cities not touched, written only where they
+#: moved (their other columns are as they were).
+_RANKS_KEPT = """
+UPDATE indices SET rank = r.rank, rank_source = r.rank_source,
+       ranked_cities = r.ranked_cities, rank_country = r.rank_country,
+       rank_region = r.rank_region
+FROM _ranked r
+WHERE r.methodology = indices.methodology AND r.year = indices.year AND r.city = indices.city
+  AND {my:indices}
+  AND (indices.rank IS DISTINCT FROM r.rank OR indices.rank_source IS DISTINCT FROM r.rank_source
+       OR indices.ranked_cities IS DISTINCT FROM r.ranked_cities
+       OR indices.rank_country IS DISTINCT FROM r.rank_country
+       OR indices.rank_region IS DISTINCT FROM r.rank_region);
 """
-_WITH_KEPT = "UNION ALL BY NAME SELECT * FROM _kept"
 
 #: The change from the previous assessed year of the city in the programme, over the rows of
 #: ``indices`` (so it reads the ranks and totals just written, in any methodology-year); only
@@ -260,33 +299,42 @@ UPDATE indices SET prev_year = l.prev_year, prev_total = l.prev_total, prev_rank
        change_points = l.change_points, change_rank = l.change_rank,
        across_break = l.across_break
 FROM (
-    SELECT * FROM (
-        SELECT programme, methodology, year, city, prev_year, prev_total, prev_rank,
-               round(total - prev_total, 9) AS change_points,
-               CASE WHEN rank_source = prev_rank_kind THEN prev_rank - rank END AS change_rank,
-               prev_methodology IS NOT NULL AND prev_methodology <> methodology AS across_break,
-               COLUMNS('^s_')
+    SELECT programme, methodology, year, city, prev_year, prev_total, prev_rank,
+           round(total - prev_total, 9) AS change_points,
+           CASE WHEN rank_source = prev_rank_kind THEN prev_rank - rank END AS change_rank,
+           prev_methodology IS NOT NULL AND prev_methodology <> methodology AS across_break
+    FROM (
+        -- narrow rows, in one order: the window sorts only what the change reads, and a row
+        -- is the previous of the next one when they are of the same programme and city
+        -- (one sort; a partition per city costs more at 10,000 cities)
+        SELECT programme, methodology, year, city, total, rank, rank_source,
+               CASE WHEN same THEN p_year END AS prev_year,
+               CASE WHEN same THEN p_total END AS prev_total,
+               CASE WHEN same THEN p_rank END AS prev_rank,
+               CASE WHEN same THEN p_rank_kind END AS prev_rank_kind,
+               CASE WHEN same THEN p_methodology END AS prev_methodology
         FROM (
-            SELECT programme, methodology, year, city, total, rank, rank_source,
-                   lag(year) OVER w AS prev_year, lag(total) OVER w AS prev_total,
-                   lag(rank) OVER w AS prev_rank, lag(rank_source) OVER w AS prev_rank_kind,
-                   lag(methodology) OVER w AS prev_methodology,
-                   indices.prev_year AS s_prev_year, indices.prev_total AS s_prev_total,
-                   indices.prev_rank AS s_prev_rank, indices.change_points AS s_change_points,
-                   indices.change_rank AS s_change_rank, indices.across_break AS s_across_break
-            FROM indices WHERE {pc:indices} {since}
-            WINDOW w AS (PARTITION BY programme, city ORDER BY year))) ch
+            SELECT *,
+                   coalesce(lag(programme) OVER w = programme AND lag(city) OVER w = city,
+                            false) AS same,
+                   lag(year) OVER w AS p_year, lag(total) OVER w AS p_total,
+                   lag(rank) OVER w AS p_rank, lag(rank_source) OVER w AS p_rank_kind,
+                   lag(methodology) OVER w AS p_methodology
+            FROM ({rows}) r
+            WINDOW w AS (ORDER BY programme, city, year))) ch
     WHERE {since_kept}
-      AND (s_prev_year IS DISTINCT FROM prev_year
-       OR s_prev_total IS DISTINCT FROM prev_total
-       OR s_prev_rank IS DISTINCT FROM prev_rank
-       OR s_change_points IS DISTINCT FROM change_points
-       OR s_change_rank IS DISTINCT FROM change_rank
-       OR s_across_break IS DISTINCT FROM across_break)
 ) l
 WHERE l.programme = indices.programme AND l.methodology = indices.methodology
-  AND l.year = indices.year AND l.city = indices.city;
+  AND l.year = indices.year AND l.city = indices.city
+  AND (indices.prev_year IS DISTINCT FROM l.prev_year
+       OR indices.prev_total IS DISTINCT FROM l.prev_total
+       OR indices.prev_rank IS DISTINCT FROM l.prev_rank
+       OR indices.change_points IS DISTINCT FROM l.change_points
+       OR indices.change_rank IS DISTINCT FROM l.change_rank
+       OR indices.across_break IS DISTINCT FROM l.across_break);
 """
+_CHANGE_COLUMNS = "programme, methodology, year, city, total, rank, rank_source"
+_ALL_ROWS = f"SELECT {_CHANGE_COLUMNS} FROM indices"
 
 #: A partial refresh reads, for the change, only the rows of a city from the first touched
 #: year of its programme on (``_since``), and the row before them, which their own change
@@ -295,22 +343,28 @@ _SINCE = """
 CREATE OR REPLACE TEMP TABLE _since AS
     SELECT m.programme, min(k.year) AS year
     FROM _scope_my k JOIN methodologies m ON m.code = k.methodology GROUP BY ALL;
-CREATE OR REPLACE TEMP TABLE _before AS
-    SELECT i.programme, i.city, max(i.year) AS year
-    FROM indices i JOIN _since f ON f.programme = i.programme
-    WHERE i.year < f.year AND {pc:i} GROUP BY ALL;
+CREATE OR REPLACE TEMP TABLE _before AS  -- grouped first: the test of the scope on fewer rows
+    SELECT * FROM (
+        SELECT i.programme, i.city, max(i.year) AS year
+        FROM indices i JOIN _since f ON f.programme = i.programme
+        WHERE i.year < f.year GROUP BY ALL) i
+    WHERE {pc:i};
 """
-_SINCE_ROWS = """AND (indices.year >= coalesce((SELECT f.year FROM _since f
+_SINCE_ROWS = f"""SELECT {_CHANGE_COLUMNS} FROM indices
+        WHERE indices.year >= {{since_min}}  -- a constant: the scan skips the earlier years
+          AND indices.year >= coalesce((SELECT f.year FROM _since f
                                         WHERE f.programme = indices.programme), -32768)
-     OR EXISTS (SELECT 1 FROM _before b WHERE b.programme = indices.programme
-                AND b.city = indices.city AND b.year = indices.year))"""
+          AND {{pc:indices}}
+        UNION ALL
+        SELECT {_CHANGE_COLUMNS} FROM indices JOIN _before b USING (programme, city, year)"""
 _SINCE_KEPT = """ch.year >= coalesce((SELECT f.year FROM _since f
                                   WHERE f.programme = ch.programme), -32768)"""
 
 #: What ``refresh`` recomputes when given the keys an import touched: the city-years it wrote
-#: (area results), their whole methodology-years (indices: ranks, ranked-city counts and
-#: classes need the whole field) and, for the change, every city of those methodology-years
-#: in its programme (the next assessed year reads their new totals and ranks).
+#: (area results and index rows), the ranks and ranked-city counts of their whole
+#: methodology-years (the field; only ranks that moved are written) and, for the change, every
+#: city of those methodology-years in its programme (the next assessed year reads their new
+#: totals and ranks).
 _SCOPE = """
 CREATE OR REPLACE TEMP TABLE _scope_cy AS
     SELECT DISTINCT methodology, year::SMALLINT AS year, city FROM {touched};
@@ -416,21 +470,28 @@ def refresh(
         con.execute(_SCOPE.replace("{touched}", str(touched)))
         literal = _literal(con)
     con.execute(_scoped(_AREA_RESULTS, partial, literal))
-    if partial:
-        con.execute(_scoped(_KEPT, partial, literal))
     con.execute(
-        _scoped(_INDICES, partial, literal)
-        .replace("$min_coverage", repr(float(min_coverage)))
-        .replace("{kept}", _WITH_KEPT if partial else "")
+        _scoped(_SHOWN, partial, literal).replace("$min_coverage", repr(float(min_coverage)))
     )
+    con.execute(
+        _scoped(_RANKED.replace("{kept}", _KEPT_FIELDS if partial else ""), partial, literal)
+    )
+    con.execute(_scoped(_INDICES, partial, literal))
+    if partial:
+        con.execute(_scoped(_RANKS_KEPT, partial, literal))
+    con.execute("DROP TABLE _shown; DROP TABLE _ranked")
     if partial:
         con.execute(_SCOPE_AFTER)
         literal = _literal(con)
         con.execute(_scoped(_SINCE, partial, literal))
+    changes = _CHANGES.replace("{rows}", _SINCE_ROWS if partial else _ALL_ROWS)
+    if partial:
+        first = con.execute("SELECT min(year) FROM _since").fetchall()[0][0]
+        changes = changes.replace("{since_min}", str(-32768 if first is None else int(first)))
     con.execute(
-        _scoped(_CHANGES, partial, literal)
-        .replace("{since}", _SINCE_ROWS if partial else "")
-        .replace("{since_kept}", _SINCE_KEPT if partial else "true")
+        _scoped(changes, partial, literal).replace(
+            "{since_kept}", _SINCE_KEPT if partial else "true"
+        )
     )
     return con.execute("SELECT count(*) FROM indices").fetchall()[0][0]
 
