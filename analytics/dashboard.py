@@ -337,6 +337,16 @@ def area_vs_peers(
     ).df()
 
 
+def met_by_area(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Per area of an ``indicator_table`` (in its order): the area's name, how many of its
+    indicators are met and how many it has."""
+    return (
+        indicators.assign(met=indicators["state"] == "met")
+        .groupby("area", sort=False)
+        .agg(name=("area_name", "first"), met=("met", "sum"), n=("code", "count"))
+    )
+
+
 def indicator_table(
     con: duckdb.DuckDBPyConnection, methodology: str, year: int, city: str, lang: str = "en"
 ) -> pd.DataFrame:

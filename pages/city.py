@@ -254,11 +254,7 @@ def _indicator_view(methodology: str, programme: str, year: int, city: str) -> d
         return view
     counts = ind["state"].value_counts()
     view["counts"] = " · ".join(f"{t(common.STATE_LABELS[k])}: {v}" for k, v in counts.items())
-    view["per_area"] = (
-        ind.assign(met=ind["state"] == "met")
-        .groupby("area", sort=False)
-        .agg(name=("area_name", "first"), met=("met", "sum"), n=("code", "count"))
-    )
+    view["per_area"] = dashboard.met_by_area(ind)
     text_cols = ["evidence_url", "comment", "recommendation"]
     view["shown"] = ind.assign(
         state_label=ind["state"].map(lambda s: t(common.STATE_LABELS[s])),
@@ -316,15 +312,7 @@ if "shown" in view:
         ),
     )
     common.remember(area=None if area == "all" else area)
-    shown_ind, has_notes = common.per_version(
-        "city-indicator-rows",
-        lambda: _indicator_rows(view, area),
-        methodology,
-        programme,
-        shown_year,
-        city,
-        area,
-    )
+    shown_ind, has_notes = _indicator_rows(view, area)
     common.table(
         shown_ind,
         hide_index=True,
