@@ -212,6 +212,11 @@ if areas["share"].notna().any():
             "(same country and population band).",
             n=len(peers),
         )
+        if peers
+        else t(
+            "Share of each area's maximum; no other city of the same country and population "
+            "band was assessed this year, so there is no peer median."
+        )
     )
     common.chart(charts.area_bars, methodology, shown_year, city, peers, lang)
     common.downloads(areas.drop(columns=["position"]), f"areas-{city}-{shown_year}", "areas")
