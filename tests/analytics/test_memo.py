@@ -3,6 +3,7 @@ by bytes, one computation per missing key however many threads ask."""
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 
@@ -120,3 +121,23 @@ def test_size_of_counts_frames_bytes_and_containers():
     assert size_of(b"1234") == 4 + 64
     inner = size_of({"a": b"12"})
     assert size_of([{"a": b"12"}, {"a": b"12"}]) > 2 * inner
+
+
+def test_size_of_counts_the_strings_in_lists_held_in_a_frame():
+    # pandas' deep memory usage counts a list in a cell as the list object alone: the 1,000
+    # strings of 100 characters in each of these two cells (about 149 kB each) are left out.
+    words = ["x" * 100 + str(i) for i in range(1000)]
+    df = pd.DataFrame({"met_by": [list(words), list(words)], "n": [1, 2]})
+    pandas_count = int(df.memory_usage(index=True, deep=True).sum())
+    strings = 2 * sum(sys.getsizeof(w) for w in words)
+    assert strings > 290_000
+    assert size_of(df) == pandas_count + strings
+    assert size_of(df["met_by"]) == int(df["met_by"].memory_usage(index=True, deep=True)) + strings
+
+
+def test_size_of_scales_a_sample_of_a_long_object_column():
+    cells = [["ab", "cd"]] * 10_000
+    df = pd.DataFrame({"pair": cells})
+    per_cell = 2 * sys.getsizeof("ab")
+    extra = size_of(df) - int(df.memory_usage(index=True, deep=True).sum())
+    assert extra == 10_000 * per_cell
